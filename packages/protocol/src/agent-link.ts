@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { deviceReportSchema, serialNumberSchema } from './devices.ts';
+import { deviceStatusSchema } from './statuses.ts';
+import { monitoringStatusSchema } from './statuses.ts';
+
+/** Path of the hub's WebSocket endpoint for agents. */
+export const AGENT_LINK_PATH = '/agent/v1';
+export const AGENT_LINK_VERSION = 1;
+/** Largest frame either side accepts. Batches are sized to stay well below it. */
+export const AGENT_LINK_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Most events an agent puts in one `events` frame. */
+export const AGENT_LINK_MAX_BATCH = 2000;
+
+const seqSchema = z.number().int().min(1);
+const timestampSchema = z.iso.datetime();
+
+/** What an agent reports. Every event carries the agent's monotonically increasing `seq`. */
+export const agentEventBodySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('device.seen'), device: deviceReportSchema }),
+  z.strictObject({
+    kind: z.literal('device.status'),
+    serial: serialNumberSchema,
+    status: deviceStatusSchema,
+    since: timestampSchema,
+  }),
+  z.strictObject({ kind: z.literal('device.lost'), serial: serialNumberSchema }),
+  z.strictObject({
+    kind: z.literal('agent.state'),
+    monitoring: monitoringStatusSchema,
+    subnetsEnabled: z.number().int().min(0),
+    subnetsTotal: z.number().int().min(0),
+    version: z.string().max(32),
+    deviceCount: z.number().int().min(0),
+  }),
+]);
+export type AgentEventBody = z.infer<typeof agentEventBodySchema>;
+
+export const agentEventSchema = z.intersection(z.object({ seq: seqSchema, at: timestampSchema }), agentEventBodySchema);
+export type AgentEvent = z.infer<typeof agentEventSchema>;
+
+/** Agent → hub. */
+export const agentMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('hello'),
+    protocol: z.literal(AGENT_LINK_VERSION),
+    agentName: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+    /** Account number of the organization; lets the hub tell apart agents of the same name in different orgs. */
+    organization: z.string().max(64).optional(),
+    version: z.string().max(32),
+  }),
+  z.strictObject({ type: z.literal('events'), events: z.array(agentEventSchema).min(1).max(AGENT_LINK_MAX_BATCH) }),
+  z.strictObject({ type: z.literal('heartbeat'), at: timestampSchema }),
+  z.strictObject({
+    type: z.literal('result'),
+    commandId: z.string().max(64),
+    ok: z.boolean(),
+    message: z.string().max(2000).optional(),
+  }),
+]);
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+
+/** Hub → agent. */
+export const hubMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('welcome'),
+    agentId: z.string(),
+    organizationName: z.string(),
+    /** Highest seq the hub has committed for this agent: everything up to it may leave the outbox. */
+    lastSeq: z.number().int().min(0),
+    heartbeatSeconds: z.number().int().min(1),
+  }),
+  z.strictObject({ type: z.literal('ack'), upTo: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('heartbeat'), at: timestampSchema }),
+  z.strictObject({
+    type: z.literal('command'),
+    commandId: z.string().max(64),
+    command: z.discriminatedUnion('name', [z.strictObject({ name: z.literal('rescan') })]),
+  }),
+  z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type HubMessage = z.infer<typeof hubMessageSchema>;
+
+/** WebSocket close codes of the agent link (4000–4999 are application codes). */
+export const agentLinkCloseCodes = {
+  authFailed: 4001,
+  protocolError: 4002,
+  replaced: 4003,
+  helloTimeout: 4004,
+  disabled: 4005,
+} as const;

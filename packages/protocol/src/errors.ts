@@ -1,0 +1,48 @@
+/** Every error the product can answer with, declared once: HTTP status and default English message. */
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in to continue.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The email address or password is incorrect.' },
+  FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'The device does not exist.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts. Try again later.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready.' },
+  AGENT_AUTH_FAILED: { status: 401, message: 'The agent name or password is incorrect.' },
+  AGENT_PROTOCOL_ERROR: { status: 400, message: 'The agent sent a message that does not follow the protocol.' },
+  AGENT_REPLACED: { status: 409, message: 'Another connection of this agent took over.' },
+  ADDRESS_NOT_LOOPBACK: { status: 400, message: 'Only loopback addresses (127.0.0.0/8) may be used.' },
+  CONFIG_INVALID: { status: 400, message: 'The configuration is not valid.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? errorCatalog[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.details = details;
+  }
+}
+
+/** The one way to raise a product error: `throw appError('DEVICE_NOT_FOUND', { id })`. */
+export function appError(code: ErrorCode, details?: unknown, message?: string): AppError {
+  return new AppError(code, message, details);
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

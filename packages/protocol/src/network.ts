@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const ipv4Pattern = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export function isIpv4(value: string): boolean {
+  return ipv4Pattern.test(value);
+}
+
+/** Tutti talks to devices only on 127.0.0.0/8 (simulated sites live on loopback). Pure check: connects nowhere. */
+export function isLoopbackIpv4(value: string): boolean {
+  return isIpv4(value) && value.startsWith('127.');
+}
+
+export const ipv4Schema = z.string().refine(isIpv4, { message: 'Must be an IPv4 address such as 127.20.1.15' });
+
+export const loopbackIpv4Schema = z
+  .string()
+  .refine(isLoopbackIpv4, { message: 'Only loopback addresses (127.0.0.0/8) may be used' });
+
+/** A /24 subnet written as its network address, e.g. `127.20.1.0`, optionally with `/24`. */
+export const loopbackSubnetSchema = z
+  .string()
+  .transform((value) => value.replace(/\/24$/, ''))
+  .refine((value) => isLoopbackIpv4(value) && value.endsWith('.0'), {
+    message: 'A subnet is a loopback /24 written as 127.X.Y.0',
+  });
+
+/** The 254 host addresses of a /24 subnet given by its network address. */
+export function subnetHosts(subnet: string): string[] {
+  const prefix = subnet.split('.').slice(0, 3).join('.');
+  return Array.from({ length: 254 }, (_, index) => `${prefix}.${index + 1}`);
+}
+
+/** `127.20.1.15` → `127.20.1.0`. */
+export function subnetOf(address: string): string {
+  return `${address.split('.').slice(0, 3).join('.')}.0`;
+}
