@@ -138,7 +138,11 @@ export function loadAgentConfig(file?: string, overrides: AgentConfigOverrides =
     try {
       fromFile = JSON.parse(text);
     } catch (error) {
-      throw appError('CONFIG_INVALID', { file }, `The agent configuration file ${file} is not valid JSON: ${String(error)}`);
+      throw appError(
+        'CONFIG_INVALID',
+        { file },
+        `The agent configuration file ${file} is not valid JSON: ${String(error)}`,
+      );
     }
   }
   return parseAgentConfig(mergeSettings(fromFile, overrides));

@@ -1,0 +1,316 @@
+import type { Logger } from 'pino';
+import { appError, type AgentEventBody, type MonitoringStatus } from '@tutti/protocol';
+import {
+  hubSettingsSchema,
+  subnetAddressSchema,
+  type AgentConfig,
+  type HubSettings,
+  type SubnetSetting,
+} from './config/agent-config.ts';
+import { createSettingsStore, type SettingsStore } from './config/settings-store.ts';
+import { assertLoopbackSubnet, createScanner, type ScanProgress, type Scanner } from './discovery/scanner.ts';
+import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-link.ts';
+import { createAgentLogger } from './logger.ts';
+import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
+import type { DeviceDriver } from './sessions/device-driver.ts';
+import { createDeviceMonitor, type DeviceMonitor, type MonitoredDevice } from './sessions/device-monitor.ts';
+import { createUiServer, type UiServer } from './ui/ui-server.ts';
+import { AGENT_VERSION } from './version.ts';
+
+export interface CreateAgentOptions {
+  config: AgentConfig;
+  /** Parent logger; the agent logs through child loggers of it. Defaults to a JSON logger at `config.logLevel`. */
+  logger?: Logger;
+  /** Talks to devices; defaults to `@tutti/devices`. Tests may pass a fake. */
+  driver?: DeviceDriver<unknown>;
+  /** Whether to serve the local web UI (default true). */
+  ui?: boolean;
+}
+
+export interface SubnetStatus extends SubnetSetting {
+  scan: ScanProgress;
+}
+
+/** Everything the local UI shows; also `GET /api/status`. */
+export interface AgentStatus {
+  version: string;
+  serverName: string | null;
+  monitoring: MonitoringStatus;
+  link: LinkStatus;
+  outbox: OutboxStats;
+  subnets: SubnetStatus[];
+  devices: MonitoredDevice[];
+}
+
+/** A hub connection as the UI form sends it; a missing password keeps the one stored. */
+export interface HubSettingsInput {
+  url: string;
+  agentName: string;
+  password?: string | undefined;
+  organization?: string | undefined;
+}
+
+export interface SubnetInput {
+  subnet: string;
+  enabled: boolean;
+  interfaceName?: string | null | undefined;
+}
+
+export interface Agent {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  status(): AgentStatus;
+  /** `http://127.0.0.1:8090` once started with the UI on. */
+  readonly uiUrl: string | null;
+  /** Connects to a hub (or disconnects with null) and remembers the choice in the data dir. */
+  configureHub(input: HubSettingsInput | null): void;
+  /** Adds, enables or disables a loopback /24 and remembers it in the data dir. */
+  setSubnet(input: SubnetInput): SubnetSetting;
+  /** Starts a discovery sweep now. */
+  rescan(): void;
+}
+
+/** Events raised in one tick go to the outbox in one transaction. */
+function createEventSink(
+  outbox: () => Outbox | null,
+  log: Logger,
+): { emit(body: AgentEventBody): void; flush(): void } {
+  let queue: AgentEventBody[] = [];
+  let scheduled: NodeJS.Immediate | null = null;
+  const flush = (): void => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
+    const target = outbox();
+    if (queue.length === 0 || !target) return;
+    const bodies = queue;
+    queue = [];
+    try {
+      target.append(bodies);
+    } catch (error) {
+      log.error({ err: error, events: bodies.length }, 'writing events to the outbox failed');
+      queue = bodies.concat(queue);
+    }
+  };
+  return {
+    emit(body) {
+      queue.push(body);
+      scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
+async function loadDefaultDriver(): Promise<DeviceDriver<unknown>> {
+  const { devicesDriver } = await import('./sessions/devices-driver.ts');
+  return devicesDriver;
+}
+
+export function createAgent(options: CreateAgentOptions): Agent {
+  const { config } = options;
+  const rootLog = options.logger ?? createAgentLogger(config.logLevel);
+  const log = rootLog.child({ module: 'agent' });
+  const settingsStore: SettingsStore = createSettingsStore(config.dataDir);
+
+  let hub: HubSettings | null = config.hub;
+  let subnets: SubnetSetting[] = config.subnets.map((subnet) => ({ ...subnet }));
+  let outbox: Outbox | null = null;
+  let monitor: DeviceMonitor | null = null;
+  let scanner: Scanner | null = null;
+  let link: HubLink | null = null;
+  let ui: UiServer | null = null;
+  let uiUrl: string | null = null;
+  let started = false;
+  let lastAgentState: string | null = null;
+
+  const sink = createEventSink(() => outbox, log);
+  const serverName = (): string | null => config.serverName ?? hub?.agentName ?? null;
+
+  function monitoring(): MonitoringStatus {
+    if (!started || !subnets.some((subnet) => subnet.enabled)) return 'off';
+    const outboxNearCap = outbox?.stats().nearCap ?? false;
+    const scanFailed = subnets.some((subnet) => subnet.enabled && scanner?.progress(subnet.subnet).lastError);
+    return outboxNearCap || scanFailed ? 'issue' : 'active';
+  }
+
+  /** Emits `agent.state` when any of its fields changed. */
+  function reportAgentState(): void {
+    if (!started) return;
+    const body: AgentEventBody = {
+      kind: 'agent.state',
+      monitoring: monitoring(),
+      subnetsEnabled: subnets.filter((subnet) => subnet.enabled).length,
+      subnetsTotal: subnets.length,
+      version: AGENT_VERSION,
+      deviceCount: monitor?.count() ?? 0,
+    };
+    const key = JSON.stringify(body);
+    if (key === lastAgentState) return;
+    lastAgentState = key;
+    sink.emit(body);
+  }
+
+  function persist(): void {
+    settingsStore.save({ hub, subnets });
+  }
+
+  function applyPersistedSettings(): void {
+    const persisted = settingsStore.load();
+    if (persisted.hub !== undefined) hub = persisted.hub;
+    if (persisted.subnets !== undefined) subnets = persisted.subnets;
+  }
+
+  const agent: Agent = {
+    get uiUrl() {
+      return uiUrl;
+    },
+
+    async start() {
+      if (started) return;
+      applyPersistedSettings();
+      for (const subnet of subnets) assertLoopbackSubnet(subnet.subnet);
+      const driver = options.driver ?? (await loadDefaultDriver());
+      outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
+      const outboxLog = rootLog.child({ module: 'outbox' });
+      const stats = outbox.stats();
+      outboxLog.info({ depth: stats.depth, lastSeq: stats.lastSeq }, 'outbox open');
+
+      monitor = createDeviceMonitor({
+        driver,
+        credentials: config.deviceCredentials,
+        deviceTimeoutMs: config.deviceTimeoutMs,
+        livenessIntervalMs: config.livenessIntervalSeconds * 1000,
+        connectConcurrency: config.connectConcurrency,
+        missingScansBeforeLost: config.missingScansBeforeLost,
+        deviceRetry: config.deviceRetry,
+        loginRetry: config.loginRetry,
+        serverName,
+        emit: (body) => sink.emit(body),
+        onDevicesChanged: () => reportAgentState(),
+        log: rootLog.child({ module: 'sessions' }),
+      });
+      scanner = createScanner({
+        driver,
+        subnets: () => subnets,
+        intervalMs: config.scanIntervalSeconds * 1000,
+        concurrency: config.scanConcurrency,
+        discoveryPort: config.discoveryPort,
+        timeoutMs: config.discoveryTimeoutMs,
+        telnetPort: config.telnetPort,
+        onAnswer: (answer, subnet) => monitor?.observe(answer, subnet),
+        onScanEnd: (subnet, answered) => monitor?.endScan(subnet.subnet, answered),
+        onCycleEnd: () => reportAgentState(),
+        log: rootLog.child({ module: 'discovery' }),
+      });
+      link = createHubLink({
+        outbox,
+        version: AGENT_VERSION,
+        reconnect: config.hubReconnect,
+        authRetry: config.hubAuthRetry,
+        maxInFlightBatches: config.hubMaxInFlightBatches,
+        onRescan: () => scanner?.rescan(),
+        log: rootLog.child({ module: 'hub-link' }),
+      });
+
+      started = true;
+      if (options.ui !== false) {
+        ui = createUiServer({ agent, log: rootLog.child({ module: 'ui' }) });
+        uiUrl = await ui.listen(config.uiHost, config.uiPort);
+        log.info({ url: uiUrl }, 'local UI ready');
+      }
+      reportAgentState();
+      monitor.start();
+      scanner.start();
+      link.configure(hub);
+    },
+
+    async close() {
+      if (!started) return;
+      started = false;
+      await ui?.close();
+      await scanner?.close();
+      await monitor?.close();
+      sink.flush();
+      await link?.close();
+      outbox?.close();
+      ui = null;
+      uiUrl = null;
+      scanner = null;
+      monitor = null;
+      link = null;
+      outbox = null;
+    },
+
+    status() {
+      return {
+        version: AGENT_VERSION,
+        serverName: serverName(),
+        monitoring: monitoring(),
+        link: link?.status() ?? {
+          state: hub ? 'disconnected' : 'not_configured',
+          url: hub?.url ?? null,
+          agentName: hub?.agentName ?? null,
+          organization: hub?.organization ?? null,
+          organizationName: null,
+          lastError: null,
+          connectedAt: null,
+          lastAckedSeq: 0,
+          nextAttemptAt: null,
+        },
+        outbox: outbox?.stats() ?? {
+          depth: 0,
+          bytes: 0,
+          capBytes: config.outboxCapBytes,
+          nearCap: false,
+          lastSeq: 0,
+          compacted: 0,
+        },
+        subnets: subnets.map((subnet) => ({
+          ...subnet,
+          scan: scanner?.progress(subnet.subnet) ?? {
+            scanning: false,
+            scans: 0,
+            lastScanAt: null,
+            lastDurationMs: null,
+            answered: 0,
+            lastError: null,
+          },
+        })),
+        devices: monitor?.devices() ?? [],
+      };
+    },
+
+    configureHub(input) {
+      if (input === null) {
+        hub = null;
+      } else {
+        const password = input.password ?? hub?.password;
+        if (!password) throw appError('VALIDATION_FAILED', { issues: [{ path: 'password', message: 'Required' }] });
+        hub = hubSettingsSchema.parse({ ...input, password });
+      }
+      persist();
+      log.info({ url: hub?.url ?? null, agentName: hub?.agentName ?? null }, 'hub connection changed');
+      link?.configure(hub);
+      reportAgentState();
+    },
+
+    setSubnet(input) {
+      const address = subnetAddressSchema.parse(input.subnet);
+      assertLoopbackSubnet(address);
+      const existing = subnets.find((subnet) => subnet.subnet === address);
+      const interfaceName = input.interfaceName === undefined ? (existing?.interfaceName ?? 'lo') : input.interfaceName;
+      const next: SubnetSetting = { subnet: address, interfaceName, enabled: input.enabled };
+      subnets = existing ? subnets.map((subnet) => (subnet.subnet === address ? next : subnet)) : [...subnets, next];
+      persist();
+      log.info({ subnet: address, enabled: next.enabled }, 'subnet changed');
+      if (!next.enabled) monitor?.forgetSubnet(address);
+      else if (!existing?.enabled) scanner?.rescan();
+      reportAgentState();
+      return next;
+    },
+
+    rescan() {
+      scanner?.rescan();
+    },
+  };
+  return agent;
+}

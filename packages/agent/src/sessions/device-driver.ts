@@ -1,0 +1,75 @@
+import type { DeviceStatus } from '@tutti/protocol';
+
+/*
+ * What the agent needs from `@tutti/devices`, written down as types so the monitor and the scanner can be driven
+ * by the real package in production and by a fake in unit tests.
+ */
+
+export interface DiscoveryAnswer {
+  model: string;
+  boxName: string;
+  serial: string;
+  mac: string;
+  ip: string;
+  telnetPort: number;
+  stackName: string;
+}
+
+export interface PeripheralIdentity {
+  plink: number;
+  model: string;
+  serial: string;
+  firmware: string;
+  name: string;
+}
+
+export interface DeviceIdentity {
+  boxName: string;
+  model: string;
+  serial: string;
+  mac: string;
+  firmware: string;
+  boxNumber: number;
+  stackName: string;
+  peripherals: readonly PeripheralIdentity[];
+}
+
+export interface ConnectDeviceOptions {
+  address: string;
+  port: number;
+  username: string;
+  password: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ProbeSubnetOptions {
+  port?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
+/** One logged-in telnet session to a device. */
+export interface DeviceSessionLike<State> {
+  command(line: string): Promise<unknown>;
+  readIdentity(): Promise<DeviceIdentity>;
+  readState(): Promise<State>;
+  subscribe(): Promise<unknown>;
+  onStateChange(listener: (state: State) => void): unknown;
+  onClose(listener: () => void): unknown;
+  close(): Promise<void> | void;
+}
+
+export interface DeriveStatusInput<State> {
+  reachable: boolean;
+  loginFailed: boolean;
+  state?: State;
+}
+
+export interface DeviceDriver<State> {
+  probeSubnet(subnet: string, options?: ProbeSubnetOptions): Promise<DiscoveryAnswer[]>;
+  connectDevice(options: ConnectDeviceOptions): Promise<DeviceSessionLike<State>>;
+  deriveStatus(input: DeriveStatusInput<State>): DeviceStatus;
+  /** Whether a connect failure means the credentials were refused (Login Failed) rather than no answer (Down). */
+  isLoginError(error: unknown): boolean;
+}

@@ -1,0 +1,527 @@
+import type { Logger } from 'pino';
+import {
+  deviceModelSchema,
+  formatConnectionPath,
+  serialNumberSchema,
+  type AgentEventBody,
+  type DeviceConnection,
+  type DeviceModel,
+  type DeviceReport,
+  type DeviceStatus,
+} from '@tutti/protocol';
+import type { SubnetSetting } from '../config/agent-config.ts';
+import { backoffDelay, type BackoffSettings } from './backoff.ts';
+import type {
+  DeviceDriver,
+  DeviceIdentity,
+  DeviceSessionLike,
+  DiscoveryAnswer,
+  PeripheralIdentity,
+} from './device-driver.ts';
+import { createLimiter } from './limiter.ts';
+
+/** How the agent's session with a device stands. */
+export type SessionState = 'connecting' | 'connected' | 'login_failed' | 'unreachable';
+
+export interface MonitoredDevice {
+  serial: string;
+  model: DeviceModel;
+  name: string;
+  accessIp: string;
+  port: number;
+  firmware: string;
+  status: DeviceStatus | null;
+  statusSince: string | null;
+  connection: DeviceConnection;
+  connectionPath: string;
+  session: SessionState;
+  lastSeenAt: string;
+}
+
+export interface DeviceMonitorOptions<State> {
+  driver: DeviceDriver<State>;
+  credentials: { username: string; password: string };
+  deviceTimeoutMs: number;
+  livenessIntervalMs: number;
+  connectConcurrency: number;
+  missingScansBeforeLost: number;
+  deviceRetry: BackoffSettings;
+  loginRetry: BackoffSettings;
+  /** Server name shown at the start of connection paths. */
+  serverName: () => string | null;
+  emit: (body: AgentEventBody) => void;
+  /** Called when devices appear or disappear. */
+  onDevicesChanged: () => void;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface DeviceMonitor {
+  /** A discovery answer from a scan of `subnet`. */
+  observe(answer: DiscoveryAnswer, subnet: SubnetSetting): void;
+  /** A scan of `subnet` finished; `answered` holds the serials that answered it. */
+  endScan(subnet: string, answered: ReadonlySet<string>): void;
+  /** Stops monitoring every device of a subnet (it was disabled) and reports them lost. */
+  forgetSubnet(subnet: string): void;
+  devices(): MonitoredDevice[];
+  count(): number;
+  start(): void;
+  close(): Promise<void>;
+}
+
+interface ReportedState {
+  /** JSON of the last `device.seen` report without its status fields. */
+  identityKey: string | null;
+  status: DeviceStatus | null;
+  statusSince: string;
+}
+
+interface PeripheralEntry extends ReportedState {
+  info: PeripheralIdentity;
+  model: DeviceModel;
+}
+
+interface HostEntry<State> extends ReportedState {
+  serial: string;
+  answer: DiscoveryAnswer;
+  model: DeviceModel;
+  subnet: SubnetSetting;
+  session: DeviceSessionLike<State> | null;
+  sessionState: SessionState;
+  identity: DeviceIdentity | null;
+  state: State | undefined;
+  missingScans: number;
+  attempts: number;
+  retryTimer: NodeJS.Timeout | null;
+  nextLivenessAt: number;
+  livenessBusy: boolean;
+  /** Bumped whenever the session is replaced, so late callbacks of an old session are ignored. */
+  generation: number;
+  lastSeenAt: string;
+  peripherals: Map<string, PeripheralEntry>;
+}
+
+const LIVENESS_TICK_MS = 1_000;
+
+function parseModel(model: string): DeviceModel | null {
+  const parsed = deviceModelSchema.safeParse(model);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Holds one session per discovered device, turns identity and state changes into outbox events, and retries
+ * unreachable devices with jittered backoff. Sessions stay idle until the device notifies a change; a single timer
+ * spreads a cheap liveness command over every session.
+ */
+export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>): DeviceMonitor {
+  const { driver, log } = options;
+  const now = options.now ?? (() => new Date());
+  const hosts = new Map<string, HostEntry<State>>();
+  const limiter = createLimiter(options.connectConcurrency);
+  const pendingWork = new Set<Promise<void>>();
+  const warnedModels = new Set<string>();
+  const abort = new AbortController();
+  let livenessTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  function track(work: Promise<void>): void {
+    pendingWork.add(work);
+    void work.finally(() => pendingWork.delete(work));
+  }
+
+  function hostStatus(entry: HostEntry<State>): DeviceStatus | null {
+    switch (entry.sessionState) {
+      case 'connecting':
+        return entry.status;
+      case 'connected':
+        return driver.deriveStatus({ reachable: true, loginFailed: false, state: entry.state });
+      case 'login_failed':
+        return driver.deriveStatus({ reachable: true, loginFailed: true });
+      case 'unreachable':
+        return driver.deriveStatus({ reachable: false, loginFailed: false });
+    }
+  }
+
+  function hostConnection(entry: HostEntry<State>): DeviceConnection {
+    const stack = entry.identity?.stackName || entry.answer.stackName || null;
+    return {
+      subnet: entry.subnet.subnet,
+      interfaceName: entry.subnet.interfaceName,
+      stack,
+      clink: entry.identity ? Math.max(0, entry.identity.boxNumber - 1) : null,
+      plink: null,
+      hostSerial: null,
+    };
+  }
+
+  function hostReport(entry: HostEntry<State>): Omit<DeviceReport, 'status' | 'statusSince'> {
+    return {
+      serial: entry.serial,
+      model: entry.model,
+      name: entry.identity?.boxName ?? entry.answer.boxName,
+      mac: entry.identity?.mac ?? entry.answer.mac,
+      firmware: entry.identity?.firmware ?? '',
+      accessIp: entry.answer.ip,
+      port: entry.answer.telnetPort,
+      connection: hostConnection(entry),
+    };
+  }
+
+  function peripheralReport(
+    host: HostEntry<State>,
+    peripheral: PeripheralEntry,
+  ): Omit<DeviceReport, 'status' | 'statusSince'> {
+    const hostConnectionValue = hostConnection(host);
+    return {
+      serial: peripheral.info.serial,
+      model: peripheral.model,
+      name: peripheral.info.name,
+      mac: '',
+      firmware: peripheral.info.firmware,
+      accessIp: host.answer.ip,
+      port: host.answer.telnetPort,
+      connection: { ...hostConnectionValue, plink: peripheral.info.plink, hostSerial: host.serial },
+    };
+  }
+
+  /** Emits `device.seen` when the identity or address changed, else `device.status` when the status changed. */
+  function publish(
+    reported: ReportedState,
+    report: Omit<DeviceReport, 'status' | 'statusSince'>,
+    status: DeviceStatus | null,
+  ): void {
+    if (status === null) return;
+    const statusChanged = status !== reported.status;
+    if (statusChanged) {
+      reported.status = status;
+      reported.statusSince = now().toISOString();
+    }
+    const identityKey = JSON.stringify(report);
+    if (identityKey !== reported.identityKey) {
+      reported.identityKey = identityKey;
+      options.emit({ kind: 'device.seen', device: { ...report, status, statusSince: reported.statusSince } });
+    } else if (statusChanged) {
+      options.emit({ kind: 'device.status', serial: report.serial, status, since: reported.statusSince });
+    }
+  }
+
+  function peripheralStatus(host: HostEntry<State>): DeviceStatus | null {
+    if (host.sessionState === 'connecting') return null;
+    return driver.deriveStatus({
+      reachable: host.sessionState !== 'unreachable',
+      loginFailed: host.sessionState === 'login_failed',
+    });
+  }
+
+  function syncPeripherals(host: HostEntry<State>): void {
+    if (host.identity) {
+      const current = new Set<string>();
+      for (const info of host.identity.peripherals) {
+        const model = parseModel(info.model);
+        if (!model || !serialNumberSchema.safeParse(info.serial).success) {
+          warnOnce(`${info.model}:${info.serial}`, { serial: info.serial, model: info.model }, 'peripheral skipped');
+          continue;
+        }
+        current.add(info.serial);
+        const existing = host.peripherals.get(info.serial);
+        if (existing) {
+          existing.info = info;
+          existing.model = model;
+        } else {
+          host.peripherals.set(info.serial, { info, model, identityKey: null, status: null, statusSince: '' });
+        }
+      }
+      for (const serial of [...host.peripherals.keys()]) {
+        if (!current.has(serial)) {
+          host.peripherals.delete(serial);
+          options.emit({ kind: 'device.lost', serial });
+          options.onDevicesChanged();
+        }
+      }
+    }
+    const status = peripheralStatus(host);
+    for (const peripheral of host.peripherals.values()) publish(peripheral, peripheralReport(host, peripheral), status);
+  }
+
+  function sync(entry: HostEntry<State>): void {
+    if (closed) return;
+    const before = entry.peripherals.size;
+    publish(entry, hostReport(entry), hostStatus(entry));
+    syncPeripherals(entry);
+    if (entry.peripherals.size !== before) options.onDevicesChanged();
+  }
+
+  function warnOnce(key: string, details: Record<string, unknown>, message: string): void {
+    if (warnedModels.has(key)) return;
+    warnedModels.add(key);
+    log.warn(details, `${message}: unknown model or bad serial number`);
+  }
+
+  function clearRetry(entry: HostEntry<State>): void {
+    if (entry.retryTimer) clearTimeout(entry.retryTimer);
+    entry.retryTimer = null;
+  }
+
+  function scheduleRetry(entry: HostEntry<State>, settings: BackoffSettings): void {
+    if (closed) return;
+    clearRetry(entry);
+    const delay = backoffDelay(settings, entry.attempts);
+    entry.attempts += 1;
+    entry.retryTimer = setTimeout(() => {
+      entry.retryTimer = null;
+      connect(entry);
+    }, delay);
+  }
+
+  function dropSession(entry: HostEntry<State>): void {
+    const session = entry.session;
+    entry.session = null;
+    entry.generation += 1;
+    if (session) track(closeQuietly(session));
+  }
+
+  async function closeQuietly(session: DeviceSessionLike<State>): Promise<void> {
+    try {
+      await session.close();
+    } catch (error) {
+      log.debug({ err: error }, 'closing a device session failed');
+    }
+  }
+
+  function onSessionLost(entry: HostEntry<State>, generation: number, reason: string): void {
+    if (closed || generation !== entry.generation) return;
+    log.info({ serial: entry.serial, address: entry.answer.ip, reason }, 'device session lost');
+    dropSession(entry);
+    entry.sessionState = 'unreachable';
+    entry.state = undefined;
+    sync(entry);
+    scheduleRetry(entry, options.deviceRetry);
+  }
+
+  function connect(entry: HostEntry<State>): void {
+    if (closed) return;
+    clearRetry(entry);
+    dropSession(entry);
+    const generation = entry.generation;
+    entry.sessionState = 'connecting';
+    track(limiter.run(() => openSession(entry, generation)));
+  }
+
+  async function openSession(entry: HostEntry<State>, generation: number): Promise<void> {
+    if (closed || generation !== entry.generation) return;
+    let session: DeviceSessionLike<State> | null = null;
+    try {
+      session = await driver.connectDevice({
+        address: entry.answer.ip,
+        port: entry.answer.telnetPort,
+        username: options.credentials.username,
+        password: options.credentials.password,
+        timeoutMs: options.deviceTimeoutMs,
+        signal: abort.signal,
+      });
+      const opened = session;
+      opened.onClose(() => onSessionLost(entry, generation, 'closed'));
+      opened.onStateChange((state) => {
+        if (closed || generation !== entry.generation || entry.sessionState !== 'connected') return;
+        entry.state = state;
+        sync(entry);
+      });
+      const identity = await opened.readIdentity();
+      const state = await opened.readState();
+      await opened.subscribe();
+      if (closed || generation !== entry.generation) {
+        await closeQuietly(opened);
+        return;
+      }
+      entry.session = opened;
+      entry.identity = identity;
+      entry.state = state;
+      entry.sessionState = 'connected';
+      entry.attempts = 0;
+      entry.nextLivenessAt = Date.now() + Math.random() * options.livenessIntervalMs;
+      log.debug({ serial: entry.serial, address: entry.answer.ip }, 'device session open');
+      sync(entry);
+    } catch (error) {
+      if (session) await closeQuietly(session);
+      if (closed || generation !== entry.generation) return;
+      const loginFailed = driver.isLoginError(error);
+      entry.sessionState = loginFailed ? 'login_failed' : 'unreachable';
+      entry.state = undefined;
+      log.info(
+        { serial: entry.serial, address: entry.answer.ip, err: error, attempt: entry.attempts + 1 },
+        loginFailed ? 'device refused the site credentials' : 'device unreachable',
+      );
+      sync(entry);
+      scheduleRetry(entry, loginFailed ? options.loginRetry : options.deviceRetry);
+    }
+  }
+
+  async function checkLiveness(entry: HostEntry<State>): Promise<void> {
+    const session = entry.session;
+    const generation = entry.generation;
+    if (!session || !entry.identity) return;
+    entry.livenessBusy = true;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        session.command(`BOX ${entry.identity.boxName} UNIT SN`),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('liveness check timed out')), options.deviceTimeoutMs);
+        }),
+      ]);
+      entry.nextLivenessAt = Date.now() + options.livenessIntervalMs;
+    } catch (error) {
+      onSessionLost(entry, generation, error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
+      entry.livenessBusy = false;
+    }
+  }
+
+  function livenessTick(): void {
+    const time = Date.now();
+    for (const entry of hosts.values()) {
+      if (entry.sessionState === 'connected' && !entry.livenessBusy && entry.nextLivenessAt <= time) {
+        track(checkLiveness(entry));
+      }
+    }
+  }
+
+  function lose(entry: HostEntry<State>): void {
+    clearRetry(entry);
+    dropSession(entry);
+    hosts.delete(entry.serial);
+    for (const serial of entry.peripherals.keys()) options.emit({ kind: 'device.lost', serial });
+    if (entry.identityKey !== null) options.emit({ kind: 'device.lost', serial: entry.serial });
+    options.onDevicesChanged();
+  }
+
+  return {
+    observe(answer, subnet) {
+      if (closed) return;
+      const model = parseModel(answer.model);
+      if (!model || !serialNumberSchema.safeParse(answer.serial).success) {
+        warnOnce(
+          `${answer.model}:${answer.serial}`,
+          { serial: answer.serial, model: answer.model, ip: answer.ip },
+          'device skipped',
+        );
+        return;
+      }
+      const existing = hosts.get(answer.serial);
+      const seenAt = now().toISOString();
+      if (!existing) {
+        const entry: HostEntry<State> = {
+          serial: answer.serial,
+          answer,
+          model,
+          subnet,
+          session: null,
+          sessionState: 'connecting',
+          identity: null,
+          state: undefined,
+          missingScans: 0,
+          attempts: 0,
+          retryTimer: null,
+          nextLivenessAt: 0,
+          livenessBusy: false,
+          generation: 0,
+          lastSeenAt: seenAt,
+          peripherals: new Map(),
+          identityKey: null,
+          status: null,
+          statusSince: seenAt,
+        };
+        hosts.set(answer.serial, entry);
+        options.onDevicesChanged();
+        connect(entry);
+        return;
+      }
+      existing.missingScans = 0;
+      existing.lastSeenAt = seenAt;
+      const moved =
+        existing.answer.ip !== answer.ip ||
+        existing.answer.telnetPort !== answer.telnetPort ||
+        existing.subnet.subnet !== subnet.subnet;
+      existing.answer = answer;
+      existing.model = model;
+      existing.subnet = subnet;
+      if (moved) {
+        log.info({ serial: answer.serial, address: answer.ip }, 'device moved');
+        existing.identity = null;
+        connect(existing);
+      } else if (existing.sessionState === 'unreachable') {
+        connect(existing);
+      } else {
+        sync(existing);
+      }
+    },
+
+    endScan(subnet, answered) {
+      for (const entry of [...hosts.values()]) {
+        if (entry.subnet.subnet !== subnet || answered.has(entry.serial)) continue;
+        entry.missingScans += 1;
+        if (entry.missingScans >= options.missingScansBeforeLost && entry.sessionState !== 'connected') {
+          log.info({ serial: entry.serial, address: entry.answer.ip }, 'device lost');
+          lose(entry);
+        }
+      }
+    },
+
+    forgetSubnet(subnet) {
+      for (const entry of [...hosts.values()]) if (entry.subnet.subnet === subnet) lose(entry);
+    },
+
+    devices() {
+      const serverName = options.serverName();
+      const list: MonitoredDevice[] = [];
+      const view = (
+        report: Omit<DeviceReport, 'status' | 'statusSince'>,
+        reported: ReportedState,
+        host: HostEntry<State>,
+      ): MonitoredDevice => ({
+        serial: report.serial,
+        model: report.model,
+        name: report.name,
+        accessIp: report.accessIp,
+        port: report.port,
+        firmware: report.firmware,
+        status: reported.status,
+        statusSince: reported.status === null ? null : reported.statusSince,
+        connection: report.connection,
+        connectionPath: formatConnectionPath(serverName, report.connection),
+        session: host.sessionState,
+        lastSeenAt: host.lastSeenAt,
+      });
+      for (const host of hosts.values()) {
+        list.push(view(hostReport(host), host, host));
+        for (const peripheral of host.peripherals.values())
+          list.push(view(peripheralReport(host, peripheral), peripheral, host));
+      }
+      return list;
+    },
+
+    count() {
+      let total = 0;
+      for (const host of hosts.values()) total += 1 + host.peripherals.size;
+      return total;
+    },
+
+    start() {
+      livenessTimer ??= setInterval(livenessTick, Math.min(LIVENESS_TICK_MS, options.livenessIntervalMs));
+    },
+
+    async close() {
+      closed = true;
+      abort.abort();
+      if (livenessTimer) clearInterval(livenessTimer);
+      livenessTimer = null;
+      for (const entry of hosts.values()) {
+        clearRetry(entry);
+        dropSession(entry);
+      }
+      hosts.clear();
+      while (pendingWork.size > 0) await Promise.allSettled([...pendingWork]);
+    },
+  };
+}

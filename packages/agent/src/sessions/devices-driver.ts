@@ -1,0 +1,10 @@
+import { DeviceLoginError, connectDevice, deriveStatus, probeSubnet } from '@tutti/devices';
+import type { DeviceDriver } from './device-driver.ts';
+
+/** The real thing: UDP discovery and telnet sessions from `@tutti/devices`. */
+export const devicesDriver: DeviceDriver<unknown> = {
+  probeSubnet,
+  connectDevice,
+  deriveStatus,
+  isLoginError: (error) => error instanceof DeviceLoginError,
+};
