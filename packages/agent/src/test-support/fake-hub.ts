@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AGENT_LINK_PATH,
@@ -11,6 +12,8 @@ import {
 /** A tiny hub for tests: checks the password, records events (de-duplicated by seq) and acknowledges them. */
 export interface FakeHub {
   url: string;
+  /** `events` frames received. */
+  batches: number;
   /** Every event received, duplicates included, in arrival order. */
   received: AgentEvent[];
   /** Events kept once per seq. */
@@ -29,18 +32,37 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
-export async function startFakeHub(options: { password?: string } = {}): Promise<FakeHub> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: AGENT_LINK_PATH });
-  await once(server, 'listening');
-  const address = server.address();
+export interface StartFakeHubOptions {
+  password?: string;
+  /** Serve wss:// with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+  heartbeatSeconds?: number;
+  /** When false the hub goes silent after `welcome`: no acks, no heartbeats. */
+  responsive?: boolean;
+}
+
+export async function startFakeHub(options: StartFakeHubOptions = {}): Promise<FakeHub> {
+  const httpsServer = options.tls ? createServer({ key: options.tls.key, cert: options.tls.cert }) : null;
+  const server = httpsServer
+    ? new WebSocketServer({ server: httpsServer, path: AGENT_LINK_PATH })
+    : new WebSocketServer({ host: '127.0.0.1', port: 0, path: AGENT_LINK_PATH });
+  if (httpsServer) {
+    httpsServer.listen(0, '127.0.0.1');
+    await once(httpsServer, 'listening');
+  } else {
+    await once(server, 'listening');
+  }
+  const address = (httpsServer ?? server).address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const responsive = options.responsive ?? true;
   const stored = new Map<number, AgentEvent>();
   const sockets = new Set<WebSocket>();
 
   const send = (socket: WebSocket, message: HubMessage): void => socket.send(JSON.stringify(message));
 
   const hub: FakeHub = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${httpsServer ? 'https' : 'http'}://127.0.0.1:${port}`,
+    batches: 0,
     received: [],
     events: () => [...stored.values()].sort((a, b) => a.seq - b.seq),
     hellos: 0,
@@ -58,6 +80,7 @@ export async function startFakeHub(options: { password?: string } = {}): Promise
     async close() {
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (httpsServer) await new Promise<void>((resolve) => httpsServer.close(() => resolve()));
     },
   };
 
@@ -78,22 +101,23 @@ export async function startFakeHub(options: { password?: string } = {}): Promise
             agentId: 'agent-1',
             organizationName: 'Test Org',
             lastSeq: hub.lastSeq,
-            heartbeatSeconds: 30,
+            heartbeatSeconds: options.heartbeatSeconds ?? 30,
           });
           return;
         case 'events':
+          hub.batches += 1;
           for (const event of message.events) {
             hub.received.push(event);
             if (!stored.has(event.seq)) stored.set(event.seq, event);
             hub.receivedUpTo = Math.max(hub.receivedUpTo, event.seq);
           }
-          if (hub.autoAck) {
+          if (hub.autoAck && responsive) {
             hub.lastSeq = hub.receivedUpTo;
             send(socket, { type: 'ack', upTo: hub.lastSeq });
           }
           return;
         case 'heartbeat':
-          send(socket, { type: 'heartbeat', at: new Date().toISOString() });
+          if (responsive) send(socket, { type: 'heartbeat', at: new Date().toISOString() });
           return;
         case 'result':
           return;
