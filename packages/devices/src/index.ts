@@ -1,0 +1,54 @@
+export {
+  createLineDecoder,
+  formatReply,
+  parseCommand,
+  addressLength,
+  lineTerminator,
+  endpointTypes,
+  isEndpointType,
+  DEFAULT_MAX_LINE_BYTES,
+  type LineDecoder,
+  type LineDecoderOptions,
+  type LineEnding,
+  type EndpointType,
+} from './codec.ts';
+export {
+  systemCommands,
+  systemCommandLine,
+  registrationStates,
+  stackStates,
+  errorPayloads,
+  loginTexts,
+  discovery as discoveryProtocol,
+  type SystemCommand,
+  type RegistrationState,
+  type StackState,
+} from './system-commands.ts';
+export { formatStackStatus, parseStackStatus, type StackStatus } from './stack-status.ts';
+export { formatDiscoveryAnswer, parseDiscoveryAnswer, type DiscoveryAnswer } from './discovery.ts';
+export { createSimulator } from './simulator/simulator.ts';
+export { createSiteSpec, type CreateSiteSpecOptions } from './simulator/site-spec.ts';
+export type {
+  Credentials,
+  SimulatedDevice,
+  SimulatedDeviceSpec,
+  SimulatedPeripheralSpec,
+  Simulator,
+  SimulatorChange,
+  SimulatorChangeKind,
+  SimulatorOptions,
+} from './simulator/types.ts';
+export { connectDevice, DEFAULT_DEVICE_TIMEOUT_MS, type ConnectDeviceOptions, type DeviceSession } from './driver/session.ts';
+export { probeSubnet, probeHost, type ProbeSubnetOptions, type ProbeHostOptions } from './driver/probe.ts';
+export {
+  DeviceError,
+  DeviceLoginError,
+  DeviceTimeoutError,
+  DeviceUnreachableError,
+  DeviceCommandError,
+  DeviceProtocolError,
+  isDeviceError,
+  type DeviceErrorCode,
+} from './driver/errors.ts';
+export type { DeviceIdentity, DeviceState, PeripheralInfo, StackMember } from './driver/device-state.ts';
+export { deriveStatus, OVERHEAT_THRESHOLD_C, type DeriveStatusInput } from './driver/status.ts';

@@ -1,0 +1,836 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import { appError, isIpv4, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
+import {
+  createLineDecoder,
+  formatReply,
+  isEndpointType,
+  lineTerminator,
+  parseCommand,
+  type EndpointType,
+  type LineDecoder,
+  type LineEnding,
+} from '../codec.ts';
+import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
+import { formatStackStatus, type StackStatus } from '../stack-status.ts';
+import {
+  errorPayloads,
+  loginTexts,
+  PASSWORD_OK,
+  PLINK_NONE,
+  REG_STATUS_BLOCK,
+  REG_STATUS_PARAM,
+  systemCommandFor,
+  systemCommands,
+  uaNotificationTypes,
+  type ErrorPayload,
+  type RegistrationState,
+  type SystemCommand,
+  type UaNotificationType,
+} from '../system-commands.ts';
+import { defaultLevel, isLevelParam, readLevel, writeLevel, type Level } from './levels.ts';
+import { modelEndpoints, type EndpointCounts } from './model-endpoints.ts';
+import type { Credentials, SimulatedDevice, SimulatedDeviceSpec, SimulatorChangeKind } from './types.ts';
+
+export const DEFAULT_CREDENTIALS: Credentials = { username: 'clearone', password: 'converge' };
+
+/** Simulator-wide settings and services a box needs. */
+export interface BoxContext {
+  discoveryPort: number;
+  lineEnding: LineEnding;
+  fanOut: boolean;
+  locateTimeoutMs: number;
+  rebootMs: number;
+  idleTimeoutMs: number;
+  maxLineBytes: number;
+  /** Every box of the same stack (including the caller), whatever their state. */
+  stackPeers(box: Box): Box[];
+  /** A box went up or down or changed firmware: stack views must be recomputed. */
+  stackChanged(box: Box): void;
+  emit(box: Box, kind: SimulatorChangeKind, value: string, target?: string): void;
+}
+
+interface Session {
+  socket: Socket;
+  decoder: LineDecoder;
+  phase: 'username' | 'password' | 'ready';
+  username: string;
+  failures: number;
+  /** While the session's own command runs, its unsolicited lines wait here until the reply is out. */
+  deferred: string[] | undefined;
+  /** Box names whose status lines this session asked for (`BOX <name> NOTIFICATION STATUS 1`). */
+  statusBoxes: Set<string>;
+  /** `<epn> <TYPE>` pairs from `EP UA <epn> NOTIFICATION <TYPE>`. */
+  uaSubscriptions: Set<string>;
+}
+
+type Outcome = { payload: string; echo?: { line: string; statusBox?: string } } | ErrorPayload;
+
+type Availability = 'up' | 'down' | 'restarting';
+
+const networkDefaults = (address: string): Record<string, string> => ({
+  DHCP_ENABLE: '0',
+  IP_ADDRESS: address,
+  SUBNET_MASK: '255.255.255.0',
+  GATEWAY: address.replace(/\.\d+$/, '.1'),
+  DNS1: address.replace(/\.\d+$/, '.1'),
+  DNS2: '0.0.0.0',
+  DOMAIN_NAME: 'local',
+  LINK_STATUS: 'UP',
+  TELNET_ENABLE: '1',
+  FTP_ENABLE: '0',
+});
+
+const booleanNetworkParams = new Set(['DHCP_ENABLE', 'TELNET_ENABLE', 'FTP_ENABLE']);
+const addressNetworkParams = new Set(['SUBNET_MASK', 'GATEWAY', 'DNS1', 'DNS2']);
+
+// Highest channel number any model has per type; beyond it the EPN itself is invalid (§2.2 #21).
+const maxChannels = new Map<string, number>();
+for (const counts of Object.values(modelEndpoints)) {
+  for (const [type, count] of Object.entries(counts)) maxChannels.set(type, Math.max(maxChannels.get(type) ?? 0, count));
+}
+maxChannels.set('BFM', 9);
+
+function hashString(text: string): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return hash >>> 0;
+}
+
+function isBinary(value: string): value is '0' | '1' {
+  return value === '0' || value === '1';
+}
+
+function regNotification(state: RegistrationState): UaNotificationType | undefined {
+  switch (state) {
+    case 'REGISTERED':
+      return 'REG_SUCCEED';
+    case 'FAILED':
+      return 'REG_FAILED';
+    case 'UNREGISTERED':
+      return 'UNREG_SUCCEED';
+    case 'DISABLED':
+      return undefined;
+  }
+}
+
+/** One simulated CONVERGE Pro 2 / Huddle box: its state, its telnet server and its discovery responder. */
+export class Box implements SimulatedDevice {
+  readonly spec: SimulatedDeviceSpec;
+  readonly port: number;
+  readonly uaLines: number;
+  readonly endpoints: EndpointCounts;
+  credentials: Credentials;
+  firmware: string;
+  locate = false;
+  safetyMute = false;
+  temperature: number;
+  registration: RegistrationState[];
+  private lastStackStatus = 'OK';
+  private currentAddress: string;
+  private readonly ctx: BoxContext;
+  private readonly levels = new Map<string, Level>();
+  private readonly autoAnswer: Array<'0' | '1'>;
+  private network: Record<string, string>;
+  private pendingNetwork: Record<string, string> = {};
+  private readonly sessions = new Set<Session>();
+  private server: Server | undefined;
+  private udp: UdpSocket | undefined;
+  private availability: Availability = 'down';
+  private locateTimer: NodeJS.Timeout | undefined;
+  private rebootTimer: NodeJS.Timeout | undefined;
+  private rebootWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(spec: SimulatedDeviceSpec, defaultPort: number, ctx: BoxContext) {
+    const endpoints = modelEndpoints[spec.model];
+    if (!endpoints) throw appError('CONFIG_INVALID', { model: spec.model }, `${spec.model} is not a simulated DSP model`);
+    if (!isLoopbackIpv4(spec.address)) throw appError('ADDRESS_NOT_LOOPBACK', { address: spec.address });
+    if (!/^\S+$/.test(spec.boxName) || !/^\S+$/.test(spec.stackName)) {
+      throw appError('CONFIG_INVALID', { boxName: spec.boxName }, 'Box and stack names cannot contain spaces');
+    }
+    this.spec = spec;
+    this.ctx = ctx;
+    this.port = spec.port ?? defaultPort;
+    const bfm = (spec.peripherals ?? []).filter((peripheral) => peripheral.model === 'BMA_2').length;
+    this.endpoints = bfm > 0 ? { ...endpoints, BFM: bfm } : endpoints;
+    this.uaLines = endpoints.UA ?? 0;
+    this.credentials = { ...(spec.credentials ?? DEFAULT_CREDENTIALS) };
+    this.firmware = spec.firmware;
+    this.currentAddress = spec.address;
+    this.network = networkDefaults(spec.address);
+    this.temperature = 38 + (hashString(spec.serial) % 120) / 10;
+    this.registration = Array.from({ length: this.uaLines }, () => 'REGISTERED');
+    this.autoAnswer = Array.from({ length: this.uaLines }, () => '0');
+  }
+
+  get address(): string {
+    return this.currentAddress;
+  }
+
+  get up(): boolean {
+    return this.availability === 'up';
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get boxName(): string {
+    return this.spec.boxName;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Binds both sockets; starting is not a change, so nothing is announced. */
+  async start(): Promise<void> {
+    await this.bindDiscovery();
+    await this.listen();
+    this.availability = 'up';
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.locateTimer);
+    clearTimeout(this.rebootTimer);
+    this.flushRebootWaiters();
+    await this.stopListening(false);
+    const udp = this.udp;
+    this.udp = undefined;
+    if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+  }
+
+  async goDown(): Promise<void> {
+    if (this.availability === 'down' || this.closed) return;
+    clearTimeout(this.rebootTimer);
+    this.flushRebootWaiters();
+    await this.stopListening(false);
+    this.setAvailability('down');
+  }
+
+  async comeBack(): Promise<void> {
+    if (this.availability === 'up' || this.closed) return;
+    clearTimeout(this.rebootTimer);
+    await this.listen();
+    this.setAvailability('up');
+    this.flushRebootWaiters();
+  }
+
+  restart(): Promise<void> {
+    const back = new Promise<void>((resolve) => this.rebootWaiters.push(resolve));
+    void this.reboot();
+    return back;
+  }
+
+  /** REBOOT: drop every session, refuse connections for `rebootMs`, come back with pending network settings. */
+  private async reboot(): Promise<void> {
+    if (this.closed) return;
+    clearTimeout(this.rebootTimer);
+    await this.stopListening(true);
+    this.setLocateState(false);
+    this.setAvailability('restarting');
+    this.rebootTimer = setTimeout(() => void this.finishReboot(), this.ctx.rebootMs);
+    this.rebootTimer.unref();
+  }
+
+  private async finishReboot(): Promise<void> {
+    if (this.closed) return;
+    const pending = this.pendingNetwork;
+    this.pendingNetwork = {};
+    this.network = { ...this.network, ...pending };
+    const nextAddress = this.network.IP_ADDRESS;
+    if (nextAddress !== undefined && nextAddress !== this.currentAddress) {
+      this.currentAddress = nextAddress;
+      await this.rebindDiscovery();
+    }
+    // Telnet disabled in the network settings keeps the box unreachable over TCP, as configured.
+    if (this.network.TELNET_ENABLE === '1') {
+      await this.listen();
+      this.setAvailability('up');
+    }
+    this.flushRebootWaiters();
+  }
+
+  private flushRebootWaiters(): void {
+    const waiters = this.rebootWaiters;
+    this.rebootWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private setAvailability(next: Availability): void {
+    if (next === this.availability) return;
+    this.availability = next;
+    this.ctx.emit(this, 'availability', next);
+    this.ctx.stackChanged(this);
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    return new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.currentAddress, port: this.port, exclusive: true }, () => {
+        server.off('error', reject);
+        // A failing listener after start must not crash the whole simulator.
+        server.on('error', () => undefined);
+        this.server = server;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting; `graceful` lets a last reply (REBOOT) flush before the sockets close. */
+  private async stopListening(graceful: boolean): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const session of this.sessions) {
+      if (graceful) {
+        session.socket.end();
+        // A client that never closes its side must not hold the reboot up.
+        setTimeout(() => session.socket.destroy(), 200).unref();
+      } else session.socket.destroy();
+    }
+    this.sessions.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private bindDiscovery(): Promise<void> {
+    const udp = createSocket({ type: 'udp4' });
+    udp.on('message', (message, remote) => {
+      if (this.availability !== 'up' || !isDiscoveryRequest(message.toString('latin1'))) return;
+      udp.send(this.discoveryAnswer(), remote.port, remote.address);
+    });
+    udp.on('error', () => undefined);
+    return new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind({ address: this.currentAddress, port: this.ctx.discoveryPort, exclusive: true }, () => {
+        udp.off('error', reject);
+        this.udp = udp;
+        resolve();
+      });
+    });
+  }
+
+  private async rebindDiscovery(): Promise<void> {
+    const old = this.udp;
+    this.udp = undefined;
+    if (old) await new Promise<void>((resolve) => old.close(() => resolve()));
+    await this.bindDiscovery();
+  }
+
+  private discoveryAnswer(): string {
+    return formatDiscoveryAnswer({
+      model: this.spec.model,
+      boxName: this.spec.boxName,
+      serial: this.spec.serial,
+      mac: this.spec.mac,
+      ip: this.currentAddress,
+      telnetPort: this.port,
+      stackName: this.spec.stackName,
+    });
+  }
+
+  // ---------------------------------------------------------------- fault controls
+
+  setLocate(on: boolean): void {
+    this.setLocateState(on);
+  }
+
+  setSafetyMute(on: boolean): void {
+    for (const peer of this.liveStackPeers()) peer.setSafetyMuteState(on);
+    if (!this.up) this.setSafetyMuteState(on);
+  }
+
+  setTemperature(celsius: number): void {
+    if (!Number.isFinite(celsius)) throw appError('CONFIG_INVALID', { celsius }, 'Temperature must be a number');
+    const rounded = Math.round(celsius * 10) / 10;
+    if (rounded === this.temperature) return;
+    this.temperature = rounded;
+    this.statusChanged(systemCommands.temperature, rounded.toFixed(1), 'temperature');
+  }
+
+  setRegistration(state: RegistrationState, line?: number): void {
+    if (this.uaLines === 0) {
+      throw appError('CONFIG_INVALID', { model: this.spec.model }, `${this.spec.model} has no VoIP lines`);
+    }
+    const lines = line === undefined ? this.registration.map((_, index) => index + 1) : [line];
+    for (const number of lines) {
+      if (!Number.isInteger(number) || number < 1 || number > this.uaLines) {
+        throw appError('CONFIG_INVALID', { line: number }, `UA line ${number} does not exist`);
+      }
+      this.setRegistrationState(number, state);
+    }
+  }
+
+  setFirmware(version: string): void {
+    if (version === this.firmware) return;
+    this.firmware = version;
+    this.ctx.emit(this, 'firmware', version);
+    this.ctx.stackChanged(this);
+  }
+
+  setCredentials(username: string, password: string): void {
+    this.credentials = { username, password };
+    this.ctx.emit(this, 'credentials', username);
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  private setLocateState(on: boolean): void {
+    clearTimeout(this.locateTimer);
+    this.locateTimer = undefined;
+    if (on) {
+      // The LED turns itself off (LocateTimeout in the project file); one timer only while it is lit.
+      this.locateTimer = setTimeout(() => this.setLocateState(false), this.ctx.locateTimeoutMs);
+      this.locateTimer.unref();
+    }
+    if (on === this.locate) return;
+    this.locate = on;
+    this.statusChanged(systemCommands.locate, on ? '1' : '0', 'locate');
+  }
+
+  private setSafetyMuteState(on: boolean): void {
+    if (on === this.safetyMute) return;
+    this.safetyMute = on;
+    this.statusChanged(systemCommands.safetyMute, on ? '1' : '0', 'safety_mute');
+  }
+
+  private setRegistrationState(line: number, state: RegistrationState): void {
+    if (this.registration[line - 1] === state) return;
+    this.registration[line - 1] = state;
+    const epn = this.epn(line);
+    this.ctx.emit(this, 'registration', state, `UA ${epn}`);
+    this.sendStatusLine(`EP UA ${epn} ${REG_STATUS_BLOCK} ${REG_STATUS_PARAM} ${state}`);
+    const type = regNotification(state);
+    if (type) this.sendUaNotification(epn, type, `EP UA ${epn} NOTIFICATION ${type}`);
+  }
+
+  /** Sets the stack view without announcing it: the state at start is a baseline, not a change. */
+  initStackStatus(): void {
+    this.lastStackStatus = formatStackStatus(this.computeStackStatus());
+  }
+
+  /** Recomputes this box's view of its stack; announces it when it changed. */
+  refreshStackStatus(): void {
+    const next = formatStackStatus(this.computeStackStatus());
+    if (next === this.lastStackStatus) return;
+    this.lastStackStatus = next;
+    this.statusChanged(systemCommands.stackStatus, next, 'stack_status');
+  }
+
+  private computeStackStatus(): StackStatus {
+    const live = this.liveStackPeers();
+    const expected = this.spec.expectedStackSize ?? this.ctx.stackPeers(this).length;
+    const present = new Set(live.map((peer) => peer.spec.boxNumber));
+    const missing: number[] = [];
+    for (let number = 1; number <= expected; number += 1) if (!present.has(number)) missing.push(number);
+    // The lowest-numbered live box is the reference, so every member reports the same mismatch list.
+    const reference = [...live].sort((a, b) => a.spec.boxNumber - b.spec.boxNumber)[0];
+    const mismatched = live
+      .filter(
+        (peer) =>
+          peer.spec.boxNumber > expected ||
+          (reference !== undefined &&
+            (peer.firmware !== reference.firmware ||
+              modelInfo(peer.spec.model).family !== modelInfo(reference.spec.model).family)),
+      )
+      .map((peer) => peer.spec.boxNumber)
+      .sort((a, b) => a - b);
+    const state = mismatched.length > 0 ? 'MISMATCHED' : missing.length > 0 ? 'INCOMPLETE' : 'OK';
+    return { state, missing, mismatched };
+  }
+
+  private statusChanged(
+    command: (typeof systemCommands)[SystemCommand],
+    value: string,
+    kind: SimulatorChangeKind,
+  ): void {
+    this.ctx.emit(this, kind, value);
+    this.sendStatusLine(`BOX ${this.spec.boxName} ${command.block} ${command.param} ${value}`);
+  }
+
+  // ---------------------------------------------------------------- fan-out
+
+  private liveStackPeers(): Box[] {
+    return this.ctx.stackPeers(this).filter((peer) => peer.up);
+  }
+
+  private *stackSessions(): Generator<Session> {
+    for (const peer of this.liveStackPeers()) {
+      for (const session of peer.sessions) if (session.phase === 'ready') yield session;
+    }
+  }
+
+  private write(session: Session, payload: string): void {
+    if (session.deferred) session.deferred.push(payload);
+    else if (session.socket.writable) session.socket.write(formatReply(payload, this.ctx.lineEnding));
+  }
+
+  /** Status line to every session subscribed to this box's status, on any box of the stack. */
+  private sendStatusLine(payload: string): void {
+    for (const session of this.stackSessions()) {
+      if (session.statusBoxes.has(this.spec.boxName)) this.write(session, payload);
+    }
+  }
+
+  private sendUaNotification(epn: string, type: UaNotificationType, payload: string): void {
+    for (const session of this.stackSessions()) {
+      if (session.uaSubscriptions.has(`${epn} ${type}`)) this.write(session, payload);
+    }
+  }
+
+  /** Change fan-out (§6.3): a session's write echoed to the other sessions, unless a status line already told them. */
+  private echo(origin: Session, line: string, statusBox: string | undefined): void {
+    if (!this.ctx.fanOut) return;
+    for (const session of this.stackSessions()) {
+      if (session === origin || (statusBox !== undefined && session.statusBoxes.has(statusBox))) continue;
+      this.write(session, line);
+    }
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  private accept(socket: Socket): void {
+    const session: Session = {
+      socket,
+      decoder: createLineDecoder({ maxLineBytes: this.ctx.maxLineBytes }),
+      phase: 'username',
+      username: '',
+      failures: 0,
+      deferred: undefined,
+      statusBoxes: new Set(),
+      uaSubscriptions: new Set(),
+    };
+    this.sessions.add(session);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.ctx.idleTimeoutMs, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sessions.delete(session));
+    socket.on('data', (chunk: Buffer) => {
+      for (const line of session.decoder.push(chunk)) {
+        if (socket.destroyed) return;
+        this.handleLine(session, line);
+      }
+    });
+    socket.write(loginTexts.usernamePrompt);
+  }
+
+  private handleLine(session: Session, line: string): void {
+    const end = lineTerminator(this.ctx.lineEnding);
+    switch (session.phase) {
+      case 'username':
+        // The username is checked with the password so a failure does not reveal which one was wrong.
+        session.username = line;
+        session.phase = 'password';
+        session.socket.write(loginTexts.passwordPrompt);
+        return;
+      case 'password': {
+        if (session.username === this.credentials.username && line === this.credentials.password) {
+          session.phase = 'ready';
+          session.socket.write(`${end}=> ${loginTexts.success}${end}`);
+          return;
+        }
+        session.failures += 1;
+        session.socket.write(`=> ${loginTexts.failure}${end}`);
+        if (session.failures >= loginTexts.maxFailures) session.socket.end();
+        else {
+          session.phase = 'username';
+          session.socket.write(loginTexts.usernamePrompt);
+        }
+        return;
+      }
+      case 'ready': {
+        // Reply first, then unsolicited lines, so replies are never interleaved (§6.2).
+        session.deferred = [];
+        const outcome = this.execute(session, line, true);
+        const reply = typeof outcome === 'string' ? outcome : outcome.payload;
+        const deferred = session.deferred;
+        session.deferred = undefined;
+        this.write(session, reply);
+        // The writer already has its own change in the reply; it does not get it twice.
+        for (const payload of deferred) if (payload !== reply) this.write(session, payload);
+        if (typeof outcome !== 'string' && outcome.echo) this.echo(session, outcome.echo.line, outcome.echo.statusBox);
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private execute(session: Session, line: string, allowMacros: boolean): Outcome {
+    const tokens = parseCommand(line);
+    const verb = tokens[0];
+    if (verb === 'BOX') return this.executeBox(session, tokens);
+    if (verb === 'EP') return this.executeEp(session, tokens);
+    if (verb === 'RAMP') return this.executeRamp(session, tokens);
+    if (verb === 'MCCF' && allowMacros) return this.executeMacro(session, tokens);
+    return errorPayloads.invalidCommand;
+  }
+
+  private executeMacro(session: Session, tokens: string[]): Outcome {
+    const name = tokens[1];
+    const lines = name === undefined || tokens.length !== 2 ? undefined : this.spec.macros?.[name];
+    if (!lines) return errorPayloads.invalidParameters;
+    for (const macroLine of lines) {
+      const outcome = this.execute(session, macroLine, false);
+      if (typeof outcome !== 'string' && outcome.echo) this.echo(session, outcome.echo.line, outcome.echo.statusBox);
+    }
+    return { payload: `MCCF ${name}` };
+  }
+
+  private executeBox(session: Session, tokens: string[]): Outcome {
+    const [, name, block, param, ...values] = tokens;
+    if (name === undefined || block === undefined || param === undefined) return errorPayloads.invalidCommand;
+    // BOX commands may name any box of the stack, as EP numbers may (§2.1).
+    const target = this.liveStackPeers().find((peer) => peer.spec.boxName === name);
+    if (!target) return errorPayloads.invalidBoxName;
+    const command = systemCommandFor(block, param);
+    if (!command) return errorPayloads.invalidParameters;
+    return target.executeSystem(session, command, tokens.slice(0, 4).join(' '), values);
+  }
+
+  private executeSystem(session: Session, command: SystemCommand, path: string, values: string[]): Outcome {
+    const read = (value: string): Outcome =>
+      values.length === 0 ? { payload: `${path} ${value}` } : errorPayloads.invalidParameters;
+    const value = values[0];
+    switch (command) {
+      case 'model':
+        return read(this.spec.model);
+      case 'serial':
+        return read(this.spec.serial);
+      case 'firmware':
+        return read(this.firmware);
+      case 'hostDspVersion':
+        return read(this.firmware);
+      case 'fpgaVersion':
+        return read('2.0.0.14');
+      case 'telcoDspVersion':
+        return read(this.endpoints.TELCO_RX ? '1.4.0.2' : 'NA');
+      case 'ampDspVersion':
+        return read(this.endpoints.SPEAKER ? '1.1.0.6' : 'NA');
+      case 'mac':
+        return read(this.spec.mac);
+      case 'boxNumber':
+        return read(String(this.spec.boxNumber));
+      case 'stackName':
+        return read(this.spec.stackName);
+      case 'temperature':
+        return read(this.temperature.toFixed(1));
+      case 'stackBoxes':
+        return read(
+          this.liveStackPeers()
+            .sort((a, b) => a.spec.boxNumber - b.spec.boxNumber)
+            .map((peer) => `${peer.spec.boxNumber}:${peer.spec.boxName}`)
+            .join(';'),
+        );
+      case 'stackStatus':
+        return read(this.lastStackStatus);
+      case 'plinkDevices':
+        return read(this.plinkList());
+      case 'locate':
+      case 'safetyMute': {
+        if (value === undefined) return read(String(Number(command === 'locate' ? this.locate : this.safetyMute)));
+        if (values.length > 1) return errorPayloads.invalidParameters;
+        if (!isBinary(value)) return errorPayloads.outOfRange;
+        if (command === 'locate') this.setLocateState(value === '1');
+        else this.setSafetyMute(value === '1');
+        return { payload: `${path} ${value}`, echo: { line: `${path} ${value}`, statusBox: this.spec.boxName } };
+      }
+      case 'statusNotification': {
+        if (value === undefined) return read(session.statusBoxes.has(this.spec.boxName) ? '1' : '0');
+        if (values.length > 1) return errorPayloads.invalidParameters;
+        if (!isBinary(value)) return errorPayloads.outOfRange;
+        if (value === '1') session.statusBoxes.add(this.spec.boxName);
+        else session.statusBoxes.delete(this.spec.boxName);
+        return { payload: `${path} ${value}` };
+      }
+      case 'reboot': {
+        if (values.length > 0) return errorPayloads.invalidParameters;
+        // The reply must reach the client before the sockets close.
+        setImmediate(() => void this.reboot());
+        return { payload: path };
+      }
+      case 'password': {
+        const [oldPassword, newPassword] = values;
+        if (values.length !== 2 || oldPassword === undefined || newPassword === undefined) {
+          return errorPayloads.invalidParameters;
+        }
+        if (oldPassword !== this.credentials.password) return errorPayloads.invalidParameters;
+        for (const peer of this.ctx.stackPeers(this)) {
+          peer.credentials = { username: peer.credentials.username, password: newPassword };
+          this.ctx.emit(peer, 'credentials', peer.credentials.username);
+        }
+        return { payload: `${path} ${PASSWORD_OK}` };
+      }
+      case 'dhcpEnable':
+      case 'ipAddress':
+      case 'subnetMask':
+      case 'gateway':
+      case 'dns1':
+      case 'dns2':
+      case 'domainName':
+      case 'linkStatus':
+      case 'telnetEnable':
+      case 'ftpEnable':
+        return this.executeNetwork(command, path, values);
+    }
+  }
+
+  private executeNetwork(command: SystemCommand, path: string, values: string[]): Outcome {
+    const param = systemCommands[command].param;
+    const value = values[0];
+    if (value === undefined) return { payload: `${path} ${this.pendingNetwork[param] ?? this.network[param] ?? ''}` };
+    if (values.length > 1 || command === 'linkStatus') return errorPayloads.invalidParameters;
+    if (booleanNetworkParams.has(param) && !isBinary(value)) return errorPayloads.outOfRange;
+    if (addressNetworkParams.has(param) && !isIpv4(value)) return errorPayloads.outOfRange;
+    // Simulated units live on loopback only; another address could never be bound.
+    if (command === 'ipAddress' && !isLoopbackIpv4(value)) return errorPayloads.outOfRange;
+    this.pendingNetwork[param] = value;
+    this.ctx.emit(this, 'network', value, param);
+    return { payload: `${path} ${value}`, echo: { line: `${path} ${value}`, statusBox: undefined } };
+  }
+
+  private plinkList(): string {
+    const peripherals = this.spec.peripherals ?? [];
+    if (peripherals.length === 0) return PLINK_NONE;
+    return peripherals
+      .map((p) => `${p.plink}:${p.model}:${p.serial}:${p.firmware}:${p.name.replace(/[:;\s]/g, '_')}`)
+      .join(';');
+  }
+
+  private epn(channel: number): string {
+    return `${this.spec.boxNumber}${String(channel).padStart(2, '0')}`;
+  }
+
+  /** Resolves `EPT EPN` to the owning box and channel, or an error payload. */
+  private resolveEndpoint(type: string, epn: string): { box: Box; type: EndpointType; channel: number } | ErrorPayload {
+    if (!isEndpointType(type) || !/^\d{3}$/.test(epn)) return errorPayloads.invalidParameters;
+    const boxNumber = Number(epn[0]);
+    const channel = Number(epn.slice(1));
+    if (boxNumber === 0 || channel === 0 || channel > (maxChannels.get(type) ?? 0)) {
+      return errorPayloads.invalidParameters;
+    }
+    const box = this.liveStackPeers().find((peer) => peer.spec.boxNumber === boxNumber);
+    if (!box || channel > (box.endpoints[type] ?? 0)) return errorPayloads.endpointNotPresent;
+    return { box, type, channel };
+  }
+
+  private executeEp(session: Session, tokens: string[]): Outcome {
+    const target = tokens[1];
+    if (target === undefined) return errorPayloads.invalidCommand;
+    const numeric = isEndpointType(target);
+    let resolved: ReturnType<Box['resolveEndpoint']>;
+    if (numeric) resolved = this.resolveEndpoint(target, tokens[2] ?? '');
+    else {
+      const address = this.spec.channelLabels?.[target];
+      if (address === undefined) return errorPayloads.invalidParameters;
+      const [type = '', epn = ''] = address.split(' ');
+      resolved = this.resolveEndpoint(type, epn);
+    }
+    if (typeof resolved === 'string') return resolved;
+    const pathLength = numeric ? 5 : 4;
+    if (tokens.length < pathLength) return errorPayloads.invalidCommand;
+    const [block = '', param = ''] = tokens.slice(pathLength - 2, pathLength);
+    const path = tokens.slice(0, pathLength).join(' ');
+    const values = tokens.slice(pathLength);
+    return resolved.box.executeEndpoint(session, resolved.type, resolved.channel, block, param, path, values);
+  }
+
+  private executeEndpoint(
+    session: Session,
+    type: EndpointType,
+    channel: number,
+    block: string,
+    param: string,
+    path: string,
+    values: string[],
+  ): Outcome {
+    if (type === 'UA') return this.executeUa(session, channel, block, param, path, values);
+    if (block !== 'LEVEL' || !isLevelParam(param)) return errorPayloads.invalidParameters;
+    const key = `${type} ${channel}`;
+    const level = this.levels.get(key) ?? defaultLevel();
+    const rel = values.at(-1) === 'REL';
+    const writeValues = rel ? values.slice(0, -1) : values;
+    if (writeValues.length === 0) {
+      return rel ? errorPayloads.invalidParameters : { payload: `${path} ${readLevel(level, param)}` };
+    }
+    if (writeValues.length > 1 || writeValues[0] === undefined) return errorPayloads.invalidParameters;
+    const changed = writeLevel(level, param, writeValues[0], rel);
+    if (typeof changed === 'string') return changed;
+    this.levels.set(key, level);
+    for (const name of changed) {
+      this.ctx.emit(this, 'endpoint', readLevel(level, name), `${type} ${this.epn(channel)} LEVEL ${name}`);
+    }
+    const line = `${path} ${readLevel(level, param)}`;
+    return { payload: line, echo: changed.length > 0 ? { line, statusBox: undefined } : undefined };
+  }
+
+  private executeUa(
+    session: Session,
+    channel: number,
+    block: string,
+    param: string,
+    path: string,
+    values: string[],
+  ): Outcome {
+    const epn = this.epn(channel);
+    const value = values[0];
+    if (values.length > 1 && block !== 'KEY') return errorPayloads.invalidParameters;
+    switch (block) {
+      case 'INQUIRE': {
+        if (value !== undefined) return errorPayloads.invalidParameters;
+        switch (param) {
+          case REG_STATUS_PARAM:
+            return { payload: `${path} ${this.registration[channel - 1] ?? 'DISABLED'}` };
+          case 'ACTIVE_PARTIES':
+            return { payload: `${path} 1;IDLE` };
+          case 'DND_STATUS':
+            return { payload: `${path} 0` };
+          default:
+            return errorPayloads.invalidParameters;
+        }
+      }
+      case 'NOTIFICATION': {
+        if (!(uaNotificationTypes as readonly string[]).includes(param)) return errorPayloads.invalidParameters;
+        const key = `${epn} ${param}`;
+        if (value === undefined || value === '1') session.uaSubscriptions.add(key);
+        else if (value === '0') session.uaSubscriptions.delete(key);
+        else return errorPayloads.outOfRange;
+        return { payload: `${path} ${value ?? '1'}` };
+      }
+      case 'SETTINGS': {
+        if (param !== 'AUTO_ANSWER') return errorPayloads.invalidParameters;
+        if (value === undefined) return { payload: `${path} ${this.autoAnswer[channel - 1] ?? '0'}` };
+        if (!isBinary(value)) return errorPayloads.outOfRange;
+        this.autoAnswer[channel - 1] = value;
+        return { payload: `${path} ${value}`, echo: { line: `${path} ${value}`, statusBox: undefined } };
+      }
+      case 'KEY':
+        // Call control is accepted and echoed; calls themselves are not simulated.
+        return param.startsWith('KEY_') ? { payload: [path, ...values].join(' ') } : errorPayloads.invalidParameters;
+      default:
+        return errorPayloads.invalidParameters;
+    }
+  }
+
+  private executeRamp(session: Session, tokens: string[]): Outcome {
+    // RAMP <EPT> <EPN> <TARGET_DB> <STEP>: the simulator jumps straight to the target.
+    const [, type, epn, targetDb, step] = tokens;
+    if (type === undefined || epn === undefined || targetDb === undefined || step === undefined || tokens.length !== 5) {
+      return errorPayloads.invalidCommand;
+    }
+    const resolved = this.resolveEndpoint(type, epn);
+    if (typeof resolved === 'string') return resolved;
+    const outcome = resolved.box.executeEndpoint(
+      session,
+      resolved.type,
+      resolved.channel,
+      'LEVEL',
+      'GAIN',
+      `EP ${type} ${epn} LEVEL GAIN`,
+      [targetDb],
+    );
+    if (typeof outcome === 'string') return outcome;
+    return { payload: tokens.join(' '), echo: outcome.echo };
+  }
+
+}

@@ -1,0 +1,120 @@
+/**
+ * [INV] Every command word, reply text and value that Tutti invented (DEVICE-PROTOCOL §2.2 B, §6).
+ * The real names are in ClearOne's DOC-0293-001 v1.11, which nobody on the team could read; when someone
+ * does, this table is the one place to correct. Both the simulator and the driver read it.
+ */
+
+/** `BOX <name> <block> <param> [value]` system commands, keyed by what they mean. */
+export const systemCommands = {
+  model: { block: 'UNIT', param: 'MODEL' },
+  serial: { block: 'UNIT', param: 'SN' }, // SN itself is [DRV]; kept here so the BOX table is complete.
+  firmware: { block: 'UNIT', param: 'FW_VERSION' },
+  hostDspVersion: { block: 'UNIT', param: 'HOST_DSP_VERSION' },
+  fpgaVersion: { block: 'UNIT', param: 'FPGA_VERSION' },
+  telcoDspVersion: { block: 'UNIT', param: 'TELCO_DSP_VERSION' },
+  ampDspVersion: { block: 'UNIT', param: 'AMP_DSP_VERSION' },
+  mac: { block: 'UNIT', param: 'MAC_ADDRESS' },
+  boxNumber: { block: 'UNIT', param: 'BOX_NUMBER' },
+  stackName: { block: 'UNIT', param: 'STACK_NAME' },
+  locate: { block: 'UNIT', param: 'LOCATE' },
+  safetyMute: { block: 'UNIT', param: 'SAFETY_MUTE' },
+  reboot: { block: 'UNIT', param: 'REBOOT' },
+  password: { block: 'UNIT', param: 'PASSWORD' },
+  /** Unit temperature in °C, one decimal. */
+  temperature: { block: 'UNIT', param: 'TEMPERATURE' },
+  dhcpEnable: { block: 'NETWORK', param: 'DHCP_ENABLE' },
+  ipAddress: { block: 'NETWORK', param: 'IP_ADDRESS' },
+  subnetMask: { block: 'NETWORK', param: 'SUBNET_MASK' },
+  gateway: { block: 'NETWORK', param: 'GATEWAY' },
+  dns1: { block: 'NETWORK', param: 'DNS1' },
+  dns2: { block: 'NETWORK', param: 'DNS2' },
+  domainName: { block: 'NETWORK', param: 'DOMAIN_NAME' },
+  linkStatus: { block: 'NETWORK', param: 'LINK_STATUS' },
+  telnetEnable: { block: 'NETWORK', param: 'TELNET_ENABLE' },
+  ftpEnable: { block: 'NETWORK', param: 'FTP_ENABLE' },
+  stackBoxes: { block: 'STACK', param: 'BOXES' },
+  stackStatus: { block: 'STACK', param: 'STATUS' },
+  plinkDevices: { block: 'PLINK', param: 'DEVICES' },
+  /**
+   * `BOX <name> NOTIFICATION STATUS 1` subscribes the session to unsolicited status lines: LOCATE,
+   * SAFETY_MUTE, TEMPERATURE, STACK STATUS (as `=> BOX <name> …`) and UA REG_STATUS
+   * (as `=> EP UA <epn> INQUIRE REG_STATUS <value>`). `0` unsubscribes. Not kept across reconnects.
+   */
+  statusNotification: { block: 'NOTIFICATION', param: 'STATUS' },
+} as const satisfies Record<string, { block: string; param: string }>;
+
+export type SystemCommand = keyof typeof systemCommands;
+
+const byAddress = new Map<string, SystemCommand>(
+  (Object.keys(systemCommands) as SystemCommand[]).map((key) => [
+    `${systemCommands[key].block} ${systemCommands[key].param}`,
+    key,
+  ]),
+);
+
+export function systemCommandFor(block: string, param: string): SystemCommand | undefined {
+  return byAddress.get(`${block} ${param}`);
+}
+
+/** `BOX <name> <block> <param>` for a system command. */
+export function systemCommandLine(boxName: string, command: SystemCommand, value?: string): string {
+  const { block, param } = systemCommands[command];
+  return value === undefined ? `BOX ${boxName} ${block} ${param}` : `BOX ${boxName} ${block} ${param} ${value}`;
+}
+
+/** UA line registration query (`EP UA <epn> INQUIRE REG_STATUS`) and its values. */
+export const REG_STATUS_BLOCK = 'INQUIRE';
+export const REG_STATUS_PARAM = 'REG_STATUS';
+export const registrationStates = ['REGISTERED', 'UNREGISTERED', 'FAILED', 'DISABLED'] as const;
+export type RegistrationState = (typeof registrationStates)[number];
+
+/** `STACK STATUS` values; details follow as `;MISSING=2,3;MISMATCH=4`. */
+export const stackStates = ['OK', 'INCOMPLETE', 'MISMATCHED'] as const;
+export type StackState = (typeof stackStates)[number];
+
+/** Login texts: prompts are [DRV], the success line and the failure line are [INV]. */
+export const loginTexts = {
+  usernamePrompt: 'Username: ',
+  passwordPrompt: 'Password: ',
+  success: 'LOGIN_OK',
+  failure: 'Error Invalid Login',
+  maxFailures: 3,
+} as const;
+
+/** Error payloads of §6.3 (only `Error Invalid Parameter(s)` is [DRV]). */
+export const errorPayloads = {
+  invalidCommand: 'Error Invalid Command',
+  invalidParameters: 'Error Invalid Parameter(s)',
+  invalidBoxName: 'Error Invalid Box Name',
+  outOfRange: 'Error Value Out Of Range',
+  endpointNotPresent: 'Error Endpoint Not Present',
+} as const;
+export type ErrorPayload = (typeof errorPayloads)[keyof typeof errorPayloads];
+
+/** `PASSWORD <old> <new>` success value. */
+export const PASSWORD_OK = 'OK';
+
+/**
+ * `PLINK DEVICES` value: entries `<plink>:<MODEL>:<SN>:<FW>:<NAME>` joined by `;`, or `NONE`.
+ * The vendor sample shows `A:BFM2:SN123`; ours carries the firmware and name the fleet view needs.
+ */
+export const PLINK_NONE = 'NONE';
+
+/** UDP discovery of §6.6. */
+export const discovery = {
+  port: 50123,
+  request: 'CLEARONE_DISCOVER',
+  answerPrefix: 'CLEARONE_DEVICE',
+} as const;
+
+/** UA notification types a session may subscribe to with `EP UA <epn> NOTIFICATION <TYPE>` ([DRV] names). */
+export const uaNotificationTypes = [
+  'STATE_CHANGE',
+  'INDICATION',
+  'ERROR',
+  'REG_SUCCEED',
+  'UNREG_SUCCEED',
+  'REG_FAILED',
+  'MAX_CALLS_PER_UA',
+] as const;
+export type UaNotificationType = (typeof uaNotificationTypes)[number];
