@@ -1,0 +1,68 @@
+import { Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { DeviceDto } from '@tutti/protocol';
+import { useTranslation } from 'react-i18next';
+import { DeviceStatusCell } from './DeviceStatusCell.tsx';
+import { severityColor } from './status.ts';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={0} miw={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+/** Phones: one card per device, same data and test ids as the table rows. */
+export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+      {devices.map((device) => (
+        <Card
+          key={device.id}
+          component="li"
+          withBorder
+          radius="md"
+          padding="md"
+          data-testid={`device-row-${device.serial}`}
+          style={{ borderInlineStart: `4px solid var(--mantine-color-${severityColor[device.severity]}-6)` }}
+        >
+          <Stack gap="sm">
+            <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+              <Stack gap={0} miw={0}>
+                <Text fw={600} truncate>
+                  {device.name}
+                </Text>
+                <Text size="sm" c="dimmed" truncate>
+                  <bdi>{device.modelName}</bdi>
+                </Text>
+              </Stack>
+            </Group>
+            <DeviceStatusCell device={device} />
+            <SimpleGrid cols={2} spacing="xs" verticalSpacing="xs">
+              <Field label={t('devices.columns.serial')}>
+                <bdi>{device.serial}</bdi>
+              </Field>
+              <Field label={t('devices.columns.accessIp')}>
+                <bdi>{device.accessIp}</bdi>
+              </Field>
+              <Field label={t('devices.columns.firmware')}>
+                <bdi>{device.firmware}</bdi>
+              </Field>
+              <Field label={t('devices.columns.location')}>{device.location ?? '—'}</Field>
+            </SimpleGrid>
+            <Field label={t('devices.columns.connections')}>
+              <bdi>{device.connectionPath}</bdi>
+            </Field>
+          </Stack>
+        </Card>
+      ))}
+    </Stack>
+  );
+}

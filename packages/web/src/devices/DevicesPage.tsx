@@ -1,0 +1,300 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Chip,
+  Group,
+  Loader,
+  MultiSelect,
+  Pagination,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { IconAlertCircle, IconSearch } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { deviceStatuses, severities, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
+import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorKey } from '../api.ts';
+import { formatNumber } from '../i18n/format.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
+import { DeviceCards } from './DeviceCards.tsx';
+import { DeviceStatusCell } from './DeviceStatusCell.tsx';
+import { devicesQueryOptions } from './devices.queries.ts';
+import { severityColor, severityLabelKey, statusLabelKey } from './status.ts';
+
+/** Table column → the API's sort field. */
+const sortFields = {
+  status: 'status',
+  modelName: 'model',
+  name: 'name',
+  serial: 'serial',
+  connectionPath: 'connection',
+  firmware: 'firmware',
+  accessIp: 'accessIp',
+} as const;
+type SortableColumn = keyof typeof sortFields;
+
+function isSortable(column: string): column is SortableColumn {
+  return column in sortFields;
+}
+
+const PAGE_SIZES = [25, 50, 100];
+// Most urgent first, as the chips read left to right (or right to left).
+const severityOrder: Severity[] = ['down', 'issue', 'healthy'];
+
+export function DevicesPage() {
+  const { t } = useTranslation();
+  const language = currentLanguage();
+  const isPhone = useMediaQuery('(max-width: 48em)');
+  const [search, setSearch] = useState('');
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const [severity, setSeverity] = useState<Severity | null>(null);
+  const [statuses, setStatuses] = useState<DeviceStatus[]>([]);
+  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<DeviceDto>>({
+    columnAccessor: 'name',
+    direction: 'asc',
+  });
+  const [page, setPage] = useState(1);
+  const [limit, setLimit] = useState(50);
+
+  const column = String(sortStatus.columnAccessor);
+  const sortField = isSortable(column) ? sortFields[column] : 'name';
+  const params = {
+    q: debouncedSearch,
+    severity,
+    status: statuses,
+    sort: `${sortStatus.direction === 'desc' ? '-' : ''}${sortField}`,
+    page,
+    limit,
+  };
+  const devices = useQuery(devicesQueryOptions(params));
+  const list = devices.data;
+
+  const statusOptions = useMemo(
+    () =>
+      deviceStatuses
+        .map((status) => ({ value: status, label: t(statusLabelKey(status)) }))
+        .sort((a, b) => a.label.localeCompare(b.label, language)),
+    [t, language],
+  );
+
+  const columns: DataTableColumn<DeviceDto>[] = [
+    {
+      accessor: 'status',
+      title: t('devices.columns.status'),
+      sortable: true,
+      width: 240,
+      render: (device) => <DeviceStatusCell device={device} />,
+    },
+    {
+      accessor: 'modelName',
+      title: t('devices.columns.model'),
+      sortable: true,
+      render: (device) => <bdi>{device.modelName}</bdi>,
+    },
+    { accessor: 'name', title: t('devices.columns.name'), sortable: true, cellsStyle: () => ({ fontWeight: 500 }) },
+    {
+      accessor: 'serial',
+      title: t('devices.columns.serial'),
+      sortable: true,
+      render: (device) => <bdi className="tutti-mono">{device.serial}</bdi>,
+    },
+    {
+      accessor: 'connectionPath',
+      title: t('devices.columns.connections'),
+      sortable: true,
+      render: (device) => (
+        <Text size="xs" c="dimmed" component="span">
+          <bdi>{device.connectionPath}</bdi>
+        </Text>
+      ),
+    },
+    {
+      accessor: 'location',
+      title: t('devices.columns.location'),
+      render: (device) =>
+        device.location ?? (
+          <Text span c="dimmed" aria-label={t('devices.noLocation')}>
+            —
+          </Text>
+        ),
+    },
+    {
+      accessor: 'firmware',
+      title: t('devices.columns.firmware'),
+      sortable: true,
+      render: (device) => <bdi>{device.firmware}</bdi>,
+    },
+    {
+      accessor: 'accessIp',
+      title: t('devices.columns.accessIp'),
+      sortable: true,
+      render: (device) => <bdi className="tutti-mono">{device.accessIp}</bdi>,
+    },
+  ];
+
+  function resetPage<T>(set: (value: T) => void): (value: T) => void {
+    return (value) => {
+      set(value);
+      setPage(1);
+    };
+  }
+
+  const filtersActive = search !== '' || severity !== null || statuses.length > 0;
+  const pageRange = (from: number, to: number, total: number) =>
+    t('devices.pageRange', {
+      from: formatNumber(language, from),
+      to: formatNumber(language, to),
+      total: formatNumber(language, total),
+    });
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="baseline" gap="xs">
+        <Group align="baseline" gap="sm">
+          <Title order={1} size="h2">
+            {t('devices.title')}
+          </Title>
+          {list ? (
+            <Text c="dimmed" size="sm" data-testid="devices-total">
+              {t('devices.count', { count: list.total })}
+            </Text>
+          ) : null}
+        </Group>
+        {devices.isFetching ? <Loader size="xs" aria-hidden /> : null}
+      </Group>
+
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          aria-label={t('devices.searchLabel')}
+          placeholder={t('devices.searchPlaceholder')}
+          leftSection={<IconSearch size={16} aria-hidden />}
+          type="search"
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            setPage(1);
+          }}
+          style={{ flex: '1 1 260px', maxWidth: 420 }}
+          data-testid="devices-search"
+        />
+        <MultiSelect
+          aria-label={t('devices.statusFilter')}
+          placeholder={statuses.length === 0 ? t('devices.statusFilterPlaceholder') : undefined}
+          data={statusOptions}
+          value={statuses}
+          onChange={resetPage((values: string[]) =>
+            setStatuses(values.filter((value): value is DeviceStatus => (deviceStatuses as string[]).includes(value))),
+          )}
+          clearable
+          searchable
+          style={{ flex: '1 1 220px', maxWidth: 360 }}
+          data-testid="devices-status-filter"
+        />
+      </Group>
+
+      <Group gap="xs" role="group" aria-label={t('devices.severityFilter')} wrap="wrap">
+        {severityOrder
+          .filter((item) => severities.includes(item))
+          .map((item) => (
+            <Chip
+              key={item}
+              checked={severity === item}
+              onChange={() => {
+                setSeverity(severity === item ? null : item);
+                setPage(1);
+              }}
+              color={severityColor[item]}
+              variant="outline"
+              data-testid={`severity-${item}`}
+            >
+              <Group gap={6} wrap="nowrap" component="span">
+                <span>{t(severityLabelKey(item))}</span>
+                <Badge component="span" size="sm" variant="light" color={severityColor[item]} circle={false}>
+                  {list ? formatNumber(language, list.counts[item]) : '–'}
+                </Badge>
+              </Group>
+            </Chip>
+          ))}
+        {filtersActive ? (
+          <Button
+            variant="subtle"
+            size="compact-sm"
+            onClick={() => {
+              setSearch('');
+              setSeverity(null);
+              setStatuses([]);
+              setPage(1);
+            }}
+          >
+            {t('devices.clearFilters')}
+          </Button>
+        ) : null}
+      </Group>
+
+      {devices.isError && !list ? (
+        <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert" title={t('devices.loadFailed')}>
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{t(errorKey(devices.error))}</Text>
+            <Button size="xs" variant="light" color="red" onClick={() => void devices.refetch()}>
+              {t('action.retry')}
+            </Button>
+          </Stack>
+        </Alert>
+      ) : isPhone ? (
+        <Stack gap="sm">
+          {list && list.items.length === 0 ? (
+            <Text c="dimmed" ta="center" py="xl">
+              {t('devices.noRecords')}
+            </Text>
+          ) : null}
+          {list ? <DeviceCards devices={list.items} /> : <Loader mx="auto" my="xl" />}
+          {list && list.total > list.limit ? (
+            <Stack gap={4} align="center">
+              <Pagination
+                total={Math.ceil(list.total / list.limit)}
+                value={page}
+                onChange={setPage}
+                size="sm"
+                getControlProps={(control) => ({ 'aria-label': t(`devices.${control}Page`) })}
+              />
+              <Text size="xs" c="dimmed">
+                {pageRange((page - 1) * list.limit + 1, Math.min(page * list.limit, list.total), list.total)}
+              </Text>
+            </Stack>
+          ) : null}
+        </Stack>
+      ) : (
+        <DataTable<DeviceDto>
+          withTableBorder
+          borderRadius="md"
+          highlightOnHover
+          verticalSpacing="sm"
+          minHeight={list && list.items.length > 0 ? undefined : 220}
+          records={list?.items ?? []}
+          columns={columns}
+          idAccessor="id"
+          fetching={!list && devices.isLoading}
+          totalRecords={list?.total ?? 0}
+          recordsPerPage={limit}
+          page={page}
+          onPageChange={setPage}
+          recordsPerPageOptions={PAGE_SIZES}
+          onRecordsPerPageChange={resetPage(setLimit)}
+          recordsPerPageLabel={t('devices.rowsPerPage')}
+          paginationText={({ from, to, totalRecords }) => pageRange(from, to, totalRecords)}
+          getPaginationControlProps={(control) => ({ 'aria-label': t(`devices.${control}Page`) })}
+          sortStatus={sortStatus}
+          onSortStatusChange={resetPage(setSortStatus)}
+          noRecordsText={t('devices.noRecords')}
+          customRowAttributes={(device) => ({ 'data-testid': `device-row-${device.serial}` })}
+        />
+      )}
+    </Stack>
+  );
+}

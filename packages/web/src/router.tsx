@@ -1,0 +1,95 @@
+import { Alert, Button, Center, Stack } from '@mantine/core';
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+  useRouter,
+  type ErrorComponentProps,
+} from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { errorKey } from './api.ts';
+import { DevicesPage } from './devices/DevicesPage.tsx';
+import { sessionQueryOptions } from './session/session.ts';
+import { SignInPage } from './session/SignInPage.tsx';
+import { AppLayout } from './shell/AppLayout.tsx';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+function RouteError({ error }: ErrorComponentProps) {
+  const { t } = useTranslation();
+  const router = useRouter();
+  return (
+    <Center mih="60vh" p="md">
+      <Alert color="red" variant="light" role="alert" title={t('shell.loadFailed')} maw={480}>
+        <Stack gap="sm" align="flex-start">
+          {t(errorKey(error))}
+          <Button size="xs" variant="light" color="red" onClick={() => void router.invalidate()}>
+            {t('action.retry')}
+          </Button>
+        </Stack>
+      </Alert>
+    </Center>
+  );
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Outlet });
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
+    // `throw: true` makes redirect() throw its own Response (lint allows only Errors to be thrown by hand).
+    if (session) redirect({ to: '/devices', throw: true });
+  },
+  component: function SignInRoute() {
+    const { redirect: redirectTo } = signInRoute.useSearch();
+    return <SignInPage redirectTo={redirectTo} />;
+  },
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
+    if (!session) {
+      redirect({ to: '/sign-in', search: location.href === '/' ? {} : { redirect: location.href }, throw: true });
+    }
+  },
+  component: AppLayout,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/',
+  beforeLoad: () => {
+    redirect({ to: '/devices', throw: true });
+  },
+});
+
+const devicesRoute = createRoute({ getParentRoute: () => appRoute, path: '/devices', component: DevicesPage });
+
+const routeTree = rootRoute.addChildren([signInRoute, appRoute.addChildren([indexRoute, devicesRoute])]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultErrorComponent: RouteError,
+    defaultPreload: false,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,132 @@
+import { Alert, Box, Button, Checkbox, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorKey } from '../api.ts';
+import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
+import { BrandMark } from '../shell/BrandMark.tsx';
+import { sessionQueryKey } from './session.ts';
+
+interface FieldErrors {
+  email?: 'signIn.emailRequired';
+  password?: 'signIn.passwordRequired';
+}
+
+export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [staySignedIn, setStaySignedIn] = useState(false);
+  const [passwordVisible, setPasswordVisible] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+
+  const signIn = useMutation({
+    mutationFn: () => api.signIn({ email: email.trim(), password, staySignedIn }),
+    onSuccess: async (session) => {
+      queryClient.setQueryData(sessionQueryKey, session);
+      // Only same-app paths: an absolute URL here would be an open redirect.
+      const target = redirectTo?.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/devices';
+      await navigate({ to: target });
+    },
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    const errors: FieldErrors = {};
+    if (!email.trim()) errors.email = 'signIn.emailRequired';
+    if (!password) errors.password = 'signIn.passwordRequired';
+    setFieldErrors(errors);
+    if (errors.email || errors.password) return;
+    signIn.mutate();
+  }
+
+  return (
+    <Box
+      component="main"
+      mih="100dvh"
+      p="md"
+      style={{
+        display: 'grid',
+        placeItems: 'center',
+        background: 'linear-gradient(160deg, var(--mantine-color-blue-0) 0%, var(--mantine-color-gray-0) 55%)',
+      }}
+    >
+      <Box pos="absolute" top={12} style={{ insetInlineEnd: 12 }}>
+        <LanguagePicker />
+      </Box>
+      <Paper withBorder shadow="md" radius="lg" p={{ base: 'lg', sm: 36 }} w="100%" maw={420}>
+        <Stack gap="lg">
+          <Stack gap={6}>
+            <BrandMark size="lg" />
+            <Title order={1} size="h3" mt="sm">
+              {t('signIn.title')}
+            </Title>
+            <Text c="dimmed" size="sm">
+              {t('signIn.subtitle')}
+            </Text>
+          </Stack>
+          <form onSubmit={submit} noValidate aria-describedby={signIn.isError ? 'sign-in-error' : undefined}>
+            <Stack gap="md">
+              {signIn.isError ? (
+                <Alert
+                  id="sign-in-error"
+                  color="red"
+                  variant="light"
+                  role="alert"
+                  icon={<IconAlertCircle aria-hidden />}
+                  data-testid="sign-in-error"
+                >
+                  {t(errorKey(signIn.error))}
+                </Alert>
+              ) : null}
+              <TextInput
+                label={t('signIn.email')}
+                type="email"
+                name="email"
+                autoComplete="username"
+                inputMode="email"
+                dir="ltr"
+                value={email}
+                onChange={(event) => setEmail(event.currentTarget.value)}
+                error={fieldErrors.email ? t(fieldErrors.email) : undefined}
+                data-testid="sign-in-email"
+                autoFocus
+              />
+              <PasswordInput
+                label={t('signIn.password')}
+                name="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(event) => setPassword(event.currentTarget.value)}
+                error={fieldErrors.password ? t(fieldErrors.password) : undefined}
+                data-testid="sign-in-password"
+                visible={passwordVisible}
+                onVisibilityChange={setPasswordVisible}
+                visibilityToggleButtonProps={{
+                  'aria-label': t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
+                  'aria-pressed': passwordVisible,
+                  title: t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
+                }}
+              />
+              <Group justify="space-between">
+                <Checkbox
+                  label={t('action.staySignedIn')}
+                  checked={staySignedIn}
+                  onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
+                  data-testid="sign-in-stay"
+                />
+              </Group>
+              <Button type="submit" size="md" fullWidth loading={signIn.isPending} data-testid="sign-in-submit">
+                {t('action.signIn')}
+              </Button>
+            </Stack>
+          </form>
+        </Stack>
+      </Paper>
+    </Box>
+  );
+}

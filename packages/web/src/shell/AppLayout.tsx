@@ -1,0 +1,206 @@
+import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconAlertTriangle,
+  IconBuilding,
+  IconCreditCard,
+  IconDatabaseExport,
+  IconDeviceSpeaker,
+  IconHelpCircle,
+  IconLayoutDashboard,
+  IconLogout,
+  IconMapPin,
+  IconMessages,
+  IconServer,
+  IconSettings,
+  IconUpload,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
+import { LiveIndicator } from '../live/LiveIndicator.tsx';
+import { useLiveUpdates } from '../live/useLiveUpdates.ts';
+import { organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
+import { BrandMark } from './BrandMark.tsx';
+
+type NavKey =
+  | 'dashboard'
+  | 'devices'
+  | 'locations'
+  | 'organizations'
+  | 'users'
+  | 'servers'
+  | 'firmware'
+  | 'backups'
+  | 'alerts'
+  | 'billing'
+  | 'chat'
+  | 'settings'
+  | 'help';
+
+interface Section {
+  key: NavKey;
+  icon: Icon;
+  to?: '/devices';
+}
+
+// Only Devices exists yet; the rest are listed (disabled) so the product's shape is visible, never faked.
+const sections: Section[] = [
+  { key: 'dashboard', icon: IconLayoutDashboard },
+  { key: 'devices', icon: IconDeviceSpeaker, to: '/devices' },
+  { key: 'locations', icon: IconMapPin },
+  { key: 'organizations', icon: IconBuilding },
+  { key: 'users', icon: IconUsers },
+  { key: 'servers', icon: IconServer },
+  { key: 'firmware', icon: IconUpload },
+  { key: 'backups', icon: IconDatabaseExport },
+  { key: 'alerts', icon: IconAlertTriangle },
+  { key: 'billing', icon: IconCreditCard },
+  { key: 'chat', icon: IconMessages },
+  { key: 'settings', icon: IconSettings },
+  { key: 'help', icon: IconHelpCircle },
+];
+
+function initials(name: string): string {
+  const letters = name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0]?.toUpperCase() ?? '');
+  return letters.join('') || '?';
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const [navOpened, nav] = useDisclosure(false);
+  const liveState = useLiveUpdates();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const { data: session } = useQuery(sessionQueryOptions);
+  const orgName = session ? organizationName(session) : null;
+
+  async function signOut(): Promise<void> {
+    try {
+      await api.signOut();
+    } finally {
+      // Signed out locally even if the hub is unreachable: the cookie expires on its own.
+      queryClient.removeQueries({ queryKey: ['devices'] });
+      queryClient.setQueryData(sessionQueryKey, null);
+      await navigate({ to: '/sign-in' });
+    }
+  }
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding={{ base: 'sm', sm: 'lg' }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.toggleNavigation')}
+              aria-expanded={navOpened}
+              aria-controls="main-navigation"
+            />
+            <BrandMark />
+            {orgName ? (
+              <Text c="dimmed" size="sm" truncate visibleFrom="sm" aria-label={`${t('shell.organization')}: ${orgName}`}>
+                {orgName}
+              </Text>
+            ) : null}
+          </Group>
+          <Group gap={4} wrap="nowrap">
+            <LiveIndicator state={liveState} />
+            <LanguagePicker compact />
+            <Menu position="bottom-end" shadow="md" width={260}>
+              <Menu.Target>
+                <UnstyledButton aria-label={t('shell.userMenu')} data-testid="user-menu" p={4}>
+                  <Avatar color="blue" radius="xl" size={34}>
+                    {initials(session?.user.name ?? session?.user.email ?? '')}
+                  </Avatar>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {session ? (
+                  <Stack gap={0} px="sm" py={6}>
+                    <Text size="sm" fw={600} truncate>
+                      {session.user.name}
+                    </Text>
+                    <Text size="xs" c="dimmed" truncate>
+                      <bdi>{session.user.email}</bdi>
+                    </Text>
+                    {orgName ? (
+                      <Text size="xs" c="dimmed" truncate mt={4}>
+                        {orgName}
+                      </Text>
+                    ) : null}
+                  </Stack>
+                ) : null}
+                <Menu.Divider />
+                <Menu.Item
+                  leftSection={<IconLogout size={16} aria-hidden />}
+                  onClick={() => void signOut()}
+                  data-testid="sign-out"
+                >
+                  {t('action.signOut')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar id="main-navigation" component="nav" aria-label={t('shell.mainNavigation')} p="xs">
+        <AppShell.Section grow component={ScrollArea}>
+          {orgName ? (
+            <Text hiddenFrom="sm" size="sm" fw={600} px="sm" py="xs" truncate>
+              {orgName}
+            </Text>
+          ) : null}
+          {sections.map(({ key, icon: SectionIcon, to }) =>
+            to ? (
+              <NavLink
+                key={key}
+                component={Link}
+                to={to}
+                label={t(`nav.${key}`)}
+                leftSection={<SectionIcon size={18} stroke={1.6} aria-hidden />}
+                active={pathname.startsWith(to)}
+                aria-current={pathname.startsWith(to) ? 'page' : undefined}
+                onClick={nav.close}
+                variant="light"
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              />
+            ) : (
+              <NavLink
+                key={key}
+                component="button"
+                type="button"
+                disabled
+                label={t(`nav.${key}`)}
+                title={t('shell.comingSoon')}
+                leftSection={<SectionIcon size={18} stroke={1.6} aria-hidden />}
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              />
+            ),
+          )}
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main id="main">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
