@@ -13,6 +13,7 @@ import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-lin
 import { createAgentLogger } from './logger.ts';
 import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
 import type { DeviceDriver } from './sessions/device-driver.ts';
+import { devicesDriver } from './sessions/devices-driver.ts';
 import { createDeviceMonitor, type DeviceMonitor, type MonitoredDevice } from './sessions/device-monitor.ts';
 import { createUiServer, type UiServer } from './ui/ui-server.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -100,11 +101,6 @@ function createEventSink(
   };
 }
 
-async function loadDefaultDriver(): Promise<DeviceDriver<unknown>> {
-  const { devicesDriver } = await import('./sessions/devices-driver.ts');
-  return devicesDriver;
-}
-
 export function createAgent(options: CreateAgentOptions): Agent {
   const { config } = options;
   const rootLog = options.logger ?? createAgentLogger(config.logLevel);
@@ -168,7 +164,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       if (started) return;
       applyPersistedSettings();
       for (const subnet of subnets) assertLoopbackSubnet(subnet.subnet);
-      const driver = options.driver ?? (await loadDefaultDriver());
+      const driver = options.driver ?? devicesDriver;
       outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
       const outboxLog = rootLog.child({ module: 'outbox' });
       const stats = outbox.stats();
@@ -178,6 +174,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
         driver,
         credentials: config.deviceCredentials,
         deviceTimeoutMs: config.deviceTimeoutMs,
+        discoveryPort: config.discoveryPort,
         livenessIntervalMs: config.livenessIntervalSeconds * 1000,
         connectConcurrency: config.connectConcurrency,
         missingScansBeforeLost: config.missingScansBeforeLost,

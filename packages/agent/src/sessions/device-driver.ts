@@ -41,6 +41,9 @@ export interface ConnectDeviceOptions {
   password: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Box name for `BOX` commands, from the discovery answer (spares the driver a lookup). */
+  boxName?: string;
+  discoveryPort?: number;
 }
 
 export interface ProbeSubnetOptions {

@@ -42,6 +42,7 @@ export interface DeviceMonitorOptions<State> {
   driver: DeviceDriver<State>;
   credentials: { username: string; password: string };
   deviceTimeoutMs: number;
+  discoveryPort: number;
   livenessIntervalMs: number;
   connectConcurrency: number;
   missingScansBeforeLost: number;
@@ -318,6 +319,8 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         password: options.credentials.password,
         timeoutMs: options.deviceTimeoutMs,
         signal: abort.signal,
+        boxName: entry.answer.boxName,
+        discoveryPort: options.discoveryPort,
       });
       const opened = session;
       opened.onClose(() => onSessionLost(entry, generation, 'closed'));

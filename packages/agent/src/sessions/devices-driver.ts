@@ -1,8 +1,8 @@
-import { DeviceLoginError, connectDevice, deriveStatus, probeSubnet } from '@tutti/devices';
+import { DeviceLoginError, connectDevice, deriveStatus, probeSubnet, type DeviceState } from '@tutti/devices';
 import type { DeviceDriver } from './device-driver.ts';
 
 /** The real thing: UDP discovery and telnet sessions from `@tutti/devices`. */
-export const devicesDriver: DeviceDriver<unknown> = {
+export const devicesDriver: DeviceDriver<DeviceState> = {
   probeSubnet,
   connectDevice,
   deriveStatus,
