@@ -14,9 +14,17 @@ import { createAgentLogger } from './logger.ts';
 import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
 import type { DeviceDriver } from './sessions/device-driver.ts';
 import { devicesDriver } from './sessions/devices-driver.ts';
-import { createDeviceMonitor, type DeviceMonitor, type MonitoredDevice } from './sessions/device-monitor.ts';
+import {
+  createDeviceMonitor,
+  type DeviceMonitor,
+  type MonitoredDevice,
+  type SessionState,
+} from './sessions/device-monitor.ts';
 import { createUiServer, type UiServer } from './ui/ui-server.ts';
 import { AGENT_VERSION } from './version.ts';
+
+/** `agent.state` changes within this window are reported once. */
+const AGENT_STATE_COALESCE_MS = 250;
 
 export interface CreateAgentOptions {
   config: AgentConfig;
@@ -40,6 +48,7 @@ export interface AgentStatus {
   link: LinkStatus;
   outbox: OutboxStats;
   subnets: SubnetStatus[];
+  sessions: Record<SessionState, number>;
   devices: MonitoredDevice[];
 }
 
@@ -117,6 +126,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let uiUrl: string | null = null;
   let started = false;
   let lastAgentState: string | null = null;
+  let agentStateTimer: NodeJS.Timeout | null = null;
 
   const sink = createEventSink(() => outbox, log);
   const serverName = (): string | null => config.serverName ?? hub?.agentName ?? null;
@@ -128,8 +138,14 @@ export function createAgent(options: CreateAgentOptions): Agent {
     return outboxNearCap || scanFailed ? 'issue' : 'active';
   }
 
-  /** Emits `agent.state` when any of its fields changed. */
+  /** Emits `agent.state` when any of its fields changed; bursts (a scan finding hundreds of devices) make one. */
   function reportAgentState(): void {
+    if (!started || agentStateTimer) return;
+    agentStateTimer = setTimeout(emitAgentState, AGENT_STATE_COALESCE_MS);
+  }
+
+  function emitAgentState(): void {
+    agentStateTimer = null;
     if (!started) return;
     const body: AgentEventBody = {
       kind: 'agent.state',
@@ -167,8 +183,27 @@ export function createAgent(options: CreateAgentOptions): Agent {
       const driver = options.driver ?? devicesDriver;
       outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
       const outboxLog = rootLog.child({ module: 'outbox' });
-      const stats = outbox.stats();
-      outboxLog.info({ depth: stats.depth, lastSeq: stats.lastSeq }, 'outbox open');
+      let outboxState = outbox.stats();
+      outboxLog.info({ depth: outboxState.depth, lastSeq: outboxState.lastSeq }, 'outbox open');
+      const openedOutbox = outbox;
+      openedOutbox.onAppend(() => {
+        const next = openedOutbox.stats();
+        if (next.compacted > outboxState.compacted) {
+          outboxLog.warn(
+            { compacted: next.compacted - outboxState.compacted, total: next.compacted, bytes: next.bytes },
+            'outbox near its disk cap: folded runs of status events',
+          );
+        }
+        if (next.nearCap !== outboxState.nearCap) {
+          outboxLog.warn(
+            { nearCap: next.nearCap, bytes: next.bytes, capBytes: next.capBytes },
+            'outbox cap state changed',
+          );
+        }
+        const changed = next.nearCap !== outboxState.nearCap;
+        outboxState = next;
+        if (changed) reportAgentState();
+      });
 
       monitor = createDeviceMonitor({
         driver,
@@ -214,7 +249,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
         uiUrl = await ui.listen(config.uiHost, config.uiPort);
         log.info({ url: uiUrl }, 'local UI ready');
       }
-      reportAgentState();
+      emitAgentState();
       monitor.start();
       scanner.start();
       link.configure(hub);
@@ -223,6 +258,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
     async close() {
       if (!started) return;
       started = false;
+      if (agentStateTimer) clearTimeout(agentStateTimer);
+      agentStateTimer = null;
       await ui?.close();
       await scanner?.close();
       await monitor?.close();
@@ -272,6 +309,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
             lastError: null,
           },
         })),
+        sessions: monitor?.sessionCounts() ?? { connecting: 0, connected: 0, login_failed: 0, unreachable: 0 },
         devices: monitor?.devices() ?? [],
       };
     },

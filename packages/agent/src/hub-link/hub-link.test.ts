@@ -142,3 +142,14 @@ describe('hub link', () => {
     await waitFor(() => hub.hellos >= 2, 50);
   });
 });
+
+describe('hub link after the outbox was lost', () => {
+  it('renumbers new events past the hub last seq instead of losing them', async () => {
+    const { hub, link, outbox } = await setUp();
+    hub.lastSeq = 1000;
+    outbox.append([status(1), status(2)]);
+    link.configure({ url: hub.url, agentName: 'site-a', password: hub.password });
+    await waitFor(() => outbox.stats().depth === 0);
+    expect(hub.received.map((event) => event.seq)).toEqual([1001, 1002]);
+  });
+});

@@ -163,6 +163,13 @@ export function createHubLink(options: HubLinkOptions): HubLink {
         status.organizationName = message.organizationName;
         status.lastError = null;
         log.info({ agentId: message.agentId, lastSeq: message.lastSeq }, 'connected to the hub');
+        const offset = outbox.rebase(message.lastSeq);
+        if (offset > 0) {
+          log.warn(
+            { hubLastSeq: message.lastSeq, offset },
+            'the hub has seen more events than the outbox holds; renumbered',
+          );
+        }
         outbox.ack(message.lastSeq);
         status.lastAckedSeq = Math.max(status.lastAckedSeq, message.lastSeq);
         sentUpTo = message.lastSeq;

@@ -137,3 +137,20 @@ describe('outbox', () => {
     expect(open(dir).stats()).toMatchObject({ compacted: 1, depth: 2, lastSeq: 3 });
   });
 });
+
+describe('outbox rebase', () => {
+  it('moves pending and future seqs past what the hub has already seen, in order', () => {
+    const outbox = open(makeDir());
+    outbox.append([status('SN1', 'healthy'), status('SN2', 'down')]);
+    expect(outbox.rebase(1)).toBe(0);
+    expect(outbox.rebase(500)).toBe(500);
+    expect(outbox.pending(500, 10).map((event) => [event.seq, event.kind === 'device.status' && event.serial])).toEqual(
+      [
+        [501, 'SN1'],
+        [502, 'SN2'],
+      ],
+    );
+    expect(outbox.append([status('SN3', 'healthy')])[0]?.seq).toBe(503);
+    expect(outbox.ack(500)).toBe(0);
+  });
+});

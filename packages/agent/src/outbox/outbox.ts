@@ -45,6 +45,12 @@ export interface Outbox {
   append(bodies: readonly AgentEventBody[]): AgentEvent[];
   /** Events with seq > afterSeq, oldest first. */
   pending(afterSeq: number, limit: number): AgentEvent[];
+  /**
+   * Makes every seq, pending or future, greater than `hubLastSeq`, keeping their order. Needed when the hub has
+   * seen more than this outbox remembers (its file was lost): otherwise the hub would take new events for
+   * duplicates. Returns the offset added (0 when nothing had to move).
+   */
+  rebase(hubLastSeq: number): number;
   /** Deletes every event with seq ≤ upTo; returns how many left. */
   ack(upTo: number): number;
   /**
@@ -132,6 +138,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     'SELECT seq, serial, kind, bytes FROM events WHERE serial IS NOT NULL ORDER BY serial, seq',
   );
   const deleteOne = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
+  const shiftSeqs = db.prepare<[number]>('UPDATE events SET seq = seq + ?');
 
   let lastSeq = readMeta.get('last_seq')?.value ?? 0;
   let compacted = readMeta.get('compacted')?.value ?? 0;
@@ -170,6 +177,15 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     depth -= gone.count;
     bytes -= gone.bytes;
     return gone.count;
+  });
+
+  const rebaseTx = db.transaction((hubLastSeq: number): number => {
+    if (hubLastSeq <= lastSeq) return 0;
+    const offset = hubLastSeq;
+    shiftSeqs.run(offset);
+    writeMeta.run(lastSeq + offset, 'last_seq');
+    lastSeq += offset;
+    return offset;
   });
 
   const compactTx = db.transaction((): CompactionResult => {
@@ -216,6 +232,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     },
     pending(afterSeq, limit) {
       return selectPending.all(afterSeq, limit).map(toEvent);
+    },
+    rebase(hubLastSeq) {
+      return rebaseTx(hubLastSeq);
     },
     ack(upTo) {
       return ackTx(upTo);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import {
   deviceModelSchema,
@@ -65,6 +66,8 @@ export interface DeviceMonitor {
   /** Stops monitoring every device of a subnet (it was disabled) and reports them lost. */
   forgetSubnet(subnet: string): void;
   devices(): MonitoredDevice[];
+  /** Number of device sessions in each state (hosts only: peripherals share their host's session). */
+  sessionCounts(): Record<SessionState, number>;
   count(): number;
   start(): void;
   close(): Promise<void>;
@@ -122,6 +125,8 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
   const pendingWork = new Set<Promise<void>>();
   const warnedModels = new Set<string>();
   const abort = new AbortController();
+  // Every open session listens on this one signal: thousands of listeners are expected.
+  setMaxListeners(0, abort.signal);
   let livenessTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -502,6 +507,12 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
           list.push(view(peripheralReport(host, peripheral), peripheral, host));
       }
       return list;
+    },
+
+    sessionCounts() {
+      const counts: Record<SessionState, number> = { connecting: 0, connected: 0, login_failed: 0, unreachable: 0 };
+      for (const host of hosts.values()) counts[host.sessionState] += 1;
+      return counts;
     },
 
     count() {
