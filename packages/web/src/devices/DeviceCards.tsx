@@ -2,6 +2,7 @@ import { Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { DeviceDto } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
+import { ConnectionPath } from './ConnectionPath.tsx';
 import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { severityColor } from './status.ts';
 
@@ -55,11 +56,16 @@ export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
               <Field label={t('devices.columns.firmware')}>
                 <bdi>{device.firmware}</bdi>
               </Field>
-              <Field label={t('devices.columns.location')}>{device.location ?? '—'}</Field>
+              <Field label={t('devices.columns.location')}>
+                {device.location !== null ? <bdi>{device.location}</bdi> : '—'}
+              </Field>
             </SimpleGrid>
-            <Field label={t('devices.columns.connections')}>
-              <bdi>{device.connectionPath}</bdi>
-            </Field>
+            <Stack gap={2}>
+              <Text size="xs" c="dimmed">
+                {t('devices.columns.connections')}
+              </Text>
+              <ConnectionPath path={device.connectionPath} />
+            </Stack>
           </Stack>
         </Card>
       ))}

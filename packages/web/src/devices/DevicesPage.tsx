@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { ConnectionPath } from './ConnectionPath.tsx';
 import { DeviceCards } from './DeviceCards.tsx';
 import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { devicesQueryOptions } from './devices.queries.ts';
@@ -108,17 +109,15 @@ export function DevicesPage() {
       accessor: 'connectionPath',
       title: t('devices.columns.connections'),
       sortable: true,
-      render: (device) => (
-        <Text size="xs" c="dimmed" component="span">
-          <bdi>{device.connectionPath}</bdi>
-        </Text>
-      ),
+      render: (device) => <ConnectionPath path={device.connectionPath} />,
     },
     {
       accessor: 'location',
       title: t('devices.columns.location'),
       render: (device) =>
-        device.location ?? (
+        device.location !== null ? (
+          <bdi>{device.location}</bdi>
+        ) : (
           <Text span c="dimmed" aria-label={t('devices.noLocation')}>
             —
           </Text>

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.ts';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+
+// What a user reads, written out here on purpose: the test checks the screen, not the translation files.
+const invalidCredentialsEn = 'The email address or password is incorrect.';
+const locateLightOnEn = 'Locate Light On';
+const locateLightOnAr = 'مصباح تحديد الموقع مضاء';
+
+const LIVE_TIMEOUT_MS = 30_000;
+
+describe('devices page in the browser', () => {
+  let stack: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startTestStack({ devicesPerSubnet: 3 });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function signIn(page: Page, password: string): Promise<void> {
+    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
+    await page.getByTestId('sign-in-password').fill(password);
+    await page.getByTestId('sign-in-submit').click();
+  }
+
+  it('signs in, follows a device status live and switches to Arabic', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${stack.baseUrl}/`);
+
+      // A wrong password shows the translated message for INVALID_CREDENTIALS and stays on the form.
+      await signIn(page, `${stack.adminPassword}-wrong`);
+      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe(invalidCredentialsEn);
+      await page.screenshot({ path: join(screenshots, 'sign-in-error-desktop.png') });
+
+      await signIn(page, stack.adminPassword);
+      const simulated = stack.simulator.devices();
+      await stack.waitForDevices(simulated.length);
+      for (const device of simulated) {
+        await page.getByTestId(`device-row-${device.spec.serial}`).waitFor({ state: 'visible' });
+      }
+      await expect.poll(() => page.getByTestId('live-indicator').getAttribute('data-state')).toBe('connected');
+
+      // A marker on window survives only if the page is never reloaded.
+      await page.evaluate(() => Object.assign(window, { tuttiNoReload: true }));
+      const target = simulated[0]!;
+      const statusCell = page.getByTestId(`device-status-${target.spec.serial}`);
+      target.setLocate(true);
+      await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnEn);
+      expect(await page.evaluate(() => 'tuttiNoReload' in window)).toBe(true);
+      await page.screenshot({ path: join(screenshots, 'devices-en-desktop.png') });
+
+      // Re-arm the locate light: it switches itself off after a while, and the Arabic check needs it on.
+      target.setLocate(true);
+      await page.getByTestId('language-picker').click();
+      await page.getByTestId('language-option-ar').click();
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ar');
+      await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnAr);
+      await page.screenshot({ path: join(screenshots, 'devices-ar-desktop.png') });
+
+      // Phones get one card per device, with the same test ids.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
+      await page.screenshot({ path: join(screenshots, 'devices-ar-phone.png') });
+
+      // The choice is remembered: a new visit opens in Arabic.
+      await page.reload();
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+      await page.getByTestId('language-picker').click();
+      await page.getByTestId('language-option-en').click();
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+      await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
+      await page.screenshot({ path: join(screenshots, 'devices-en-phone.png'), fullPage: false });
+    } finally {
+      await context.close();
+    }
+  });
+});
