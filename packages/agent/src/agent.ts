@@ -171,92 +171,101 @@ export function createAgent(options: CreateAgentOptions): Agent {
     if (persisted.subnets !== undefined) subnets = persisted.subnets;
   }
 
+  /** Opens the outbox, then the UI, discovery, sessions and the hub link. */
+  async function startParts(): Promise<void> {
+    applyPersistedSettings();
+    for (const subnet of subnets) assertLoopbackSubnet(subnet.subnet);
+    const driver = options.driver ?? devicesDriver;
+    outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
+    const outboxLog = rootLog.child({ module: 'outbox' });
+    let outboxState = outbox.stats();
+    outboxLog.info({ depth: outboxState.depth, lastSeq: outboxState.lastSeq }, 'outbox open');
+    const openedOutbox = outbox;
+    openedOutbox.onAppend(() => {
+      const next = openedOutbox.stats();
+      if (next.compacted > outboxState.compacted) {
+        outboxLog.warn(
+          { compacted: next.compacted - outboxState.compacted, total: next.compacted, bytes: next.bytes },
+          'outbox near its disk cap: folded runs of status events',
+        );
+      }
+      if (next.nearCap !== outboxState.nearCap) {
+        outboxLog.warn(
+          { nearCap: next.nearCap, bytes: next.bytes, capBytes: next.capBytes },
+          'outbox cap state changed',
+        );
+      }
+      const changed = next.nearCap !== outboxState.nearCap;
+      outboxState = next;
+      if (changed) reportAgentState();
+    });
+
+    monitor = createDeviceMonitor({
+      driver,
+      credentials: config.deviceCredentials,
+      deviceTimeoutMs: config.deviceTimeoutMs,
+      discoveryPort: config.discoveryPort,
+      livenessIntervalMs: config.livenessIntervalSeconds * 1000,
+      connectConcurrency: config.connectConcurrency,
+      missingScansBeforeLost: config.missingScansBeforeLost,
+      deviceRetry: config.deviceRetry,
+      loginRetry: config.loginRetry,
+      serverName,
+      emit: (body) => sink.emit(body),
+      onDevicesChanged: () => reportAgentState(),
+      log: rootLog.child({ module: 'sessions' }),
+    });
+    scanner = createScanner({
+      driver,
+      subnets: () => subnets,
+      intervalMs: config.scanIntervalSeconds * 1000,
+      concurrency: config.scanConcurrency,
+      discoveryPort: config.discoveryPort,
+      timeoutMs: config.discoveryTimeoutMs,
+      telnetPort: config.telnetPort,
+      onAnswer: (answer, subnet) => monitor?.observe(answer, subnet),
+      onScanEnd: (subnet, answered) => monitor?.endScan(subnet.subnet, answered),
+      onCycleEnd: () => reportAgentState(),
+      log: rootLog.child({ module: 'discovery' }),
+    });
+    link = createHubLink({
+      outbox,
+      version: AGENT_VERSION,
+      reconnect: config.hubReconnect,
+      authRetry: config.hubAuthRetry,
+      maxInFlightBatches: config.hubMaxInFlightBatches,
+      onRescan: () => scanner?.rescan(),
+      log: rootLog.child({ module: 'hub-link' }),
+    });
+
+    started = true;
+    if (options.ui !== false) {
+      ui = createUiServer({ agent, log: rootLog.child({ module: 'ui' }) });
+      uiUrl = await ui.listen(config.uiHost, config.uiPort);
+      log.info({ url: uiUrl }, 'local UI ready');
+    }
+    emitAgentState();
+    monitor.start();
+    scanner.start();
+    link.configure(hub);
+  }
+
   const agent: Agent = {
     get uiUrl() {
       return uiUrl;
     },
 
     async start() {
-      if (started) return;
-      applyPersistedSettings();
-      for (const subnet of subnets) assertLoopbackSubnet(subnet.subnet);
-      const driver = options.driver ?? devicesDriver;
-      outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
-      const outboxLog = rootLog.child({ module: 'outbox' });
-      let outboxState = outbox.stats();
-      outboxLog.info({ depth: outboxState.depth, lastSeq: outboxState.lastSeq }, 'outbox open');
-      const openedOutbox = outbox;
-      openedOutbox.onAppend(() => {
-        const next = openedOutbox.stats();
-        if (next.compacted > outboxState.compacted) {
-          outboxLog.warn(
-            { compacted: next.compacted - outboxState.compacted, total: next.compacted, bytes: next.bytes },
-            'outbox near its disk cap: folded runs of status events',
-          );
-        }
-        if (next.nearCap !== outboxState.nearCap) {
-          outboxLog.warn(
-            { nearCap: next.nearCap, bytes: next.bytes, capBytes: next.capBytes },
-            'outbox cap state changed',
-          );
-        }
-        const changed = next.nearCap !== outboxState.nearCap;
-        outboxState = next;
-        if (changed) reportAgentState();
-      });
-
-      monitor = createDeviceMonitor({
-        driver,
-        credentials: config.deviceCredentials,
-        deviceTimeoutMs: config.deviceTimeoutMs,
-        discoveryPort: config.discoveryPort,
-        livenessIntervalMs: config.livenessIntervalSeconds * 1000,
-        connectConcurrency: config.connectConcurrency,
-        missingScansBeforeLost: config.missingScansBeforeLost,
-        deviceRetry: config.deviceRetry,
-        loginRetry: config.loginRetry,
-        serverName,
-        emit: (body) => sink.emit(body),
-        onDevicesChanged: () => reportAgentState(),
-        log: rootLog.child({ module: 'sessions' }),
-      });
-      scanner = createScanner({
-        driver,
-        subnets: () => subnets,
-        intervalMs: config.scanIntervalSeconds * 1000,
-        concurrency: config.scanConcurrency,
-        discoveryPort: config.discoveryPort,
-        timeoutMs: config.discoveryTimeoutMs,
-        telnetPort: config.telnetPort,
-        onAnswer: (answer, subnet) => monitor?.observe(answer, subnet),
-        onScanEnd: (subnet, answered) => monitor?.endScan(subnet.subnet, answered),
-        onCycleEnd: () => reportAgentState(),
-        log: rootLog.child({ module: 'discovery' }),
-      });
-      link = createHubLink({
-        outbox,
-        version: AGENT_VERSION,
-        reconnect: config.hubReconnect,
-        authRetry: config.hubAuthRetry,
-        maxInFlightBatches: config.hubMaxInFlightBatches,
-        onRescan: () => scanner?.rescan(),
-        log: rootLog.child({ module: 'hub-link' }),
-      });
-
-      started = true;
-      if (options.ui !== false) {
-        ui = createUiServer({ agent, log: rootLog.child({ module: 'ui' }) });
-        uiUrl = await ui.listen(config.uiHost, config.uiPort);
-        log.info({ url: uiUrl }, 'local UI ready');
+      if (started || outbox) return;
+      try {
+        await startParts();
+      } catch (error) {
+        await agent.close();
+        throw error;
       }
-      emitAgentState();
-      monitor.start();
-      scanner.start();
-      link.configure(hub);
     },
 
     async close() {
-      if (!started) return;
       started = false;
       if (agentStateTimer) clearTimeout(agentStateTimer);
       agentStateTimer = null;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   deviceModelSchema,
   formatConnectionPath,
+  modelInfo,
   serialNumberSchema,
   type AgentEventBody,
   type DeviceConnection,
@@ -27,6 +28,8 @@ export type SessionState = 'connecting' | 'connected' | 'login_failed' | 'unreac
 export interface MonitoredDevice {
   serial: string;
   model: DeviceModel;
+  /** Product name users know, e.g. "CONVERGE Pro 2 128T". */
+  modelName: string;
   name: string;
   accessIp: string;
   port: number;
@@ -490,6 +493,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       ): MonitoredDevice => ({
         serial: report.serial,
         model: report.model,
+        modelName: modelInfo(report.model).name,
         name: report.name,
         accessIp: report.accessIp,
         port: report.port,

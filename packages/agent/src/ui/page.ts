@@ -19,7 +19,7 @@ const styles = `
   .row { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
   .badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.85rem; background: #8882; }
   .healthy { background: #2a7d2e33; } .issue { background: #c98a0033; } .down { background: #c0392b33; }
-  .error { color: #c0392b; } .muted { opacity: 0.7; }
+  .error { color: #c0392b; } .muted { opacity: 0.7; } .nowrap { white-space: nowrap; }
   @media (max-width: 40rem) { .wide { display: none; } }
 `;
 
@@ -109,10 +109,10 @@ function renderDevices(status) {
           textContent: device.status ? t.deviceStatuses[device.status] : t.pending,
         }),
       ]),
-      el('td', { textContent: device.model }),
+      el('td', { textContent: device.modelName, title: device.model }),
       el('td', { textContent: device.name }),
-      el('td', {}, [el('bdi', { textContent: device.serial })]),
-      el('td', {}, [el('bdi', { textContent: device.accessIp })]),
+      el('td', { className: 'nowrap' }, [el('bdi', { textContent: device.serial })]),
+      el('td', { className: 'nowrap' }, [el('bdi', { textContent: device.accessIp })]),
       el('td', { className: 'wide' }, [el('bdi', { textContent: device.connectionPath })]),
       el('td', { className: 'wide', textContent: t.sessionStates[device.session] }),
     ]),
