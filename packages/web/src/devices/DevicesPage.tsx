@@ -17,7 +17,7 @@ import { IconAlertCircle, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { deviceStatuses, severities, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
@@ -74,6 +74,11 @@ export function DevicesPage() {
     limit,
   };
   const devices = useQuery(devicesQueryOptions(params));
+  const title = t('devices.title');
+  useEffect(() => {
+    // Screen readers and browser tabs announce the page by its title.
+    document.title = `${title} · Tutti`;
+  }, [title]);
   const list = devices.data;
 
   const statusOptions = useMemo(
@@ -89,14 +94,14 @@ export function DevicesPage() {
       accessor: 'status',
       title: t('devices.columns.status'),
       sortable: true,
-      width: 240,
+      width: 190,
       render: (device) => <DeviceStatusCell device={device} />,
     },
     {
       accessor: 'modelName',
       title: t('devices.columns.model'),
       sortable: true,
-      render: (device) => <bdi>{device.modelName}</bdi>,
+      render: (device) => <bdi className="tutti-isolate">{device.modelName}</bdi>,
     },
     { accessor: 'name', title: t('devices.columns.name'), sortable: true, cellsStyle: () => ({ fontWeight: 500 }) },
     {
@@ -109,6 +114,7 @@ export function DevicesPage() {
       accessor: 'connectionPath',
       title: t('devices.columns.connections'),
       sortable: true,
+      width: 200,
       render: (device) => <ConnectionPath path={device.connectionPath} />,
     },
     {
@@ -116,7 +122,7 @@ export function DevicesPage() {
       title: t('devices.columns.location'),
       render: (device) =>
         device.location !== null ? (
-          <bdi>{device.location}</bdi>
+          <bdi className="tutti-isolate">{device.location}</bdi>
         ) : (
           <Text span c="dimmed" aria-label={t('devices.noLocation')}>
             —
