@@ -178,6 +178,22 @@ describe('connectDevice', () => {
     );
   });
 
+  it('closes an open session when its signal aborts', async () => {
+    const controller = new AbortController();
+    const session = await connectDevice({
+      address: main.address,
+      port: PORT,
+      username: 'clearone',
+      password: 'converge',
+      boxName: 'MAIN',
+      signal: controller.signal,
+    });
+    const closed = new Promise<Error | undefined>((resolve) => session.onClose(resolve));
+    controller.abort();
+    await expect(closed).resolves.toBeUndefined();
+    expect(session.closed).toBe(true);
+  });
+
   it('stops connecting when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -136,15 +136,17 @@ class DeviceSessionImpl implements DeviceSession {
         () => this.fail(new DeviceTimeoutError(`No login at ${this.address}:${this.port} within ${this.timeoutMs} ms`)),
         this.timeoutMs,
       );
-      const onAbort = (): void => this.fail(this.options.signal?.reason as Error);
+      // Before login an abort fails the attempt; after it, it just closes the session.
+      const onAbort = (): void => {
+        if (this.phase === 'ready') void this.close();
+        else this.fail(this.options.signal?.reason as Error);
+      };
       this.options.signal?.addEventListener('abort', onAbort, { once: true });
       this.loginSettled = (error) => {
         clearTimeout(timer);
         this.loginSettled = undefined;
-        if (error) {
-          this.options.signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        } else resolve(this);
+        if (error) reject(error);
+        else resolve(this);
       };
       this.closedPromise = new Promise<void>((resolveClosed) => {
         socket.on('close', () => {
@@ -220,7 +222,6 @@ class DeviceSessionImpl implements DeviceSession {
           return;
         }
         this.phase = 'ready';
-        this.options.signal?.addEventListener('abort', () => void this.close(), { once: true });
         this.loginSettled?.();
         return;
       case 'ready':

@@ -217,6 +217,7 @@ export class Box implements SimulatedDevice {
   }
 
   restart(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const back = new Promise<void>((resolve) => this.rebootWaiters.push(resolve));
     void this.reboot();
     return back;

@@ -20,6 +20,23 @@ describe('createSiteSpec', () => {
     }
   });
 
+  it('hits the device count exactly for any seed and size that fits the subnet', () => {
+    for (let seed = 1; seed <= 30; seed += 1) {
+      for (const devicesPerSubnet of [1, 2, 7, 60, 300]) {
+        const specs = createSiteSpec({ subnets: ['127.31.63.0'], devicesPerSubnet, seed });
+        expect(specs.reduce((sum, spec) => sum + 1 + (spec.peripherals?.length ?? 0), 0)).toBe(devicesPerSubnet);
+      }
+    }
+  });
+
+  it('keeps stack names apart between subnets that share a third octet', () => {
+    const specs = createSiteSpec({ subnets: ['127.31.2.0', '127.32.2.0'], devicesPerSubnet: 30, seed: 2 });
+    const stacksOf = (prefix: string) =>
+      new Set(specs.filter((spec) => spec.address.startsWith(prefix)).map((spec) => spec.stackName));
+    const first = stacksOf('127.31.2.');
+    for (const name of stacksOf('127.32.2.')) expect(first.has(name)).toBe(false);
+  });
+
   it('uses unique loopback addresses from .10 up and unique plausible serials and MACs', () => {
     const addresses = site.map((spec) => spec.address);
     expect(new Set(addresses).size).toBe(addresses.length);

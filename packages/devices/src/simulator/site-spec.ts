@@ -103,13 +103,15 @@ export function createSiteSpec(options: CreateSiteSpecOptions): SimulatedDeviceS
       const remaining = options.devicesPerSubnet - deviceIndex;
       const huddle = random() < 0.2;
       const size = huddle ? 1 : Math.min(1 + Math.floor(random() * 3), remaining, LAST_HOST - host + 1);
-      const room = `${pick(rooms)}_${third}_${pad(stackIndex, 2)}`;
+      // Stack names identify stacks across the whole simulator, so they carry the subnet.
+      const room = `${pick(rooms)}_${second}_${third}_${pad(stackIndex, 2)}`;
       const firmware = huddle ? pick(huddleFirmware) : pick(cp2Firmware);
       for (let boxNumber = 1; boxNumber <= size; boxNumber += 1) {
         const model = huddle ? 'CONVERGE_HUDDLE' : pick(cp2Models);
         const serial = nextSerial();
         const mac = nextMac();
-        const budget = options.devicesPerSubnet - deviceIndex;
+        // Later boxes of this stack are already promised a slot each.
+        const budget = options.devicesPerSubnet - deviceIndex - (size - boxNumber);
         const peripherals = createPeripherals(random, huddle, Math.min(budget, Math.floor(random() * 5)), nextSerial);
         specs.push({
           address: `${prefix}.${host}`,
