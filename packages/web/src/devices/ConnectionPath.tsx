@@ -13,7 +13,9 @@ export function ConnectionPath({ path }: { path: string }) {
     <Group gap={2} wrap="wrap" component="span">
       {steps.map((step, index) => (
         <Fragment key={`${index}-${step}`}>
-          {index > 0 ? <IconChevronRight size={12} className="tutti-mirror" aria-hidden color="var(--mantine-color-gray-5)" /> : null}
+          {index > 0 ? (
+            <IconChevronRight size={12} className="tutti-mirror" aria-hidden color="var(--mantine-color-gray-5)" />
+          ) : null}
           <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
             <bdi>{step}</bdi>
           </Text>

@@ -27,7 +27,11 @@ function StatusAge({ since }: { since: string }) {
   );
 }
 
-export function DeviceStatusCell({ device }: { device: Pick<DeviceDto, 'serial' | 'status' | 'severity' | 'statusSince'> }) {
+export function DeviceStatusCell({
+  device,
+}: {
+  device: Pick<DeviceDto, 'serial' | 'status' | 'severity' | 'statusSince'>;
+}) {
   const { t } = useTranslation();
   const color = severityColor[device.severity];
   const SeverityIcon = severityIcon[device.severity];

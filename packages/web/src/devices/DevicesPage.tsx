@@ -243,7 +243,13 @@ export function DevicesPage() {
       </Group>
 
       {devices.isError && !list ? (
-        <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert" title={t('devices.loadFailed')}>
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlertCircle aria-hidden />}
+          role="alert"
+          title={t('devices.loadFailed')}
+        >
           <Stack gap="xs" align="flex-start">
             <Text size="sm">{t(errorKey(devices.error))}</Text>
             <Button size="xs" variant="light" color="red" onClick={() => void devices.refetch()}>

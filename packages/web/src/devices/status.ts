@@ -33,7 +33,9 @@ export const severityColor: Record<Severity, string> = {
   down: 'red',
 };
 
-export function severityLabelKey(severity: Severity): 'deviceStatus.healthy' | 'dashboard.issues' | 'deviceStatus.down' {
+export function severityLabelKey(
+  severity: Severity,
+): 'deviceStatus.healthy' | 'dashboard.issues' | 'deviceStatus.down' {
   switch (severity) {
     case 'healthy':
       return 'deviceStatus.healthy';

@@ -115,7 +115,13 @@ export function AppLayout() {
             />
             <BrandMark />
             {orgName ? (
-              <Text c="dimmed" size="sm" truncate visibleFrom="sm" aria-label={`${t('shell.organization')}: ${orgName}`}>
+              <Text
+                c="dimmed"
+                size="sm"
+                truncate
+                visibleFrom="sm"
+                aria-label={`${t('shell.organization')}: ${orgName}`}
+              >
                 {orgName}
               </Text>
             ) : null}
