@@ -68,7 +68,14 @@ describe('devices page in the browser', () => {
 
       // A marker on window survives only if the page is never reloaded.
       await page.evaluate(() => Object.assign(window, { tuttiNoReload: true }));
-      const target = simulated[0]!;
+      // A device that is Healthy now, so that the only change the page can show is the one this test makes.
+      let target = simulated[0]!;
+      for (const device of simulated) {
+        if ((await page.getByTestId(`device-status-${device.spec.serial}`).textContent()) === 'Healthy') {
+          target = device;
+          break;
+        }
+      }
       const statusCell = page.getByTestId(`device-status-${target.spec.serial}`);
       target.setLocate(true);
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnEn);

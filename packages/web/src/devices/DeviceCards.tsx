@@ -38,7 +38,7 @@ export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
               <Stack gap={0} miw={0}>
                 <Text fw={600} truncate>
-                  {device.name}
+                  <bdi>{device.name}</bdi>
                 </Text>
                 <Text size="sm" c="dimmed" truncate>
                   <bdi>{device.modelName}</bdi>

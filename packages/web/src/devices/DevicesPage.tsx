@@ -103,7 +103,17 @@ export function DevicesPage() {
       sortable: true,
       render: (device) => <bdi className="tutti-isolate">{device.modelName}</bdi>,
     },
-    { accessor: 'name', title: t('devices.columns.name'), sortable: true, cellsStyle: () => ({ fontWeight: 500 }) },
+    {
+      accessor: 'name',
+      title: t('devices.columns.name'),
+      sortable: true,
+      // Names are typed by people in any script: let each name find its own direction.
+      render: (device) => (
+        <Text span size="sm" fw={500}>
+          <bdi>{device.name}</bdi>
+        </Text>
+      ),
+    },
     {
       accessor: 'serial',
       title: t('devices.columns.serial'),

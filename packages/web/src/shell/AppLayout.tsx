@@ -122,7 +122,7 @@ export function AppLayout() {
                 visibleFrom="sm"
                 aria-label={`${t('shell.organization')}: ${orgName}`}
               >
-                {orgName}
+                <bdi>{orgName}</bdi>
               </Text>
             ) : null}
           </Group>
@@ -141,7 +141,7 @@ export function AppLayout() {
                 {session ? (
                   <Stack gap={0} px="sm" py={6}>
                     <Text size="sm" fw={600} truncate>
-                      {session.user.name}
+                      <bdi>{session.user.name}</bdi>
                     </Text>
                     <Text size="xs" c="dimmed" truncate>
                       <bdi>{session.user.email}</bdi>
