@@ -210,4 +210,51 @@ describe('agent with a fake device driver', () => {
       expect.objectContaining({ code: 'ADDRESS_NOT_LOOPBACK' }),
     );
   });
+
+  it('reports a peripheral that left its host lost, and a device that moved seen again', async () => {
+    const device = driver.add({
+      serial: 'SN3207',
+      ip: '127.32.1.15',
+      peripherals: [
+        { plink: 1, model: 'BMA_360', serial: 'SNP3207', firmware: '2.1', name: 'Mic A' },
+        { plink: 2, model: 'DIALOG_20', serial: 'SNP3208', firmware: '3.0', name: 'Wireless' },
+      ],
+    });
+    const agent = startAgent();
+    await agent.start();
+    await waitFor(() => eventsOf('SNP3208').find((event) => event.kind === 'device.seen'));
+
+    device.peripherals = device.peripherals.slice(0, 1);
+    driver.dropSessions('SN3207');
+    await waitFor(() => eventsOf('SNP3208').find((event) => event.kind === 'device.lost'));
+    expect(eventsOf('SNP3207').some((event) => event.kind === 'device.lost')).toBe(false);
+
+    device.ip = '127.32.1.16';
+    const moved = await waitFor(() =>
+      eventsOf('SN3207').find((event) => event.kind === 'device.seen' && event.device.accessIp === '127.32.1.16'),
+    );
+    expect(moved).toMatchObject({ device: { status: 'healthy' } });
+    await waitFor(() =>
+      eventsOf('SNP3207').find((event) => event.kind === 'device.seen' && event.device.accessIp === '127.32.1.16'),
+    );
+  });
+
+  it('resumes known devices after a restart without announcing them again, and reports what vanished meanwhile', async () => {
+    driver.add({ serial: 'SN3209', ip: '127.32.1.17' });
+    const leaving = driver.add({ serial: 'SN3210', ip: '127.32.1.18' });
+    const first = startAgent();
+    await first.start();
+    await waitFor(() => eventsOf('SN3210').find((event) => event.kind === 'device.seen'));
+    await waitFor(() => eventsOf('SN3209').find((event) => event.kind === 'device.seen'));
+    await waitFor(() => first.status().outbox.depth === 0);
+    await first.close();
+
+    leaving.up = false;
+    const second = startAgent();
+    await second.start();
+    await waitFor(() => eventsOf('SN3210').find((event) => event.kind === 'device.lost'));
+    await waitFor(() => second.status().sessions.connected === 1 && second.status().subnets[0]!.scan.scans >= 2);
+    expect(eventsOf('SN3209').filter((event) => event.kind === 'device.seen')).toHaveLength(1);
+    expect(eventsOf('SN3209').filter((event) => event.kind === 'device.status')).toEqual([]);
+  });
 });

@@ -238,6 +238,10 @@ export function createAgent(options: CreateAgentOptions): Agent {
       log: rootLog.child({ module: 'hub-link' }),
     });
 
+    monitor.seed(
+      outbox.reportedDevices(),
+      subnets.filter((subnet) => subnet.enabled),
+    );
     started = true;
     if (options.ui !== false) {
       ui = createUiServer({ agent, log: rootLog.child({ module: 'ui' }) });

@@ -154,3 +154,33 @@ describe('outbox rebase', () => {
     expect(outbox.ack(500)).toBe(0);
   });
 });
+
+describe('outbox reported devices', () => {
+  it('keeps the devices as the events describe them, across a restart', () => {
+    const dir = makeDir();
+    const outbox = open(dir);
+    const device = {
+      serial: 'SN9',
+      model: 'CONVERGE_PRO_2_128' as const,
+      name: 'Boardroom',
+      mac: '00:06:2F:00:00:09',
+      firmware: '5.2.0.7',
+      accessIp: '127.32.1.9',
+      port: 23,
+      connection: { subnet: '127.32.1.0', interfaceName: 'lo', stack: 'S', clink: 0, plink: null, hostSerial: null },
+      status: 'healthy' as const,
+      statusSince: '2025-01-01T00:00:00.000Z',
+    };
+    outbox.append([
+      { kind: 'device.seen', device },
+      { kind: 'device.seen', device: { ...device, serial: 'SN10' } },
+      status('SN9', 'down', '2025-01-02T00:00:00.000Z'),
+      { kind: 'device.lost', serial: 'SN10' },
+    ]);
+    outbox.ack(4);
+    outbox.close();
+    expect(open(dir).reportedDevices()).toEqual([
+      { ...device, status: 'down', statusSince: '2025-01-02T00:00:00.000Z' },
+    ]);
+  });
+});

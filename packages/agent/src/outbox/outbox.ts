@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AgentEvent, AgentEventBody } from '@tutti/protocol';
+import { deviceReportSchema, type AgentEvent, type AgentEventBody, type DeviceReport } from '@tutti/protocol';
 
 /** Rough per-row cost on disk (row header, index entry) added to the JSON body size. */
 const ROW_OVERHEAD_BYTES = 48;
@@ -51,6 +51,11 @@ export interface Outbox {
    * duplicates. Returns the offset added (0 when nothing had to move).
    */
   rebase(hubLastSeq: number): number;
+  /**
+   * Every device as the events appended so far describe it (last `device.seen` with later `device.status` applied,
+   * minus `device.lost`): lets a restarted agent carry on without re-announcing unchanged devices.
+   */
+  reportedDevices(): DeviceReport[];
   /** Deletes every event with seq ≤ upTo; returns how many left. */
   ack(upTo: number): number;
   /**
@@ -116,6 +121,12 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       body TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS reported_devices (
+      serial TEXT PRIMARY KEY,
+      report TEXT NOT NULL,
+      status TEXT NOT NULL,
+      since TEXT NOT NULL
+    );
     INSERT OR IGNORE INTO meta (key, value) VALUES ('last_seq', 0), ('compacted', 0);
   `);
 
@@ -139,6 +150,39 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   );
   const deleteOne = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
   const shiftSeqs = db.prepare<[number]>('UPDATE events SET seq = seq + ?');
+  const upsertReported = db.prepare<[string, string, string, string]>(
+    'INSERT INTO reported_devices (serial, report, status, since) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (serial) DO UPDATE SET report = excluded.report, status = excluded.status, since = excluded.since',
+  );
+  const updateReportedStatus = db.prepare<[string, string, string]>(
+    'UPDATE reported_devices SET status = ?, since = ? WHERE serial = ?',
+  );
+  const deleteReported = db.prepare<[string]>('DELETE FROM reported_devices WHERE serial = ?');
+  const selectReported = db.prepare<[], { report: string; status: string; since: string }>(
+    'SELECT report, status, since FROM reported_devices ORDER BY serial',
+  );
+
+  /** Keeps `reported_devices` equal to what the events tell the hub. */
+  function project(body: AgentEventBody): void {
+    switch (body.kind) {
+      case 'device.seen':
+        upsertReported.run(
+          body.device.serial,
+          JSON.stringify(body.device),
+          body.device.status,
+          body.device.statusSince,
+        );
+        return;
+      case 'device.status':
+        updateReportedStatus.run(body.status, body.since, body.serial);
+        return;
+      case 'device.lost':
+        deleteReported.run(body.serial);
+        return;
+      case 'agent.state':
+        return;
+    }
+  }
 
   let lastSeq = readMeta.get('last_seq')?.value ?? 0;
   let compacted = readMeta.get('compacted')?.value ?? 0;
@@ -160,6 +204,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       const json = JSON.stringify(body);
       const size = json.length + ROW_OVERHEAD_BYTES;
       insertEvent.run(seq, at, body.kind, serialOf(body), size, json);
+      project(body);
       added += size;
       events.push({ seq, at, ...body });
     }
@@ -232,6 +277,19 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     },
     pending(afterSeq, limit) {
       return selectPending.all(afterSeq, limit).map(toEvent);
+    },
+    reportedDevices() {
+      return selectReported
+        .all()
+        .map((row) => {
+          const parsed = deviceReportSchema.safeParse({
+            ...(JSON.parse(row.report) as object),
+            status: row.status,
+            statusSince: row.since,
+          });
+          return parsed.success ? [parsed.data] : [];
+        })
+        .flat();
     },
     rebase(hubLastSeq) {
       return rebaseTx(hubLastSeq);

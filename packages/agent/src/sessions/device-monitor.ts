@@ -62,6 +62,11 @@ export interface DeviceMonitorOptions<State> {
 }
 
 export interface DeviceMonitor {
+  /**
+   * Devices the hub was told about before a restart. Those on an enabled subnet get a session at once and stay
+   * quiet while unchanged; the others are reported lost.
+   */
+  seed(reports: readonly DeviceReport[], enabledSubnets: readonly SubnetSetting[]): void;
   /** A discovery answer from a scan of `subnet`. */
   observe(answer: DiscoveryAnswer, subnet: SubnetSetting): void;
   /** A scan of `subnet` finished; `answered` holds the serials that answered it. */
@@ -407,7 +412,109 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     options.onDevicesChanged();
   }
 
+  function newHost(answer: DiscoveryAnswer, model: DeviceModel, subnet: SubnetSetting): HostEntry<State> {
+    const seenAt = now().toISOString();
+    return {
+      serial: answer.serial,
+      answer,
+      model,
+      subnet,
+      session: null,
+      sessionState: 'connecting',
+      identity: null,
+      state: undefined,
+      missingScans: 0,
+      attempts: 0,
+      retryTimer: null,
+      nextLivenessAt: 0,
+      livenessBusy: false,
+      generation: 0,
+      lastSeenAt: seenAt,
+      peripherals: new Map(),
+      identityKey: null,
+      status: null,
+      statusSince: seenAt,
+    };
+  }
+
+  function seedHost(report: DeviceReport, attached: readonly DeviceReport[], subnet: SubnetSetting): void {
+    const answer: DiscoveryAnswer = {
+      model: report.model,
+      boxName: report.name,
+      serial: report.serial,
+      mac: report.mac,
+      ip: report.accessIp,
+      telnetPort: report.port,
+      stackName: report.connection.stack ?? '',
+    };
+    const entry = newHost(answer, report.model, subnet);
+    const peripherals: PeripheralIdentity[] = [];
+    for (const peripheral of attached) {
+      if (peripheral.connection.plink === null) continue;
+      const info: PeripheralIdentity = {
+        plink: peripheral.connection.plink,
+        model: peripheral.model,
+        serial: peripheral.serial,
+        firmware: peripheral.firmware,
+        name: peripheral.name,
+      };
+      peripherals.push(info);
+      entry.peripherals.set(peripheral.serial, {
+        info,
+        model: peripheral.model,
+        identityKey: null,
+        status: peripheral.status,
+        statusSince: peripheral.statusSince,
+      });
+    }
+    if (report.connection.clink !== null) {
+      entry.identity = {
+        boxName: report.name,
+        model: report.model,
+        serial: report.serial,
+        mac: report.mac,
+        firmware: report.firmware,
+        boxNumber: report.connection.clink + 1,
+        stackName: report.connection.stack ?? '',
+        peripherals,
+      };
+    }
+    entry.status = report.status;
+    entry.statusSince = report.statusSince;
+    entry.identityKey = JSON.stringify(hostReport(entry));
+    for (const peripheral of entry.peripherals.values()) {
+      peripheral.identityKey = JSON.stringify(peripheralReport(entry, peripheral));
+    }
+    hosts.set(entry.serial, entry);
+    connect(entry);
+  }
+
   return {
+    seed(reports, enabledSubnets) {
+      const bySubnet = new Map(enabledSubnets.map((subnet) => [subnet.subnet, subnet]));
+      const attachedTo = new Map<string, DeviceReport[]>();
+      for (const report of reports) {
+        const host = report.connection.hostSerial;
+        if (host !== null) attachedTo.set(host, [...(attachedTo.get(host) ?? []), report]);
+      }
+      const kept = new Set<string>();
+      for (const report of reports) {
+        if (report.connection.hostSerial !== null || hosts.has(report.serial)) continue;
+        const subnet = bySubnet.get(report.connection.subnet);
+        if (!subnet) continue;
+        seedHost(report, attachedTo.get(report.serial) ?? [], subnet);
+        kept.add(report.serial);
+      }
+      let dropped = 0;
+      for (const report of reports) {
+        if (kept.has(report.connection.hostSerial ?? report.serial)) continue;
+        options.emit({ kind: 'device.lost', serial: report.serial });
+        dropped += 1;
+      }
+      if (reports.length > 0) log.info({ resumed: kept.size, dropped }, 'resumed the devices known before the restart');
+      options.onDevicesChanged();
+    },
+
     observe(answer, subnet) {
       if (closed) return;
       const model = parseModel(answer.model);
@@ -422,27 +529,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       const existing = hosts.get(answer.serial);
       const seenAt = now().toISOString();
       if (!existing) {
-        const entry: HostEntry<State> = {
-          serial: answer.serial,
-          answer,
-          model,
-          subnet,
-          session: null,
-          sessionState: 'connecting',
-          identity: null,
-          state: undefined,
-          missingScans: 0,
-          attempts: 0,
-          retryTimer: null,
-          nextLivenessAt: 0,
-          livenessBusy: false,
-          generation: 0,
-          lastSeenAt: seenAt,
-          peripherals: new Map(),
-          identityKey: null,
-          status: null,
-          statusSince: seenAt,
-        };
+        const entry = newHost(answer, model, subnet);
         hosts.set(answer.serial, entry);
         options.onDevicesChanged();
         connect(entry);

@@ -33,6 +33,8 @@ export interface FakeDriver extends DeviceDriver<FakeState> {
   add(device: Partial<FakeDevice> & Pick<FakeDevice, 'serial' | 'ip'>): FakeDevice;
   setState(serial: string, change: Partial<FakeState>): void;
   goDown(serial: string): void;
+  /** Drops every session of the device; it stays reachable (a reboot seen from outside). */
+  dropSessions(serial: string): void;
   probed: string[];
 }
 
@@ -78,6 +80,9 @@ export function createFakeDriver(): FakeDriver {
       const device = devices.get(serial);
       if (!device) return;
       device.up = false;
+      for (const session of [...(sessions.get(serial) ?? [])]) session.kill();
+    },
+    dropSessions(serial) {
       for (const session of [...(sessions.get(serial) ?? [])]) session.kill();
     },
     async probeSubnet(subnet) {
