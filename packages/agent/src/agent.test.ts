@@ -187,7 +187,7 @@ describe('agent with a fake device driver', () => {
     agents.push(agent);
     await agent.start();
     const link = await waitFor(() => (agent.status().link.state === 'auth_failed' ? agent.status().link : null));
-    expect(link.lastError).toBeTruthy();
+    expect(link.lastError).toBe('The agent name or password is incorrect.');
     expect(link.nextAttemptAt).not.toBeNull();
     expect(JSON.stringify(agent.status())).not.toContain('wrong-password-xyz');
     expect(lines.join('\n')).not.toContain('wrong-password-xyz');

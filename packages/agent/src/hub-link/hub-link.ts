@@ -95,6 +95,8 @@ export function createHubLink(options: HubLinkOptions): HubLink {
   let welcomed = false;
   let heartbeatMs = options.heartbeatMs ?? 15_000;
   let lastHeard = 0;
+  /** What the hub said in an `error` message on the current connection, shown in preference to the close reason. */
+  let hubError: string | null = null;
   /** Highest seq sent on the current connection. */
   let sentUpTo = 0;
   /** Last seq of each batch sent and not yet acknowledged, oldest first. */
@@ -192,7 +194,8 @@ export function createHubLink(options: HubLinkOptions): HubLink {
         }
         return;
       case 'error':
-        status.lastError = `${message.code}: ${message.message}`;
+        hubError = message.message;
+        status.lastError = message.message;
         log.warn({ code: message.code, message: message.message }, 'the hub reported an error');
         return;
     }
@@ -232,6 +235,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
     status.nextAttemptAt = null;
     welcomed = false;
     inFlight = [];
+    hubError = null;
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, {
@@ -300,11 +304,12 @@ export function createHubLink(options: HubLinkOptions): HubLink {
       const authFailed = code === agentLinkCloseCodes.authFailed;
       if (authFailed) {
         status.state = 'auth_failed';
-        status.lastError = reasonText || 'The hub refused the agent name or password.';
+        status.lastError = hubError ?? 'The hub refused the agent name or password.';
         log.warn({ code }, 'the hub refused the agent name or password');
       } else {
         status.state = 'disconnected';
-        if (reasonText) status.lastError = reasonText;
+        if (hubError) status.lastError = hubError;
+        else if (reasonText) status.lastError = reasonText;
         else if (code !== 1000 && code !== 1005) status.lastError ??= `Connection closed (${code}).`;
         log.info({ code, reason: reasonText }, 'hub link closed');
       }

@@ -93,7 +93,12 @@ export async function startFakeHub(options: StartFakeHubOptions = {}): Promise<F
         case 'hello':
           hub.hellos += 1;
           if (message.password !== hub.password) {
-            socket.close(agentLinkCloseCodes.authFailed, 'bad credentials');
+            send(socket, {
+              type: 'error',
+              code: 'AGENT_AUTH_FAILED',
+              message: 'The agent name or password is incorrect.',
+            });
+            socket.close(agentLinkCloseCodes.authFailed, 'AGENT_AUTH_FAILED');
             return;
           }
           send(socket, {
