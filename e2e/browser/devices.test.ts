@@ -41,6 +41,17 @@ describe('devices page in the browser', () => {
     await stack?.close();
   });
 
+  /** Waits until menus and layout transitions have finished, so that screenshots show a settled page. */
+  async function settled(page: Page): Promise<void> {
+    await expect.poll(() => page.evaluate(() => document.getAnimations().length)).toBe(0);
+  }
+
+  async function chooseLanguage(page: Page, language: string): Promise<void> {
+    await page.getByTestId('language-picker').click();
+    await page.getByTestId(`language-option-${language}`).click();
+    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+  }
+
   async function signIn(page: Page, password: string): Promise<void> {
     await page.getByTestId('sign-in-email').fill(stack.adminEmail);
     await page.getByTestId('sign-in-password').fill(password);
@@ -56,6 +67,7 @@ describe('devices page in the browser', () => {
       // A wrong password shows the translated message for INVALID_CREDENTIALS and stays on the form.
       await signIn(page, `${stack.adminPassword}-wrong`);
       await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe(invalidCredentialsEn);
+      await settled(page);
       await page.screenshot({ path: join(screenshots, 'sign-in-error-desktop.png') });
 
       await signIn(page, stack.adminPassword);
@@ -80,29 +92,31 @@ describe('devices page in the browser', () => {
       target.setLocate(true);
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnEn);
       expect(await page.evaluate(() => 'tuttiNoReload' in window)).toBe(true);
+      await settled(page);
       await page.screenshot({ path: join(screenshots, 'devices-en-desktop.png') });
 
       // Re-arm the locate light: it switches itself off after a while, and the Arabic check needs it on.
       target.setLocate(true);
-      await page.getByTestId('language-picker').click();
-      await page.getByTestId('language-option-ar').click();
+      await chooseLanguage(page, 'ar');
       await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ar');
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnAr);
+      await settled(page);
       await page.screenshot({ path: join(screenshots, 'devices-ar-desktop.png') });
 
       // Phones get one card per device, with the same test ids.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
+      await settled(page);
       await page.screenshot({ path: join(screenshots, 'devices-ar-phone.png') });
 
       // The choice is remembered: a new visit opens in Arabic.
       await page.reload();
       await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
-      await page.getByTestId('language-picker').click();
-      await page.getByTestId('language-option-en').click();
+      await chooseLanguage(page, 'en');
       await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
       await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
+      await settled(page);
       await page.screenshot({ path: join(screenshots, 'devices-en-phone.png'), fullPage: false });
     } finally {
       await context.close();
