@@ -164,9 +164,7 @@ function normaliseBlockAndParam(block: string | undefined, param: string | undef
 
 function normaliseValues(values: string[]): string[] {
   // REL is the only keyword among values; everything else (passwords, names, digits) keeps its case.
-  return values.map((value, index) =>
-    index === values.length - 1 && value.toUpperCase() === 'REL' ? 'REL' : value,
-  );
+  return values.map((value, index) => (index === values.length - 1 && value.toUpperCase() === 'REL' ? 'REL' : value));
 }
 
 /**
@@ -175,7 +173,10 @@ function normaliseValues(values: string[]): string[] {
  * their names, so the result is also the address a reply repeats (§6.3).
  */
 export function parseCommand(line: string): string[] {
-  const tokens = line.trim().split(/\s+/).filter((token) => token.length > 0);
+  const tokens = line
+    .trim()
+    .split(/\s+/)
+    .filter((token) => token.length > 0);
   const [first, ...rest] = tokens;
   if (first === undefined) return [];
   const verb = first.toUpperCase();

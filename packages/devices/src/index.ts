@@ -38,7 +38,12 @@ export type {
   SimulatorChangeKind,
   SimulatorOptions,
 } from './simulator/types.ts';
-export { connectDevice, DEFAULT_DEVICE_TIMEOUT_MS, type ConnectDeviceOptions, type DeviceSession } from './driver/session.ts';
+export {
+  connectDevice,
+  DEFAULT_DEVICE_TIMEOUT_MS,
+  type ConnectDeviceOptions,
+  type DeviceSession,
+} from './driver/session.ts';
 export { probeSubnet, probeHost, type ProbeSubnetOptions, type ProbeHostOptions } from './driver/probe.ts';
 export {
   DeviceError,

@@ -49,7 +49,10 @@ describe('loopback only', () => {
     ['probeSubnet with a loopback-looking prefix', () => probeSubnet('1127.0.0.0')],
     ['probeHost', () => probeHost('192.168.0.2')],
     ['createSimulator', () => Promise.resolve().then(() => createSimulator({ devices: [spec] }))],
-    ['createSiteSpec', () => Promise.resolve().then(() => createSiteSpec({ subnets: ['172.16.0.0'], devicesPerSubnet: 3 }))],
+    [
+      'createSiteSpec',
+      () => Promise.resolve().then(() => createSiteSpec({ subnets: ['172.16.0.0'], devicesPerSubnet: 3 })),
+    ],
   ])('%s refuses a non-loopback address without creating a socket', async (_name, run) => {
     const before = { ...created };
     const error = await run().then(

@@ -114,7 +114,12 @@ export function applyLine(state: DeviceState, payload: string, ctx: ApplyContext
   }
   if (verb === 'EP' && second === 'UA' && third !== undefined && fourth !== undefined && fifth !== undefined) {
     if (ctx.boxNumber !== undefined && third[0] !== String(ctx.boxNumber)) return false;
-    if (fourth === REG_STATUS_BLOCK && fifth === REG_STATUS_PARAM && sixth !== undefined && isRegistrationState(sixth)) {
+    if (
+      fourth === REG_STATUS_BLOCK &&
+      fifth === REG_STATUS_PARAM &&
+      sixth !== undefined &&
+      isRegistrationState(sixth)
+    ) {
       return setRegistration(state, third, sixth);
     }
     const notified = notificationStates[fifth];

@@ -3,11 +3,7 @@
  * answer, and the agent maps them to device statuses (down, login failed) rather than HTTP codes.
  */
 export type DeviceErrorCode =
-  | 'DEVICE_LOGIN_FAILED'
-  | 'DEVICE_TIMEOUT'
-  | 'DEVICE_UNREACHABLE'
-  | 'DEVICE_COMMAND_FAILED'
-  | 'DEVICE_PROTOCOL';
+  'DEVICE_LOGIN_FAILED' | 'DEVICE_TIMEOUT' | 'DEVICE_UNREACHABLE' | 'DEVICE_COMMAND_FAILED' | 'DEVICE_PROTOCOL';
 
 export abstract class DeviceError extends Error {
   abstract readonly code: DeviceErrorCode;

@@ -4,12 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator } from '../simulator/simulator.ts';
 import type { SimulatedDeviceSpec, Simulator, SimulatorChange } from '../simulator/types.ts';
 import type { DeviceState } from './device-state.ts';
-import {
-  DeviceCommandError,
-  DeviceLoginError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from './errors.ts';
+import { DeviceCommandError, DeviceLoginError, DeviceTimeoutError, DeviceUnreachableError } from './errors.ts';
 import { connectDevice, type DeviceSession } from './session.ts';
 import { deriveStatus } from './status.ts';
 
@@ -173,9 +168,9 @@ describe('connectDevice', () => {
     await expect(
       connectDevice({ address: '192.168.1.20', port: 23, username: 'a', password: 'b' }),
     ).rejects.toMatchObject({ code: 'ADDRESS_NOT_LOOPBACK' });
-    await expect(connectDevice({ address: '192.168.1.20', port: 23, username: 'a', password: 'b' })).rejects.toBeInstanceOf(
-      AppError,
-    );
+    await expect(
+      connectDevice({ address: '192.168.1.20', port: 23, username: 'a', password: 'b' }),
+    ).rejects.toBeInstanceOf(AppError);
   });
 
   it('closes an open session when its signal aborts', async () => {
@@ -400,7 +395,15 @@ describe('availability', () => {
 
   it('logs every change it produced', () => {
     const kinds = new Set(changes.map((change) => change.kind));
-    for (const kind of ['locate', 'temperature', 'registration', 'stack_status', 'availability', 'endpoint', 'safety_mute']) {
+    for (const kind of [
+      'locate',
+      'temperature',
+      'registration',
+      'stack_status',
+      'availability',
+      'endpoint',
+      'safety_mute',
+    ]) {
       expect(kinds).toContain(kind);
     }
     const seqs = changes.map((change) => change.seq);

@@ -335,7 +335,18 @@ class DeviceSessionImpl implements DeviceSession {
     const stackStatus = parseStackStatus(await this.system('stackStatus'));
     if (!stackStatus) throw new DeviceProtocolError(`${this.address} reported an unknown stack status`);
     const peripherals = parsePeripherals(await this.system('plinkDevices'));
-    return { boxName, model: model.data, serial, mac, firmware, boxNumber, stackName, stackMembers, stackStatus, peripherals };
+    return {
+      boxName,
+      model: model.data,
+      serial,
+      mac,
+      firmware,
+      boxNumber,
+      stackName,
+      stackMembers,
+      stackStatus,
+      peripherals,
+    };
   }
 
   /** EPNs of the box's VoIP lines, found by asking until the device says there is no such endpoint. */

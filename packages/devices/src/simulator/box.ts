@@ -87,7 +87,8 @@ const addressNetworkParams = new Set(['SUBNET_MASK', 'GATEWAY', 'DNS1', 'DNS2'])
 // Highest channel number any model has per type; beyond it the EPN itself is invalid (§2.2 #21).
 const maxChannels = new Map<string, number>();
 for (const counts of Object.values(modelEndpoints)) {
-  for (const [type, count] of Object.entries(counts)) maxChannels.set(type, Math.max(maxChannels.get(type) ?? 0, count));
+  for (const [type, count] of Object.entries(counts))
+    maxChannels.set(type, Math.max(maxChannels.get(type) ?? 0, count));
 }
 maxChannels.set('BFM', 9);
 
@@ -144,7 +145,8 @@ export class Box implements SimulatedDevice {
 
   constructor(spec: SimulatedDeviceSpec, defaultPort: number, ctx: BoxContext) {
     const endpoints = modelEndpoints[spec.model];
-    if (!endpoints) throw appError('CONFIG_INVALID', { model: spec.model }, `${spec.model} is not a simulated DSP model`);
+    if (!endpoints)
+      throw appError('CONFIG_INVALID', { model: spec.model }, `${spec.model} is not a simulated DSP model`);
     if (!isLoopbackIpv4(spec.address)) throw appError('ADDRESS_NOT_LOOPBACK', { address: spec.address });
     if (!/^\S+$/.test(spec.boxName) || !/^\S+$/.test(spec.stackName)) {
       throw appError('CONFIG_INVALID', { boxName: spec.boxName }, 'Box and stack names cannot contain spaces');
@@ -816,7 +818,13 @@ export class Box implements SimulatedDevice {
   private executeRamp(session: Session, tokens: string[]): Outcome {
     // RAMP <EPT> <EPN> <TARGET_DB> <STEP>: the simulator jumps straight to the target.
     const [, type, epn, targetDb, step] = tokens;
-    if (type === undefined || epn === undefined || targetDb === undefined || step === undefined || tokens.length !== 5) {
+    if (
+      type === undefined ||
+      epn === undefined ||
+      targetDb === undefined ||
+      step === undefined ||
+      tokens.length !== 5
+    ) {
       return errorPayloads.invalidCommand;
     }
     const resolved = this.resolveEndpoint(type, epn);
@@ -833,5 +841,4 @@ export class Box implements SimulatedDevice {
     if (typeof outcome === 'string') return outcome;
     return { payload: tokens.join(' '), echo: outcome.echo };
   }
-
 }

@@ -24,7 +24,18 @@ export const modelEndpoints: Partial<Record<DeviceModel, EndpointCounts>> = {
   CONVERGE_PRO_2_48T: { ...base48, ...telco },
   CONVERGE_PRO_2_48V: { ...base48, ...voip },
   CONVERGE_PRO_2_120: { MIC: 12, OUTPUT: 0, FADER: 16, PROC: 8, SGEN: 1, GPIO: 1 },
-  CONVERGE_HUDDLE: { MIC: 4, OUTPUT: 4, SPEAKER: 2, FADER: 8, PROC: 4, USB_RX: 1, USB_TX: 1, VOIP_RX: 1, VOIP_TX: 1, UA: 1 },
+  CONVERGE_HUDDLE: {
+    MIC: 4,
+    OUTPUT: 4,
+    SPEAKER: 2,
+    FADER: 8,
+    PROC: 4,
+    USB_RX: 1,
+    USB_TX: 1,
+    VOIP_RX: 1,
+    VOIP_TX: 1,
+    UA: 1,
+  },
 };
 
 /** Whether the model is one the simulator runs as a box (CP2 or Huddle). */

@@ -119,10 +119,16 @@ describe('framing and semantics (§6.2, §6.3)', () => {
     await expect(raw.ask('box Main_Dsp unit sn')).resolves.toBe('BOX Main_Dsp UNIT SN 0196-1743-08');
     await expect(raw.ask('BOX Main_Dsp UNIT MODEL')).resolves.toBe('BOX Main_Dsp UNIT MODEL CONVERGE_PRO_2_48T');
     await expect(raw.ask('BOX Main_Dsp UNIT FW_VERSION')).resolves.toBe('BOX Main_Dsp UNIT FW_VERSION 5.2.0.7');
-    await expect(raw.ask('BOX Main_Dsp UNIT MAC_ADDRESS')).resolves.toBe('BOX Main_Dsp UNIT MAC_ADDRESS 00:06:E2:12:34:56');
-    await expect(raw.ask('BOX Main_Dsp UNIT HOST_DSP_VERSION')).resolves.toBe('BOX Main_Dsp UNIT HOST_DSP_VERSION 5.2.0.7');
+    await expect(raw.ask('BOX Main_Dsp UNIT MAC_ADDRESS')).resolves.toBe(
+      'BOX Main_Dsp UNIT MAC_ADDRESS 00:06:E2:12:34:56',
+    );
+    await expect(raw.ask('BOX Main_Dsp UNIT HOST_DSP_VERSION')).resolves.toBe(
+      'BOX Main_Dsp UNIT HOST_DSP_VERSION 5.2.0.7',
+    );
     await expect(raw.ask('BOX Main_Dsp UNIT BOX_NUMBER')).resolves.toBe('BOX Main_Dsp UNIT BOX_NUMBER 1');
-    await expect(raw.ask('BOX Main_Dsp NETWORK IP_ADDRESS')).resolves.toBe('BOX Main_Dsp NETWORK IP_ADDRESS 127.31.4.10');
+    await expect(raw.ask('BOX Main_Dsp NETWORK IP_ADDRESS')).resolves.toBe(
+      'BOX Main_Dsp NETWORK IP_ADDRESS 127.31.4.10',
+    );
     await expect(raw.ask('BOX Main_Dsp STACK BOXES')).resolves.toBe('BOX Main_Dsp STACK BOXES 1:Main_Dsp');
     await expect(raw.ask('BOX Main_Dsp STACK STATUS')).resolves.toBe('BOX Main_Dsp STACK STATUS OK');
     await expect(raw.ask('BOX Main_Dsp PLINK DEVICES')).resolves.toBe('BOX Main_Dsp PLINK DEVICES NONE');
@@ -202,7 +208,9 @@ describe('fan-out and notifications', () => {
     await other.logIn();
     const subscriber = await client('127.31.4.30');
     await subscriber.logIn();
-    await expect(subscriber.ask('BOX Main_Dsp NOTIFICATION STATUS 1')).resolves.toBe('BOX Main_Dsp NOTIFICATION STATUS 1');
+    await expect(subscriber.ask('BOX Main_Dsp NOTIFICATION STATUS 1')).resolves.toBe(
+      'BOX Main_Dsp NOTIFICATION STATUS 1',
+    );
     await writer.ask('EP OUTPUT 101 LEVEL GAIN -6');
     await writer.ask('BOX Main_Dsp UNIT LOCATE 1');
     await subscriber.waitFor(/=> BOX Main_Dsp UNIT LOCATE 1\r\n/);

@@ -55,7 +55,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const boxes = options.devices.map((spec) => new Box(spec, options.port ?? DEFAULT_TELNET_PORT, ctx));
   const bySerial = new Map<string, Box>();
   for (const box of boxes) {
-    if (bySerial.has(box.spec.serial)) throw appError('CONFIG_INVALID', { serial: box.spec.serial }, 'Duplicate serial');
+    if (bySerial.has(box.spec.serial))
+      throw appError('CONFIG_INVALID', { serial: box.spec.serial }, 'Duplicate serial');
     bySerial.set(box.spec.serial, box);
     const members = stacks.get(box.spec.stackName) ?? [];
     members.push(box);

@@ -26,7 +26,18 @@ const cp2Models: DeviceModel[] = [
 ];
 const cp2Firmware = ['5.2.0.7', '5.2.0.7', '5.2.0.7', '5.1.3.2', '4.6.1.5'];
 const huddleFirmware = ['1.3.0.4', '1.2.1.9'];
-const rooms = ['BOARDROOM', 'TRAINING', 'AUDITORIUM', 'HUDDLE', 'CAFE', 'LOBBY', 'CHAPEL', 'CLASSROOM', 'STUDIO', 'COUNCIL'];
+const rooms = [
+  'BOARDROOM',
+  'TRAINING',
+  'AUDITORIUM',
+  'HUDDLE',
+  'CAFE',
+  'LOBBY',
+  'CHAPEL',
+  'CLASSROOM',
+  'STUDIO',
+  'COUNCIL',
+];
 
 interface PeripheralKind {
   model: DeviceModel;
@@ -146,7 +157,13 @@ function createPeripherals(
     if (kind.model === 'BMA_2' && bma2 >= MAX_BMA2_PER_CHAIN) continue;
     if (kind.model === 'BMA_2') bma2 += 1;
     const plink = peripherals.length + 1;
-    peripherals.push({ plink, model: kind.model, serial: nextSerial(), firmware: kind.firmware, name: `${kind.label}_${plink}` });
+    peripherals.push({
+      plink,
+      model: kind.model,
+      serial: nextSerial(),
+      firmware: kind.firmware,
+      name: `${kind.label}_${plink}`,
+    });
   }
   return peripherals;
 }
