@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deviceFamilySchema, deviceModelSchema } from './models.ts';
 import { deviceStatusSchema, severitySchema } from './statuses.ts';
+import { ipv4Schema } from './network.ts';
 
 export const serialNumberSchema = z
   .string()
@@ -29,7 +30,7 @@ export const deviceReportSchema = z.strictObject({
   name: z.string().max(128),
   mac: z.string().max(32),
   firmware: z.string().max(64),
-  accessIp: z.string().max(64),
+  accessIp: ipv4Schema,
   port: z.number().int().min(1).max(65535),
   connection: deviceConnectionSchema,
   status: deviceStatusSchema,

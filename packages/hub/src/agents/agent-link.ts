@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import {
+  AGENT_LINK_MAX_FRAME_BYTES,
+  AGENT_LINK_PATH,
+  agentLinkCloseCodes,
+  agentMessageSchema,
+  isAppError,
+  type AgentMessage,
+  type HubMessage,
+} from '@tutti/protocol';
+import { deviceDtosByIds } from '../devices/index.ts';
+import type { HubContext } from '../hub-context.ts';
+import { setAgentConnection } from './agents.queries.ts';
+import { authenticateAgent, ingestAgentEvents, type AuthenticatedAgent } from './agents.service.ts';
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+function parseFrame(data: unknown): AgentMessage | null {
+  try {
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
+    const parsed = agentMessageSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `/agent/v1`: the outbound link every Local Agent holds to its hub (DESIGN.md §5). */
+export function registerAgentLink(app: FastifyInstance, context: HubContext): void {
+  const log = app.log.child({ module: 'agent-link' });
+  const liveLinks = new Map<string, WebSocket>();
+
+  app.addHook('onClose', async () => {
+    for (const socket of liveLinks.values()) socket.close(1001, 'hub shutting down');
+  });
+
+  app.get(AGENT_LINK_PATH, { websocket: true }, (socket, request) => {
+    const send = (message: HubMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    const fail = (code: number, errorCode: string, message: string) => {
+      send({ type: 'error', code: errorCode, message });
+      socket.close(code, errorCode);
+    };
+
+    let agent: AuthenticatedAgent | null = null;
+    let lastHeard = Date.now();
+    // Frames are handled strictly one after another so events are stored in the order they were sent.
+    let queue: Promise<void> = Promise.resolve();
+
+    const helloTimer = setTimeout(
+      () => fail(agentLinkCloseCodes.helloTimeout, 'AGENT_PROTOCOL_ERROR', 'No hello received in time.'),
+      HELLO_TIMEOUT_MS,
+    );
+    const heartbeatMs = context.config.agentHeartbeatSeconds * 1000;
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastHeard > heartbeatMs * 3) {
+        log.warn({ agent: agent?.name }, 'agent link silent; closing');
+        socket.terminate();
+        return;
+      }
+      send({ type: 'heartbeat', at: new Date().toISOString() });
+    }, heartbeatMs);
+
+    const handle = async (message: AgentMessage) => {
+      if (message.type === 'hello') {
+        if (agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Duplicate hello.');
+        const address = request.ip;
+        const retryAfter = context.signInLimiter.retryAfterSeconds(`agent:${message.agentName}`, address);
+        if (retryAfter > 0) return fail(agentLinkCloseCodes.authFailed, 'RATE_LIMITED', 'Too many failed attempts.');
+        try {
+          agent = await authenticateAgent(context.db, message.agentName, message.password, message.organization);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          context.signInLimiter.recordFailure(`agent:${message.agentName}`, address);
+          log.warn({ agentName: message.agentName, address }, 'agent authentication failed');
+          return fail(agentLinkCloseCodes.authFailed, 'AGENT_AUTH_FAILED', error.message);
+        }
+        clearTimeout(helloTimer);
+        const previous = liveLinks.get(agent.id);
+        if (previous) previous.close(agentLinkCloseCodes.replaced, 'AGENT_REPLACED');
+        liveLinks.set(agent.id, socket);
+        await setAgentConnection(context.db, agent.id, true, message.version);
+        log.info({ agent: agent.name, lastSeq: agent.lastSeq }, 'agent connected');
+        return send({
+          type: 'welcome',
+          agentId: agent.id,
+          organizationName: agent.organizationName,
+          lastSeq: agent.lastSeq,
+          heartbeatSeconds: context.config.agentHeartbeatSeconds,
+        });
+      }
+      if (!agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Say hello first.');
+      switch (message.type) {
+        case 'events': {
+          const result = await ingestAgentEvents(context.db, agent, message.events);
+          send({ type: 'ack', upTo: result.lastSeq });
+          context.metrics.eventsIngested += message.events.length - result.duplicates;
+          context.metrics.eventsDuplicate += result.duplicates;
+          if (result.changedDeviceIds.length > 0) {
+            context.bus.publish({ orgId: agent.orgId, devices: await deviceDtosByIds(context.db, result.changedDeviceIds) });
+          }
+          return;
+        }
+        case 'heartbeat':
+        case 'result':
+          return;
+      }
+    };
+
+    socket.on('message', (data) => {
+      lastHeard = Date.now();
+      const message = parseFrame(data);
+      if (!message) {
+        fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Malformed frame.');
+        return;
+      }
+      queue = queue.then(() => handle(message)).catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'AGENT_PROTOCOL_ERROR') {
+          fail(agentLinkCloseCodes.protocolError, error.code, error.message);
+          return;
+        }
+        // A storage failure (database restarting, …): drop the link without acking; the agent resends.
+        log.error({ err: error, agent: agent?.name }, 'agent frame failed');
+        socket.close(1011, 'INTERNAL');
+      });
+    });
+
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      clearInterval(heartbeat);
+      const closing = agent;
+      if (!closing || liveLinks.get(closing.id) !== socket) return;
+      liveLinks.delete(closing.id);
+      queue = queue
+        .then(() => setAgentConnection(context.db, closing.id, false, null))
+        .catch((error: unknown) => log.warn({ err: error }, 'could not record agent disconnect'));
+      log.info({ agent: closing.name }, 'agent disconnected');
+    });
+  });
+}
+
+export const agentLinkSocketOptions = { maxPayload: AGENT_LINK_MAX_FRAME_BYTES };

@@ -1,0 +1,112 @@
+import { appError, type AgentEvent } from '@tutti/protocol';
+import { recordAudit } from '../audit/index.ts';
+import { hashPassword, meetsPasswordPolicy, verifyPassword } from '../auth/index.ts';
+import type { Db } from '../db/index.ts';
+import { applyAgentEvents } from '../devices/index.ts';
+import {
+  findAgentByName,
+  findAgentCandidates,
+  insertAgent,
+  lockAgentWatermark,
+  setAgentState,
+  setAgentWatermark,
+  updateAgentPassword,
+} from './agents.queries.ts';
+
+export interface AuthenticatedAgent {
+  id: string;
+  orgId: string;
+  name: string;
+  organizationName: string;
+  lastSeq: number;
+}
+
+/** Checks an agent's name and password; names are unique per org, so same-named agents of other orgs are tried too. */
+export async function authenticateAgent(
+  db: Db,
+  name: string,
+  password: string,
+  accountNumber: string | undefined,
+): Promise<AuthenticatedAgent> {
+  for (const candidate of await findAgentCandidates(db, name, accountNumber)) {
+    if (candidate.disabledAt) continue;
+    if (await verifyPassword(candidate.passwordHash, password)) {
+      return {
+        id: candidate.id,
+        orgId: candidate.orgId,
+        name: candidate.name,
+        organizationName: candidate.organizationName,
+        lastSeq: candidate.lastSeq,
+      };
+    }
+  }
+  throw appError('AGENT_AUTH_FAILED');
+}
+
+export interface IngestResult {
+  /** Highest seq now committed for the agent: what to acknowledge. */
+  lastSeq: number;
+  /** Devices whose current state changed, for the live feed. */
+  changedDeviceIds: string[];
+  /** Events skipped because they were already stored (a resend after a lost ack). */
+  duplicates: number;
+}
+
+/**
+ * Stores one batch of an agent's events in a single transaction: events at or below the agent's watermark are
+ * duplicates and skipped; the rest are applied in order and the watermark moves to the last seq. The caller
+ * acknowledges only after this resolves, i.e. after commit.
+ */
+export async function ingestAgentEvents(db: Db, agent: AuthenticatedAgent, events: AgentEvent[]): Promise<IngestResult> {
+  for (let index = 1; index < events.length; index += 1) {
+    if (events[index]!.seq <= events[index - 1]!.seq) {
+      throw appError('AGENT_PROTOCOL_ERROR', { reason: 'events must be in increasing seq order' });
+    }
+  }
+  return db.transaction(async (tx) => {
+    const watermark = await lockAgentWatermark(tx, agent.id);
+    const fresh = events.filter((event) => event.seq > watermark);
+    if (fresh.length === 0) return { lastSeq: watermark, changedDeviceIds: [], duplicates: events.length };
+    const changedDeviceIds = await applyAgentEvents(tx, agent.orgId, agent.id, fresh);
+    const latestState = fresh.findLast((event) => event.kind === 'agent.state');
+    if (latestState?.kind === 'agent.state') {
+      const { monitoring, subnetsEnabled, subnetsTotal, version, deviceCount } = latestState;
+      await setAgentState(tx, agent.id, { monitoring, subnetsEnabled, subnetsTotal, version, deviceCount });
+    }
+    const lastSeq = fresh[fresh.length - 1]!.seq;
+    await setAgentWatermark(tx, agent.id, lastSeq, new Date());
+    return { lastSeq, changedDeviceIds, duplicates: events.length - fresh.length };
+  });
+}
+
+/** Creates an agent server account, or sets a new password on an existing one (used by the demo and admin CLI). */
+export async function ensureAgentAccount(
+  db: Db,
+  orgId: string,
+  name: string,
+  password: string,
+  actorLabel: string,
+): Promise<{ id: string }> {
+  if (!meetsPasswordPolicy(password)) {
+    throw appError('VALIDATION_FAILED', { field: 'password' }, 'The agent password does not meet the password policy.');
+  }
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const existing = await findAgentByName(tx, orgId, name);
+    if (existing) {
+      await updateAgentPassword(tx, existing.id, passwordHash);
+      await recordAudit(tx, { orgId, actorUserId: null, actorLabel, action: 'agent.password_set', target: `agent:${existing.id}` });
+      return { id: existing.id };
+    }
+    const created = await insertAgent(tx, { orgId, name, passwordHash });
+    await recordAudit(tx, {
+      orgId,
+      actorUserId: null,
+      actorLabel,
+      action: 'agent.create',
+      target: `agent:${created.id}`,
+      after: { name },
+    });
+    return { id: created.id };
+  });
+}

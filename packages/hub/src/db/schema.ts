@@ -1,0 +1,203 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Organizations form a tree: platform → support orgs → client orgs (cloud), or one enterprise org. */
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    parentId: uuid('parent_id'),
+    kind: text('kind', { enum: ['platform', 'support', 'client', 'enterprise'] }).notNull(),
+    name: text('name').notNull(),
+    accountNumber: text('account_number').notNull(),
+    status: text('status', { enum: ['active', 'expired', 'invited', 'overflow'] })
+      .notNull()
+      .default('active'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('organizations_account_number_key').on(table.accountNumber)],
+);
+
+/** A person. Their access to organizations is through memberships. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash'),
+    language: text('language').notNull().default('en'),
+    status: text('status', { enum: ['invited', 'registered', 'disabled'] })
+      .notNull()
+      .default('registered'),
+    type: text('type', { enum: ['local', 'ldap', 'sso'] })
+      .notNull()
+      .default('local'),
+    lastAccessedAt: timestamp('last_accessed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('users_email_key').on(sql`lower(${table.email})`)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'administrator', 'technician', 'monitor', 'billing'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('memberships_org_user_key').on(table.orgId, table.userId)],
+);
+
+/** Browser sessions; only the SHA-256 of the token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    currentOrgId: uuid('current_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    persistent: boolean('persistent').notNull().default(false),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('sessions_token_hash_key').on(table.tokenHash), index('sessions_user_idx').on(table.userId)],
+);
+
+/** Local Agent server accounts ("Servers"); the name is unique within the org. */
+export const agents = pgTable(
+  'agents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /** Highest event seq committed for this agent: the de-duplication watermark. */
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    connected: boolean('connected').notNull().default(false),
+    lastConnectedAt: timestamp('last_connected_at', { withTimezone: true }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    version: text('version'),
+    monitoring: text('monitoring', { enum: ['active', 'issue', 'off'] })
+      .notNull()
+      .default('off'),
+    subnetsEnabled: integer('subnets_enabled').notNull().default(0),
+    subnetsTotal: integer('subnets_total').notNull().default(0),
+    deviceCount: integer('device_count').notNull().default(0),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('agents_org_name_key').on(table.orgId, table.name), index('agents_name_idx').on(table.name)],
+);
+
+/** Current state of every device; history lives in device_events. */
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    serial: text('serial').notNull(),
+    model: text('model').notNull(),
+    name: text('name').notNull(),
+    mac: text('mac').notNull(),
+    firmware: text('firmware').notNull(),
+    accessIp: text('access_ip').notNull(),
+    port: integer('port').notNull(),
+    subnet: text('subnet').notNull(),
+    interfaceName: text('interface_name'),
+    stack: text('stack'),
+    clink: integer('clink'),
+    plink: integer('plink'),
+    hostSerial: text('host_serial'),
+    status: text('status').notNull(),
+    severity: text('severity', { enum: ['healthy', 'issue', 'down'] }).notNull(),
+    statusSince: timestamp('status_since', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    lostAt: timestamp('lost_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('devices_org_serial_key').on(table.orgId, table.serial),
+    index('devices_org_name_idx').on(table.orgId, table.name),
+    index('devices_org_severity_idx').on(table.orgId, table.severity),
+    index('devices_org_status_idx').on(table.orgId, table.status),
+  ],
+);
+
+/** Append-only history of everything agents reported, one row per event, de-duplicated by (agent, seq). */
+export const deviceEvents = pgTable(
+  'device_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    serial: text('serial'),
+    payload: jsonb('payload').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('device_events_agent_seq_key').on(table.agentId, table.seq),
+    index('device_events_org_serial_idx').on(table.orgId, table.serial, table.occurredAt),
+  ],
+);
+
+/** Append-only, hash-chained record of every change. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'set null' }),
+    actorUserId: uuid('actor_user_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (table) => [index('audit_log_org_at_idx').on(table.orgId, table.at)],
+);

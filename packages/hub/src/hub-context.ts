@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { SignInLimiter } from './auth/index.ts';
+import type { HubConfig } from './config/hub-config.ts';
+import type { Db } from './db/index.ts';
+import type { LiveBus } from './live/index.ts';
+
+export interface HubMetrics {
+  eventsIngested: number;
+  eventsDuplicate: number;
+}
+
+/** What every feature plugin gets: the shared services of one hub node. */
+export interface HubContext {
+  config: HubConfig;
+  db: Db;
+  bus: LiveBus;
+  signInLimiter: SignInLimiter;
+  metrics: HubMetrics;
+  log: Logger;
+}

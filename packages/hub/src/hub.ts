@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { pino, type Logger } from 'pino';
+import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
+import { agentLinkSocketOptions, registerAgentLink } from './agents/index.ts';
+import { createSignInLimiter, registerAuth } from './auth/index.ts';
+import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub-config.ts';
+import { openDatabase, type Database } from './db/index.ts';
+import { registerDeviceRoutes } from './devices/index.ts';
+import { registerHealthRoutes } from './health/health.routes.ts';
+import type { HubContext } from './hub-context.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { createLocalLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
+
+export interface CreateHubOptions {
+  /** Settings; anything left out comes from the environment and defaults (see loadHubConfig). */
+  config?: HubConfigInput;
+  /** An already opened database (tests pass a copy of a migrated template). */
+  database?: Database;
+  logger?: Logger;
+  bus?: LiveBus;
+}
+
+export interface Hub {
+  app: FastifyInstance;
+  config: HubConfig;
+  database: Database;
+  context: HubContext;
+  /** Migrates the database and starts listening; resolves with the base URL. */
+  start(): Promise<string>;
+  close(): Promise<void>;
+  url(): string;
+}
+
+function createLogger(config: HubConfig): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', 'password'],
+      censor: '[redacted]',
+    },
+    ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss' } } } : {}),
+  });
+}
+
+/** Builds a hub node: the HTTP API, WebSockets for agents and browsers, and the web app. Listens only on start(). */
+export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
+  const config = loadHubConfig(process.env, options.config);
+  const log = options.logger ?? createLogger(config);
+  const database =
+    options.database ??
+    (await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
+    ));
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const context: HubContext = {
+    config,
+    db: database.db,
+    bus: options.bus ?? createLocalLiveBus(),
+    signInLimiter: createSignInLimiter({
+      perAccount: 5,
+      perAddress: 20,
+      windowMs: 15 * 60_000,
+      lockoutMs: 60_000,
+      maxLockoutMs: 60 * 60_000,
+    }),
+    metrics: { eventsIngested: 0, eventsDuplicate: 0 },
+    log,
+  };
+  const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
+  sweep.unref();
+
+  const webDir = config.webDir && existsSync(join(config.webDir, 'index.html')) ? config.webDir : null;
+  installErrorHandling(app, webDir ? 'index.html' : null);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // The hub is often reached over plain HTTP on a LAN or localhost; upgrading would break it.
+        upgradeInsecureRequests: null,
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+      },
+    },
+    hsts: config.secureCookies,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: agentLinkSocketOptions });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Tutti hub API', version: '1.0.0', description: 'Fleet management for ClearOne AV installations.' },
+      tags: [
+        { name: 'auth', description: 'Sign-in and sessions' },
+        { name: 'devices', description: 'Managed devices' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: true,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  let ready = false;
+  await app.register(async (scope) => {
+    registerHealthRoutes(scope, context, () => ready);
+    registerAuth(scope, context);
+    registerDeviceRoutes(scope, context);
+    registerLiveRoutes(scope, context);
+    registerAgentLink(scope, context);
+  });
+  if (webDir) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  }
+
+  let listeningUrl = '';
+  return {
+    app,
+    config,
+    database,
+    context,
+    async start() {
+      await database.migrate();
+      ready = true;
+      listeningUrl = await app.listen({ host: config.host, port: config.port });
+      log.info({ url: listeningUrl, api: API_PREFIX, agents: AGENT_LINK_PATH, live: LIVE_PATH }, 'hub listening');
+      return listeningUrl;
+    },
+    async close() {
+      clearInterval(sweep);
+      await app.close();
+      await context.bus.close();
+      if (!options.database) await database.close();
+    },
+    url: () => listeningUrl,
+  };
+}

@@ -1,0 +1,3 @@
+export { createLocalLiveBus } from './live-bus.ts';
+export type { LiveBus, DeviceChange } from './live-bus.ts';
+export { registerLiveRoutes } from './live.routes.ts';
