@@ -2,7 +2,7 @@ import { Group, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconCircleX } from '@tabler/icons-react';
 import type { DeviceDto, Severity } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
-import { formatDuration } from '../i18n/format.ts';
+import { formatDateTime, formatDuration } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useNow } from '../live/clock.ts';
 import { severityColor, statusLabelKey } from './status.ts';
@@ -19,9 +19,10 @@ function StatusAge({ since }: { since: string }) {
   const now = useNow();
   const started = Date.parse(since);
   if (Number.isNaN(started)) return null;
-  const duration = formatDuration(currentLanguage(), (now - started) / 1000);
+  const language = currentLanguage();
+  const duration = formatDuration(language, (now - started) / 1000);
   return (
-    <Text size="xs" c="dimmed" component="time" dateTime={since} title={new Date(started).toLocaleString()}>
+    <Text size="xs" c="dimmed" component="time" dateTime={since} title={formatDateTime(language, started)}>
       {t('devices.statusFor', { duration })}
     </Text>
   );

@@ -37,3 +37,7 @@ export function formatDuration(language: Language, totalSeconds: number): string
 export function formatNumber(language: Language, value: number): string {
   return new Intl.NumberFormat(intlLocale(language)).format(value);
 }
+
+export function formatDateTime(language: Language, epochMs: number): string {
+  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle: 'medium' }).format(epochMs);
+}

@@ -92,7 +92,8 @@ function browserLanguage(): Language {
 }
 
 export function applyDocumentLanguage(language: Language): void {
-  document.documentElement.lang = language;
+  // Screen readers pick the voice from this tag; Tutti's Portuguese is Brazilian.
+  document.documentElement.lang = language === 'pt' ? 'pt-BR' : language;
   document.documentElement.dir = directionOf(language);
 }
 
