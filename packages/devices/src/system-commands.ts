@@ -41,6 +41,12 @@ export const systemCommands = {
    * (as `=> EP UA <epn> INQUIRE REG_STATUS <value>`). `0` unsubscribes. Not kept across reconnects.
    */
   statusNotification: { block: 'NOTIFICATION', param: 'STATUS' },
+  /**
+   * `BOX <name> UNIT FW_UPDATE <token>` → `STARTED`; then unsolicited `FW_UPDATE PROGRESS <0-100>` and
+   * `FW_UPDATE DONE <version>` (or `FAILED <reason>`) to every session of the box, then a reboot (§6.5).
+   * Read without a value: `IDLE` or `PROGRESS <n>`.
+   */
+  firmwareUpdate: { block: 'UNIT', param: 'FW_UPDATE' },
 } as const satisfies Record<string, { block: string; param: string }>;
 
 export type SystemCommand = keyof typeof systemCommands;
@@ -90,6 +96,15 @@ export const errorPayloads = {
   endpointNotPresent: 'Error Endpoint Not Present',
 } as const;
 export type ErrorPayload = (typeof errorPayloads)[keyof typeof errorPayloads];
+
+/** Values of `FW_UPDATE` lines. */
+export const firmwareUpdateWords = {
+  started: 'STARTED',
+  progress: 'PROGRESS',
+  done: 'DONE',
+  failed: 'FAILED',
+  idle: 'IDLE',
+} as const;
 
 /** `PASSWORD <old> <new>` success value. */
 export const PASSWORD_OK = 'OK';

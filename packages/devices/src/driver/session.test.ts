@@ -103,6 +103,7 @@ beforeAll(async () => {
     port: PORT,
     locateTimeoutMs: 300,
     rebootMs: 100,
+    firmwareUpdateMs: 100,
     onChange: (change) => changes.push(change),
   });
   await simulator.start();
@@ -391,6 +392,31 @@ describe('availability', () => {
     expect(device.up).toBe(true);
     const session = await login(huddle, { boxName: 'HUDDLE_1' });
     await expect(session.commandValue('BOX HUDDLE_1 UNIT MODEL')).resolves.toBe('CONVERGE_HUDDLE');
+  });
+
+  it('updates firmware: progress, DONE with the version, then a reboot', async () => {
+    const session = await login(huddle, { boxName: 'HUDDLE_1' });
+    const progress: number[] = [];
+    const back = nextChange((change) => change.serial === huddle.serial && change.value === 'up');
+    await expect(session.updateFirmware('huddle-1.4.0.2.bin', (percent) => progress.push(percent))).resolves.toBe(
+      '1.4.0.2',
+    );
+    expect(progress).toEqual([25, 50, 75, 100]);
+    await back;
+    const again = await login(huddle, { boxName: 'HUDDLE_1' });
+    await expect(again.readIdentity()).resolves.toMatchObject({ firmware: '1.4.0.2' });
+  });
+
+  it('reports a failed firmware update and stays up', async () => {
+    const session = await login(huddle, { boxName: 'HUDDLE_1' });
+    const error = await session.updateFirmware('fail-image.bin').then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DeviceCommandError);
+    expect((error as DeviceCommandError).payload).toBe('BOX HUDDLE_1 UNIT FW_UPDATE FAILED BAD_IMAGE');
+    await expect(session.commandValue('BOX HUDDLE_1 UNIT FW_UPDATE')).resolves.toBe('IDLE');
+    await expect(session.commandValue('BOX HUDDLE_1 UNIT FW_VERSION')).resolves.toBe('1.4.0.2');
   });
 
   it('logs every change it produced', () => {

@@ -4,6 +4,7 @@ import { addressLength, createLineDecoder, parseCommand, type LineDecoder } from
 import { parseStackStatus } from '../stack-status.ts';
 import {
   discovery,
+  firmwareUpdateWords,
   loginTexts,
   PLINK_NONE,
   REG_STATUS_BLOCK,
@@ -60,6 +61,11 @@ export interface DeviceSession {
   boxName(): Promise<string>;
   readIdentity(): Promise<DeviceIdentity>;
   readState(): Promise<DeviceState>;
+  /**
+   * Starts `FW_UPDATE <token>` and resolves with the installed version once the box reports DONE (it then
+   * reboots and closes the session). Rejects with DeviceCommandError on FAILED, or with the close error.
+   */
+  updateFirmware(token: string, onProgress?: (percent: number) => void): Promise<string>;
   /** Subscribes this session to unsolicited status lines (box status and UA registration). */
   subscribe(): Promise<void>;
   /** Called with the full state each time a device line changes it, once a first `readState()` set the baseline. */
@@ -389,6 +395,37 @@ class DeviceSessionImpl implements DeviceSession {
     }
     this.baseline = true;
     return copyDeviceState(this.state);
+  }
+
+  async updateFirmware(token: string, onProgress?: (percent: number) => void): Promise<string> {
+    const line = systemCommandLine(await this.boxName(), 'firmwareUpdate', token);
+    const path = systemCommandLine(await this.boxName(), 'firmwareUpdate');
+    let stopLines = (): void => undefined;
+    let stopClose = (): void => undefined;
+    // Listen before sending: progress may follow the reply in the same chunk.
+    const outcome = new Promise<string>((resolve, reject) => {
+      stopLines = this.onLine((payload) => {
+        if (!payload.startsWith(`${path} `)) return;
+        const [word, detail = ''] = payload.slice(path.length + 1).split(' ');
+        if (word === firmwareUpdateWords.progress) onProgress?.(Number(detail));
+        else if (word === firmwareUpdateWords.done) resolve(detail);
+        else if (word === firmwareUpdateWords.failed) reject(new DeviceCommandError(line, payload));
+      });
+      stopClose = this.onClose((error) =>
+        reject(error ?? new DeviceUnreachableError(`Session to ${this.address} closed during the update`)),
+      );
+    });
+    // The outcome may settle while the command is still pending; it is awaited (or dropped) below.
+    outcome.catch(() => undefined);
+    try {
+      const started = await this.commandValue(line);
+      if (started !== firmwareUpdateWords.started)
+        throw new DeviceProtocolError(`Unexpected FW_UPDATE answer ${started}`);
+      return await outcome;
+    } finally {
+      stopLines();
+      stopClose();
+    }
   }
 
   async subscribe(): Promise<void> {

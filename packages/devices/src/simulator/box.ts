@@ -15,6 +15,7 @@ import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import { formatStackStatus, type StackStatus } from '../stack-status.ts';
 import {
   errorPayloads,
+  firmwareUpdateWords,
   loginTexts,
   PASSWORD_OK,
   PLINK_NONE,
@@ -41,6 +42,7 @@ export interface BoxContext {
   fanOut: boolean;
   locateTimeoutMs: number;
   rebootMs: number;
+  firmwareUpdateMs: number;
   idleTimeoutMs: number;
   maxLineBytes: number;
   /** Every box of the same stack (including the caller), whatever their state. */
@@ -139,6 +141,9 @@ export class Box implements SimulatedDevice {
   private udp: UdpSocket | undefined;
   private availability: Availability = 'down';
   private locateTimer: NodeJS.Timeout | undefined;
+  private firmwareTimer: NodeJS.Timeout | undefined;
+  /** Progress of a running FW_UPDATE, undefined when idle. */
+  private firmwareProgress: number | undefined;
   private rebootTimer: NodeJS.Timeout | undefined;
   private rebootWaiters: Array<() => void> = [];
   private closed = false;
@@ -283,6 +288,9 @@ export class Box implements SimulatedDevice {
 
   /** Stops accepting; `graceful` lets a last reply (REBOOT) flush before the sockets close. */
   private async stopListening(graceful: boolean): Promise<void> {
+    // Losing power or rebooting aborts a firmware update.
+    clearTimeout(this.firmwareTimer);
+    this.firmwareProgress = undefined;
     const server = this.server;
     this.server = undefined;
     for (const session of this.sessions) {
@@ -377,6 +385,42 @@ export class Box implements SimulatedDevice {
   }
 
   // ---------------------------------------------------------------- state changes
+
+  /**
+   * Simulated FW_UPDATE (§6.5): progress in four steps over `firmwareUpdateMs`, then DONE and a reboot.
+   * A token naming a version (`cp2-5.3.0.1.bin`) installs it; a token containing `fail` fails.
+   */
+  private startFirmwareUpdate(path: string, token: string): void {
+    const version =
+      /\d+\.\d+\.\d+\.\d+/.exec(token)?.[0] ?? this.firmware.replace(/\d+$/, (last) => String(Number(last) + 1));
+    this.firmwareProgress = 0;
+    this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.started, token);
+    const step = (): void => {
+      const progress = (this.firmwareProgress ?? 0) + 25;
+      if (progress < 100) {
+        this.firmwareProgress = progress;
+        this.sendToBoxSessions(`${path} ${firmwareUpdateWords.progress} ${progress}`);
+        this.firmwareTimer = setTimeout(step, this.ctx.firmwareUpdateMs / 4).unref();
+        return;
+      }
+      this.firmwareProgress = undefined;
+      this.sendToBoxSessions(`${path} ${firmwareUpdateWords.progress} 100`);
+      if (/fail/i.test(token)) {
+        this.sendToBoxSessions(`${path} ${firmwareUpdateWords.failed} BAD_IMAGE`);
+        this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.failed, token);
+        return;
+      }
+      this.sendToBoxSessions(`${path} ${firmwareUpdateWords.done} ${version}`);
+      this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.done, token);
+      this.setFirmware(version);
+      void this.reboot();
+    };
+    this.firmwareTimer = setTimeout(step, this.ctx.firmwareUpdateMs / 4).unref();
+  }
+
+  private sendToBoxSessions(payload: string): void {
+    for (const session of this.sessions) if (session.phase === 'ready') this.write(session, payload);
+  }
 
   private setLocateState(on: boolean): void {
     clearTimeout(this.locateTimer);
@@ -646,6 +690,17 @@ export class Box implements SimulatedDevice {
         else session.statusBoxes.delete(this.spec.boxName);
         return { payload: `${path} ${value}` };
       }
+      case 'firmwareUpdate':
+        if (value === undefined) {
+          return read(
+            this.firmwareProgress === undefined
+              ? firmwareUpdateWords.idle
+              : `${firmwareUpdateWords.progress} ${this.firmwareProgress}`,
+          );
+        }
+        if (values.length > 1 || this.firmwareProgress !== undefined) return errorPayloads.invalidParameters;
+        this.startFirmwareUpdate(path, value);
+        return { payload: `${path} ${firmwareUpdateWords.started}` };
       case 'reboot': {
         if (values.length > 0) return errorPayloads.invalidParameters;
         // The reply must reach the client before the sockets close.

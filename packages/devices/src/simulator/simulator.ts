@@ -7,6 +7,7 @@ import type { SimulatedDevice, Simulator, SimulatorChange, SimulatorOptions } fr
 const DEFAULT_TELNET_PORT = 23;
 const DEFAULT_LOCATE_TIMEOUT_MS = 30_000;
 const DEFAULT_REBOOT_MS = 45_000;
+const DEFAULT_FIRMWARE_UPDATE_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 
 /**
@@ -29,6 +30,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     fanOut: options.fanOut ?? true,
     locateTimeoutMs: options.locateTimeoutMs ?? DEFAULT_LOCATE_TIMEOUT_MS,
     rebootMs: options.rebootMs ?? DEFAULT_REBOOT_MS,
+    firmwareUpdateMs: options.firmwareUpdateMs ?? DEFAULT_FIRMWARE_UPDATE_MS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     stackPeers: (box) => stacks.get(box.spec.stackName) ?? [box],

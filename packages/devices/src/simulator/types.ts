@@ -50,6 +50,7 @@ export type SimulatorChangeKind =
   | 'availability'
   | 'credentials'
   | 'firmware'
+  | 'firmware_update'
   | 'endpoint'
   | 'network'
   | 'notification';
@@ -81,6 +82,8 @@ export interface SimulatorOptions {
   fanOut?: boolean;
   /** LOCATE turns itself off after this long. Default 30 000 ms. */
   locateTimeoutMs?: number;
+  /** A FW_UPDATE takes this long before it reboots the box. Default 10 000 ms. */
+  firmwareUpdateMs?: number;
   /** REBOOT refuses connections for this long. Default 45 000 ms. */
   rebootMs?: number;
   /** A session without input is closed after this long. Default 30 min. */
