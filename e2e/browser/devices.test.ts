@@ -43,7 +43,8 @@ describe('devices page in the browser', () => {
 
   /** Waits until menus and layout transitions have finished, so that screenshots show a settled page. */
   async function settled(page: Page): Promise<void> {
-    await expect.poll(() => page.evaluate(() => document.getAnimations().length)).toBe(0);
+    // Expressions as strings: this file is type-checked for Node, without the DOM library.
+    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
   }
 
   async function chooseLanguage(page: Page, language: string): Promise<void> {
@@ -79,7 +80,7 @@ describe('devices page in the browser', () => {
       await expect.poll(() => page.getByTestId('live-indicator').getAttribute('data-state')).toBe('connected');
 
       // A marker on window survives only if the page is never reloaded.
-      await page.evaluate(() => Object.assign(window, { tuttiNoReload: true }));
+      await page.evaluate('window.tuttiNoReload = true');
       // A device that is Healthy now, so that the only change the page can show is the one this test makes.
       let target = simulated[0]!;
       for (const device of simulated) {
@@ -91,7 +92,7 @@ describe('devices page in the browser', () => {
       const statusCell = page.getByTestId(`device-status-${target.spec.serial}`);
       target.setLocate(true);
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnEn);
-      expect(await page.evaluate(() => 'tuttiNoReload' in window)).toBe(true);
+      expect(await page.evaluate<boolean>("'tuttiNoReload' in window")).toBe(true);
       await settled(page);
       await page.screenshot({ path: join(screenshots, 'devices-en-desktop.png') });
 
