@@ -1,4 +1,4 @@
-import { Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Card, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { DeviceDto } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
@@ -35,16 +35,14 @@ export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
           style={{ borderInlineStart: `4px solid var(--mantine-color-${severityColor[device.severity]}-6)` }}
         >
           <Stack gap="sm">
-            <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
-              <Stack gap={0} miw={0}>
-                <Text fw={600} truncate>
-                  <bdi>{device.name}</bdi>
-                </Text>
-                <Text size="sm" c="dimmed" truncate>
-                  <bdi>{device.modelName}</bdi>
-                </Text>
-              </Stack>
-            </Group>
+            <Stack gap={0} miw={0}>
+              <Text fw={600} truncate>
+                <bdi>{device.name}</bdi>
+              </Text>
+              <Text size="sm" c="dimmed" truncate>
+                <bdi>{device.modelName}</bdi>
+              </Text>
+            </Stack>
             <DeviceStatusCell device={device} />
             <SimpleGrid cols={2} spacing="xs" verticalSpacing="xs">
               <Field label={t('devices.columns.serial')}>

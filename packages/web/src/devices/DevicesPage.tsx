@@ -15,7 +15,7 @@ import {
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconAlertCircle, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { deviceStatuses, severities, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
+import { deviceStatuses, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -214,28 +214,26 @@ export function DevicesPage() {
       </Group>
 
       <Group gap="xs" role="group" aria-label={t('devices.severityFilter')} wrap="wrap">
-        {severityOrder
-          .filter((item) => severities.includes(item))
-          .map((item) => (
-            <Chip
-              key={item}
-              checked={severity === item}
-              onChange={() => {
-                setSeverity(severity === item ? null : item);
-                setPage(1);
-              }}
-              color={severityColor[item]}
-              variant="outline"
-              data-testid={`severity-${item}`}
-            >
-              <Group gap={6} wrap="nowrap" component="span">
-                <span>{t(severityLabelKey(item))}</span>
-                <Badge component="span" size="sm" variant="light" color={severityColor[item]} circle={false}>
-                  {list ? formatNumber(language, list.counts[item]) : '–'}
-                </Badge>
-              </Group>
-            </Chip>
-          ))}
+        {severityOrder.map((item) => (
+          <Chip
+            key={item}
+            checked={severity === item}
+            onChange={() => {
+              setSeverity(severity === item ? null : item);
+              setPage(1);
+            }}
+            color={severityColor[item]}
+            variant="outline"
+            data-testid={`severity-${item}`}
+          >
+            <Group gap={6} wrap="nowrap" component="span">
+              <span>{t(severityLabelKey(item))}</span>
+              <Badge component="span" size="sm" variant="light" color={severityColor[item]} circle={false}>
+                {list ? formatNumber(language, list.counts[item]) : '–'}
+              </Badge>
+            </Group>
+          </Chip>
+        ))}
         {filtersActive ? (
           <Button
             variant="subtle"

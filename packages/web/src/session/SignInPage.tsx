@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Box, Button, Checkbox, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -124,14 +112,12 @@ export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
                   title: t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
                 }}
               />
-              <Group justify="space-between">
-                <Checkbox
-                  label={t('action.staySignedIn')}
-                  checked={staySignedIn}
-                  onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
-                  data-testid="sign-in-stay"
-                />
-              </Group>
+              <Checkbox
+                label={t('action.staySignedIn')}
+                checked={staySignedIn}
+                onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
+                data-testid="sign-in-stay"
+              />
               <Button type="submit" size="md" fullWidth loading={signIn.isPending} data-testid="sign-in-submit">
                 {t('action.signIn')}
               </Button>
