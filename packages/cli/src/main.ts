@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { isAppError } from '@tutti/protocol';
+import { createAgent, loadAgentConfig } from '@tutti/agent';
+import { createSimulator, createSiteSpec } from '@tutti/devices';
+import { createHub, ensureAgentAccount, ensureMember, ensureOrganization } from '@tutti/hub';
+import { startDemo, webDistDir } from './demo.ts';
+import { createCliLogger } from './logger.ts';
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('Not a port number.');
+  return parsed;
+}
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('Not a positive whole number.');
+  return parsed;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Runs until Ctrl-C or SIGTERM, then closes everything once. */
+function untilSignalled(close: () => Promise<void>): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    process.stderr.write(`\n${signal} received, stopping…\n`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const program = new Command()
+  .name('tutti')
+  .description('Tutti: fleet management for ClearOne professional audio/video installations')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', process.env.LOG_LEVEL ?? 'info');
+
+program
+  .command('demo')
+  .description('Start a hub, a Local Agent and a simulated site of about 60 devices, with a demo login')
+  .option('-p, --port <port>', 'hub HTTP port', port, 8080)
+  .option('--host <address>', 'address the hub listens on', '127.0.0.1')
+  .option('--data-dir <dir>', 'where the demo keeps its data', process.env.TUTTI_DATA_DIR ?? 'data')
+  .option('--agent-ui-port <port>', "port of the agent's own web UI", port, 8090)
+  .option('--devices-per-subnet <n>', 'simulated devices in each of the 3 subnets', positiveInt, 20)
+  .option('--no-activity', 'keep the simulated site still (no random faults)')
+  .action(
+    async (options: {
+      port: number;
+      host: string;
+      dataDir: string;
+      agentUiPort: number;
+      devicesPerSubnet: number;
+      activity: boolean;
+    }) => {
+      const log = createCliLogger(program.opts<{ logLevel: string }>().logLevel, true);
+      const adminEmail = process.env.TUTTI_ADMIN_EMAIL ?? 'admin@demo.tutti.test';
+      const adminPassword = process.env.TUTTI_ADMIN_PASSWORD ?? 'Tutti-demo-2026!';
+      const demo = await startDemo({
+        ...options,
+        adminEmail,
+        adminPassword,
+        logger: log,
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+      });
+      const lines = [
+        '',
+        '  Tutti demo is running',
+        `  Web app:     ${demo.url}`,
+        `  Sign in as:  ${adminEmail}`,
+        `  Password:    ${adminPassword}`,
+        `  Local Agent: ${demo.agent.uiUrl ?? '(UI off)'}`,
+        `  API docs:    ${demo.url}/api/docs`,
+        `  Data:        ${options.dataDir}${process.env.DATABASE_URL ? ' (database: DATABASE_URL)' : ' (embedded PGlite)'}`,
+        '  Stop with Ctrl-C.',
+        '',
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      untilSignalled(() => demo.close());
+    },
+  );
+
+program
+  .command('hub')
+  .description('Run a hub node (PGlite in --data-dir, or PostgreSQL from DATABASE_URL)')
+  .option('-p, --port <port>', 'HTTP port', port, 8080)
+  .option('--host <address>', 'listen address', '127.0.0.1')
+  .option('--data-dir <dir>', 'data directory for the embedded database')
+  .option('--web-dir <dir>', 'built web app to serve', webDistDir)
+  .action(async (options: { port: number; host: string; dataDir?: string; webDir: string }) => {
+    const logLevel = program.opts<{ logLevel: string }>().logLevel;
+    const hub = await createHub({
+      logger: createCliLogger(logLevel, false),
+      config: {
+        port: options.port,
+        host: options.host,
+        webDir: options.webDir,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      },
+    });
+    await hub.start();
+    untilSignalled(() => hub.close());
+  });
+
+program
+  .command('agent')
+  .description('Run a Local Agent')
+  .option('-c, --config <file>', 'JSON configuration file')
+  .option('--data-dir <dir>', 'where the outbox and settings live')
+  .option('--ui-port <port>', 'port of the local web UI', port)
+  .option('--hub-url <url>', 'hub to connect to, e.g. https://hub.example.com')
+  .option('--agent-name <name>', 'agent server account name')
+  .option('--subnet <subnet>', 'enable scanning of a loopback /24 (repeatable)', collect, [])
+  .option('--telnet-port <port>', 'device telnet port', port)
+  .action(
+    async (options: {
+      config?: string;
+      dataDir?: string;
+      uiPort?: number;
+      hubUrl?: string;
+      agentName?: string;
+      subnet: string[];
+      telnetPort?: number;
+    }) => {
+      const logLevel = program.opts<{ logLevel: string }>().logLevel;
+      const password = process.env.TUTTI_AGENT_PASSWORD;
+      const config = loadAgentConfig(options.config, {
+        dataDir: options.dataDir,
+        uiPort: options.uiPort,
+        telnetPort: options.telnetPort,
+        ...(options.hubUrl && options.agentName && password
+          ? { hub: { url: options.hubUrl, agentName: options.agentName, password } }
+          : {}),
+        ...(options.subnet.length > 0 ? { subnets: options.subnet.map((subnet) => ({ subnet, enabled: true })) } : {}),
+      });
+      const agent = createAgent({ config, logger: createCliLogger(logLevel, false) });
+      await agent.start();
+      untilSignalled(() => agent.close());
+    },
+  );
+
+program
+  .command('sim')
+  .description('Run simulated ClearOne devices on loopback subnets')
+  .option('--subnet <subnet>', 'loopback /24 to populate (repeatable)', collect, [])
+  .option('--devices-per-subnet <n>', 'devices in each subnet', positiveInt, 20)
+  .option('--telnet-port <port>', 'telnet port of every simulated device', port, 2323)
+  .option('--seed <n>', 'layout seed', positiveInt, 1)
+  .action(async (options: { subnet: string[]; devicesPerSubnet: number; telnetPort: number; seed: number }) => {
+    const subnets = options.subnet.length > 0 ? options.subnet : ['127.20.1.0'];
+    const simulator = createSimulator({
+      devices: createSiteSpec({ subnets, devicesPerSubnet: options.devicesPerSubnet, seed: options.seed }),
+      port: options.telnetPort,
+    });
+    await simulator.start();
+    process.stdout.write(
+      `${simulator.devices().length} simulated devices on ${subnets.join(', ')} (telnet ${options.telnetPort})\n`,
+    );
+    untilSignalled(() => simulator.close());
+  });
+
+const admin = program.command('admin').description('Administer a hub database (uses DATABASE_URL or --data-dir)');
+admin.option('--data-dir <dir>', 'data directory of an embedded-database hub');
+
+async function withHubDatabase<T>(work: (hub: Awaited<ReturnType<typeof createHub>>) => Promise<T>): Promise<T> {
+  const dataDir = admin.opts<{ dataDir?: string }>().dataDir;
+  const hub = await createHub({ config: { logLevel: 'warn', ...(dataDir ? { dataDir } : {}) } });
+  try {
+    await hub.database.migrate();
+    return await work(hub);
+  } finally {
+    await hub.close();
+  }
+}
+
+admin
+  .command('migrate')
+  .description('Apply database migrations')
+  .action(async () => {
+    await withHubDatabase(async () => undefined);
+    process.stdout.write('Migrations applied.\n');
+  });
+
+admin
+  .command('create-org')
+  .description('Create an organization')
+  .requiredOption('--name <name>')
+  .option('--kind <kind>', 'support, client or enterprise', 'client')
+  .option('--account <number>', 'account number (generated when left out)')
+  .action(async (options: { name: string; kind: 'support' | 'client' | 'enterprise'; account?: string }) => {
+    const org = await withHubDatabase((hub) =>
+      ensureOrganization(
+        hub.database.db,
+        { name: options.name, kind: options.kind, ...(options.account ? { accountNumber: options.account } : {}) },
+        'cli',
+      ),
+    );
+    process.stdout.write(`Organization ${org.name}: account ${org.accountNumber}, id ${org.id}\n`);
+  });
+
+admin
+  .command('create-user')
+  .description('Create a user (password from TUTTI_USER_PASSWORD) with a role in an organization')
+  .requiredOption('--org <id>', 'organization id')
+  .requiredOption('--email <email>')
+  .option('--name <name>', 'display name', 'Administrator')
+  .option('--role <role>', 'owner, administrator, technician, monitor or billing', 'administrator')
+  .action(
+    async (options: {
+      org: string;
+      email: string;
+      name: string;
+      role: 'owner' | 'administrator' | 'technician' | 'monitor' | 'billing';
+    }) => {
+      const password = process.env.TUTTI_USER_PASSWORD;
+      if (!password) throw new InvalidArgumentError('Set TUTTI_USER_PASSWORD to the new password.');
+      await withHubDatabase((hub) =>
+        ensureMember(
+          hub.database.db,
+          { orgId: options.org, email: options.email, name: options.name, password, role: options.role },
+          'cli',
+        ),
+      );
+      process.stdout.write(`User ${options.email} can sign in.\n`);
+    },
+  );
+
+admin
+  .command('create-agent')
+  .description('Create an agent server account (password from TUTTI_AGENT_PASSWORD)')
+  .requiredOption('--org <id>', 'organization id')
+  .requiredOption('--name <name>', 'agent name, unique within the organization')
+  .action(async (options: { org: string; name: string }) => {
+    const password = process.env.TUTTI_AGENT_PASSWORD;
+    if (!password) throw new InvalidArgumentError('Set TUTTI_AGENT_PASSWORD to the agent password.');
+    await withHubDatabase((hub) => ensureAgentAccount(hub.database.db, options.org, options.name, password, 'cli'));
+    process.stdout.write(`Agent account ${options.name} is ready.\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${isAppError(error) || error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
