@@ -73,6 +73,8 @@ describe('devices page in the browser', () => {
 
       await signIn(page, stack.adminPassword);
       const simulated = stack.simulator.devices();
+      // Every simulated device must fit on the first page (50 rows) for the row checks below.
+      expect(simulated.length).toBeLessThanOrEqual(50);
       await stack.waitForDevices(simulated.length);
       for (const device of simulated) {
         await page.getByTestId(`device-row-${device.spec.serial}`).waitFor({ state: 'visible' });
