@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@tutti/client';
+import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
+import { createSimulator, createSiteSpec, type Simulator } from '@tutti/devices';
+import {
+  createHub,
+  createTestDatabase,
+  ensureAgentAccount,
+  ensureMember,
+  ensureOrganization,
+  type Database,
+  type Hub,
+  type TestDatabaseKind,
+} from '@tutti/hub';
+
+export const webDistDir = fileURLToPath(new URL('../packages/web/dist', import.meta.url));
+
+export interface StartTestStackOptions {
+  /** Loopback /24s the simulator populates; all enabled on the agent unless listed in `disabledSubnets`. */
+  subnets?: string[];
+  disabledSubnets?: string[];
+  devicesPerSubnet?: number;
+  databaseKind?: TestDatabaseKind;
+  telnetPort?: number;
+}
+
+export interface TestStack {
+  baseUrl: string;
+  adminEmail: string;
+  adminPassword: string;
+  agentName: string;
+  simulator: Simulator;
+  hub: Hub;
+  agent: Agent;
+  database: Database;
+  /** Resolves once the hub lists at least `count` devices. */
+  waitForDevices(count: number): Promise<void>;
+  /** Stops the hub (the agent keeps running and buffering). */
+  stopHub(): Promise<void>;
+  /** Starts a new hub node on the same database and port. */
+  startHub(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let stackCounter = 0;
+
+/** Polls `check` until it returns true; the surrounding test's timeout bounds it. */
+export async function until(check: () => boolean | Promise<boolean>, intervalMs = 50): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+}
+
+/**
+ * A whole site over loopback: a hub with the built web app on a fresh test database, a simulated site, and a
+ * Local Agent connected to the hub with its own account. Each stack uses its own 127.4x.y.0 subnets.
+ */
+export async function startTestStack(options: StartTestStackOptions = {}): Promise<TestStack> {
+  stackCounter += 1;
+  const base = 40 + (process.pid % 50);
+  const subnets = options.subnets ?? [`127.${base}.${stackCounter}.0`];
+  const disabled = new Set(options.disabledSubnets ?? []);
+  const telnetPort = options.telnetPort ?? 2323;
+  const database = await createTestDatabase(options.databaseKind ?? 'pglite');
+  const adminEmail = 'admin@stack.tutti.test';
+  const adminPassword = 'Stack-admin-2026!';
+  const agentName = 'Test-Site';
+  const agentPassword = 'Agent-pass-2026!';
+  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-stack-'));
+
+  const hubConfig = { host: '127.0.0.1', port: 0, logLevel: 'silent' as const, webDir: webDistDir, liveFlushMs: 100 };
+  let hub = await createHub({ database, config: hubConfig });
+  const baseUrl = await hub.start();
+  const port = Number(new URL(baseUrl).port);
+  const org = await ensureOrganization(database.db, { name: 'Stack Organization', kind: 'client' }, 'test');
+  await ensureMember(
+    database.db,
+    { orgId: org.id, email: adminEmail, name: 'Stack Admin', password: adminPassword, role: 'owner' },
+    'test',
+  );
+  await ensureAgentAccount(database.db, org.id, agentName, agentPassword, 'test');
+
+  const simulator = createSimulator({
+    devices: createSiteSpec({ subnets, devicesPerSubnet: options.devicesPerSubnet ?? 8, seed: stackCounter }),
+    port: telnetPort,
+    discoveryPort: 50_123,
+  });
+  await simulator.start();
+  const agent = createAgent({
+    ui: false,
+    config: parseAgentConfig({
+      dataDir: join(dataDir, 'agent'),
+      serverName: agentName,
+      hub: { url: baseUrl, agentName, password: agentPassword },
+      subnets: subnets.map((subnet) => ({ subnet, interfaceName: 'lo', enabled: !disabled.has(subnet) })),
+      telnetPort,
+      scanIntervalSeconds: 2,
+      discoveryTimeoutMs: 300,
+      hubReconnect: { initialMs: 100, maxMs: 500 },
+      logLevel: 'silent',
+    }),
+  });
+  await agent.start();
+
+  const client = createApiClient({ baseUrl, keepCookies: true });
+  let signedIn = false;
+  let hubRunning = true;
+  return {
+    baseUrl,
+    adminEmail,
+    adminPassword,
+    agentName,
+    simulator,
+    agent,
+    database,
+    get hub() {
+      return hub;
+    },
+    async waitForDevices(count) {
+      await until(async () => {
+        if (!signedIn) {
+          await client.signIn({ email: adminEmail, password: adminPassword });
+          signedIn = true;
+        }
+        return (await client.listDevices({ limit: 1 })).total >= count;
+      }, 200);
+    },
+    async stopHub() {
+      hubRunning = false;
+      await hub.close();
+    },
+    async startHub() {
+      hub = await createHub({ database, config: { ...hubConfig, port } });
+      await hub.start();
+      hubRunning = true;
+    },
+    async close() {
+      await agent.close();
+      await simulator.close();
+      if (hubRunning) await hub.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
