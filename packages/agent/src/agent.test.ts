@@ -257,4 +257,39 @@ describe('agent with a fake device driver', () => {
     expect(eventsOf('SN3209').filter((event) => event.kind === 'device.seen')).toHaveLength(1);
     expect(eventsOf('SN3209').filter((event) => event.kind === 'device.status')).toEqual([]);
   });
+
+  it('finds a hung device with the liveness check and reports it down', async () => {
+    const device = driver.add({ serial: 'SN3211', ip: '127.32.1.19' });
+    const agent = startAgent({ livenessIntervalSeconds: 0.05, deviceTimeoutMs: 50 });
+    await agent.start();
+    await waitFor(() => eventsOf('SN3211').find((event) => event.kind === 'device.seen'));
+    device.hung = true;
+    await waitFor(() => eventsOf('SN3211').find((event) => event.kind === 'device.status' && event.status === 'down'));
+    expect(agent.status().devices[0]?.session).not.toBe('connected');
+  });
+
+  it('raises Monitoring System Issue and compacts when the outbox nears its cap', async () => {
+    hub.autoAck = false;
+    driver.add({ serial: 'SN3212', ip: '127.32.1.20' });
+    const agent = startAgent({ outboxCapBytes: 64 * 1024 });
+    await agent.start();
+    await waitFor(() => eventsOf('SN3212').find((event) => event.kind === 'device.seen'));
+    for (let flip = 0; flip < 800; flip += 1) {
+      driver.setState('SN3212', { locate: flip % 2 === 0 });
+      if (flip % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => agent.status().outbox.compacted > 0 && agent.status().monitoring === 'issue');
+
+    hub.autoAck = true;
+    hub.ackNow();
+    const issue = await waitFor(() =>
+      hub.received.find((event) => event.kind === 'agent.state' && event.monitoring === 'issue'),
+    );
+    await waitFor(() =>
+      hub.received.find(
+        (event) => event.kind === 'agent.state' && event.monitoring === 'active' && event.seq > issue.seq,
+      ),
+    );
+    expect(agent.status().outbox.compacted).toBeGreaterThan(0);
+  });
 });

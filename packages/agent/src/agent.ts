@@ -126,25 +126,39 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let uiUrl: string | null = null;
   let started = false;
   let lastAgentState: string | null = null;
+  let lastMonitoring: MonitoringStatus | null = null;
   let agentStateTimer: NodeJS.Timeout | null = null;
+  /** Set when the outbox folded events; cleared once it has drained. */
+  let compactionPending = false;
 
   const sink = createEventSink(() => outbox, log);
   const serverName = (): string | null => config.serverName ?? hub?.agentName ?? null;
 
   function monitoring(): MonitoringStatus {
     if (!started || !subnets.some((subnet) => subnet.enabled)) return 'off';
-    const outboxNearCap = outbox?.stats().nearCap ?? false;
+    const stats = outbox?.stats();
+    // Compacted runs stay an issue until the hub has caught up with everything that was folded.
+    if (stats && stats.depth === 0) compactionPending = false;
+    const outboxNearCap = (stats?.nearCap ?? false) || compactionPending;
     const scanFailed = subnets.some((subnet) => subnet.enabled && scanner?.progress(subnet.subnet).lastError);
     return outboxNearCap || scanFailed ? 'issue' : 'active';
   }
 
-  /** Emits `agent.state` when any of its fields changed; bursts (a scan finding hundreds of devices) make one. */
+  /**
+   * Emits `agent.state` when any of its fields changed: at once when the monitoring state changed, otherwise
+   * coalesced, so a scan finding hundreds of devices makes one event.
+   */
   function reportAgentState(): void {
-    if (!started || agentStateTimer) return;
-    agentStateTimer = setTimeout(emitAgentState, AGENT_STATE_COALESCE_MS);
+    if (!started) return;
+    if (monitoring() !== lastMonitoring) {
+      emitAgentState();
+      return;
+    }
+    agentStateTimer ??= setTimeout(emitAgentState, AGENT_STATE_COALESCE_MS);
   }
 
   function emitAgentState(): void {
+    if (agentStateTimer) clearTimeout(agentStateTimer);
     agentStateTimer = null;
     if (!started) return;
     const body: AgentEventBody = {
@@ -155,6 +169,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       version: AGENT_VERSION,
       deviceCount: monitor?.count() ?? 0,
     };
+    lastMonitoring = body.monitoring;
     const key = JSON.stringify(body);
     if (key === lastAgentState) return;
     lastAgentState = key;
@@ -195,7 +210,9 @@ export function createAgent(options: CreateAgentOptions): Agent {
           'outbox cap state changed',
         );
       }
-      const changed = next.nearCap !== outboxState.nearCap;
+      const compactedNow = next.compacted > outboxState.compacted;
+      if (compactedNow) compactionPending = true;
+      const changed = compactedNow || next.nearCap !== outboxState.nearCap;
       outboxState = next;
       if (changed) reportAgentState();
     });

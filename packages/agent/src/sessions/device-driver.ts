@@ -75,4 +75,6 @@ export interface DeviceDriver<State> {
   deriveStatus(input: DeriveStatusInput<State>): DeviceStatus;
   /** Whether a connect failure means the credentials were refused (Login Failed) rather than no answer (Down). */
   isLoginError(error: unknown): boolean;
+  /** Whether a command failed because the device answered with an error (so it is alive). */
+  isCommandError(error: unknown): boolean;
 }

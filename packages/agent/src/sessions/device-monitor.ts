@@ -387,6 +387,10 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       ]);
       entry.nextLivenessAt = Date.now() + options.livenessIntervalMs;
     } catch (error) {
+      if (driver.isCommandError(error)) {
+        entry.nextLivenessAt = Date.now() + options.livenessIntervalMs;
+        return;
+      }
       onSessionLost(entry, generation, error instanceof Error ? error.message : String(error));
     } finally {
       clearTimeout(timer);

@@ -1,4 +1,11 @@
-import { DeviceLoginError, connectDevice, deriveStatus, probeSubnet, type DeviceState } from '@tutti/devices';
+import {
+  DeviceCommandError,
+  DeviceLoginError,
+  connectDevice,
+  deriveStatus,
+  probeSubnet,
+  type DeviceState,
+} from '@tutti/devices';
 import type { DeviceDriver } from './device-driver.ts';
 
 /** The real thing: UDP discovery and telnet sessions from `@tutti/devices`. */
@@ -7,4 +14,5 @@ export const devicesDriver: DeviceDriver<DeviceState> = {
   connectDevice,
   deriveStatus,
   isLoginError: (error) => error instanceof DeviceLoginError,
+  isCommandError: (error) => error instanceof DeviceCommandError,
 };

@@ -23,11 +23,14 @@ export interface FakeDevice {
   password: string;
   state: FakeState;
   peripherals: PeripheralIdentity[];
+  /** Accepts connections but never answers a command. */
+  hung: boolean;
   /** Connections opened to this device. */
   connects: number;
 }
 
 class FakeLoginError extends Error {}
+class FakeCommandError extends Error {}
 
 export interface FakeDriver extends DeviceDriver<FakeState> {
   add(device: Partial<FakeDevice> & Pick<FakeDevice, 'serial' | 'ip'>): FakeDevice;
@@ -64,6 +67,7 @@ export function createFakeDriver(): FakeDriver {
         password: 'converge',
         state: { locate: false, temperatureC: 40 },
         peripherals: [],
+        hung: false,
         connects: 0,
         ...partial,
       };
@@ -107,6 +111,7 @@ export function createFakeDriver(): FakeDriver {
       await Promise.resolve();
       const device = [...devices.values()].find((candidate) => candidate.ip === options.address);
       if (!device?.up) throw new Error(`connect ECONNREFUSED ${options.address}`);
+      if (device.hung) throw new Error(`no login at ${options.address}`);
       device.connects += 1;
       if (options.password !== device.password) throw new FakeLoginError('Invalid login');
       const stateListeners: ((state: FakeState) => void)[] = [];
@@ -128,8 +133,10 @@ export function createFakeDriver(): FakeDriver {
       set.add(handle);
       const session: DeviceSessionLike<FakeState> = {
         async command(line) {
+          if (device.hung) return new Promise<never>(() => undefined);
           await Promise.resolve();
           if (!open) throw new Error('closed');
+          if (!line.startsWith('BOX ')) throw new FakeCommandError('Error Invalid Command');
           return line;
         },
         async readIdentity() {
@@ -164,5 +171,6 @@ export function createFakeDriver(): FakeDriver {
       return 'healthy';
     },
     isLoginError: (error) => error instanceof FakeLoginError,
+    isCommandError: (error) => error instanceof FakeCommandError,
   };
 }
