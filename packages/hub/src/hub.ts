@@ -65,7 +65,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });
@@ -105,7 +107,11 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   await app.register(fastifyWebsocket, { options: agentLinkSocketOptions });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Tutti hub API', version: '1.0.0', description: 'Fleet management for ClearOne AV installations.' },
+      info: {
+        title: 'Tutti hub API',
+        version: '1.0.0',
+        description: 'Fleet management for ClearOne AV installations.',
+      },
       tags: [
         { name: 'auth', description: 'Sign-in and sessions' },
         { name: 'devices', description: 'Managed devices' },

@@ -18,7 +18,11 @@ const HELLO_TIMEOUT_MS = 10_000;
 
 function parseFrame(data: unknown): AgentMessage | null {
   try {
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : String(data);
     const parsed = agentMessageSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
@@ -99,7 +103,10 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
           context.metrics.eventsIngested += message.events.length - result.duplicates;
           context.metrics.eventsDuplicate += result.duplicates;
           if (result.changedDeviceIds.length > 0) {
-            context.bus.publish({ orgId: agent.orgId, devices: await deviceDtosByIds(context.db, result.changedDeviceIds) });
+            context.bus.publish({
+              orgId: agent.orgId,
+              devices: await deviceDtosByIds(context.db, result.changedDeviceIds),
+            });
           }
           return;
         }
@@ -116,15 +123,17 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
         fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Malformed frame.');
         return;
       }
-      queue = queue.then(() => handle(message)).catch((error: unknown) => {
-        if (isAppError(error) && error.code === 'AGENT_PROTOCOL_ERROR') {
-          fail(agentLinkCloseCodes.protocolError, error.code, error.message);
-          return;
-        }
-        // A storage failure (database restarting, …): drop the link without acking; the agent resends.
-        log.error({ err: error, agent: agent?.name }, 'agent frame failed');
-        socket.close(1011, 'INTERNAL');
-      });
+      queue = queue
+        .then(() => handle(message))
+        .catch((error: unknown) => {
+          if (isAppError(error) && error.code === 'AGENT_PROTOCOL_ERROR') {
+            fail(agentLinkCloseCodes.protocolError, error.code, error.message);
+            return;
+          }
+          // A storage failure (database restarting, …): drop the link without acking; the agent resends.
+          log.error({ err: error, agent: agent?.name }, 'agent frame failed');
+          socket.close(1011, 'INTERNAL');
+        });
     });
 
     socket.on('close', () => {

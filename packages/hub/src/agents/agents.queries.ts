@@ -46,7 +46,13 @@ export async function setAgentConnection(db: Queryable, agentId: string, connect
 export async function setAgentState(
   db: Queryable,
   agentId: string,
-  state: { monitoring: 'active' | 'issue' | 'off'; subnetsEnabled: number; subnetsTotal: number; version: string; deviceCount: number },
+  state: {
+    monitoring: 'active' | 'issue' | 'off';
+    subnetsEnabled: number;
+    subnetsTotal: number;
+    version: string;
+    deviceCount: number;
+  },
 ) {
   await db.update(agents).set(state).where(eq(agents.id, agentId));
 }

@@ -57,7 +57,11 @@ export interface IngestResult {
  * duplicates and skipped; the rest are applied in order and the watermark moves to the last seq. The caller
  * acknowledges only after this resolves, i.e. after commit.
  */
-export async function ingestAgentEvents(db: Db, agent: AuthenticatedAgent, events: AgentEvent[]): Promise<IngestResult> {
+export async function ingestAgentEvents(
+  db: Db,
+  agent: AuthenticatedAgent,
+  events: AgentEvent[],
+): Promise<IngestResult> {
   for (let index = 1; index < events.length; index += 1) {
     if (events[index]!.seq <= events[index - 1]!.seq) {
       throw appError('AGENT_PROTOCOL_ERROR', { reason: 'events must be in increasing seq order' });
@@ -95,7 +99,13 @@ export async function ensureAgentAccount(
     const existing = await findAgentByName(tx, orgId, name);
     if (existing) {
       await updateAgentPassword(tx, existing.id, passwordHash);
-      await recordAudit(tx, { orgId, actorUserId: null, actorLabel, action: 'agent.password_set', target: `agent:${existing.id}` });
+      await recordAudit(tx, {
+        orgId,
+        actorUserId: null,
+        actorLabel,
+        action: 'agent.password_set',
+        target: `agent:${existing.id}`,
+      });
       return { id: existing.id };
     }
     const created = await insertAgent(tx, { orgId, name, passwordHash });

@@ -1,9 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { API_PREFIX, appError, errorBodySchema, SESSION_COOKIE, sessionInfoSchema, signInRequestSchema } from '@tutti/protocol';
+import {
+  API_PREFIX,
+  appError,
+  errorBodySchema,
+  SESSION_COOKIE,
+  sessionInfoSchema,
+  signInRequestSchema,
+} from '@tutti/protocol';
 import type { HubContext } from '../hub-context.ts';
-import { currentSessionInfo, resolveSession, signIn, signOut, type AuthContext, type ClientInfo } from './auth.service.ts';
+import {
+  currentSessionInfo,
+  resolveSession,
+  signIn,
+  signOut,
+  type AuthContext,
+  type ClientInfo,
+} from './auth.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +43,12 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
   });
 
   const clearCookie = (reply: FastifyReply) =>
-    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: context.config.secureCookies });
+    reply.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: context.config.secureCookies,
+    });
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.post(

@@ -32,7 +32,11 @@ describe('sign-in', () => {
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.expires).toBeUndefined();
 
-    const me = await hub.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { [SESSION_COOKIE]: cookie.value } });
+    const me = await hub.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      cookies: { [SESSION_COOKIE]: cookie.value },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(user.email);
   });

@@ -27,8 +27,7 @@ export function rowsOf<T>(result: unknown): T[] {
 const MIGRATION_LOCK_KEY = 7_242_026;
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir: string | null; loadDataDir?: Blob };
+  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string | null; loadDataDir?: Blob };
 
 export interface Database {
   db: Db;

@@ -32,7 +32,9 @@ describe.each(await testDatabaseKinds())('tenant isolation on %s', (kind) => {
     await makeDevices(db, orgB.id, 3);
     const userA = await makeUser(db, orgA.id);
     cookiesA = await signInCookies(hub.app, userA.email, userA.password);
-    const [row] = rowsOf<{ id: string }>(await db.execute(sql`SELECT id FROM devices WHERE org_id = ${orgB.id}::uuid LIMIT 1`));
+    const [row] = rowsOf<{ id: string }>(
+      await db.execute(sql`SELECT id FROM devices WHERE org_id = ${orgB.id}::uuid LIMIT 1`),
+    );
     deviceOfB = row!.id;
   });
   afterAll(async () => hub?.close());

@@ -66,7 +66,10 @@ export async function listDevices(db: Queryable, filter: DeviceFilter, sort: str
     .orderBy(...orderBy(sort))
     .limit(limit)
     .offset((page - 1) * limit);
-  const [totalRow] = await db.select({ total: sql<number>`count(*)::int` }).from(devices).where(where);
+  const [totalRow] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(devices)
+    .where(where);
   const severityRows = await db
     .select({ severity: devices.severity, count: sql<number>`count(*)::int` })
     .from(devices)

@@ -143,7 +143,13 @@ export async function applyAgentEvents(
         if (pending && !lost.has(event.serial)) {
           Object.assign(pending, { status: event.status, severity, status_since: event.since, seen_at: event.at });
         } else {
-          statusChanges.set(event.serial, { serial: event.serial, status: event.status, severity, since: event.since, at: event.at });
+          statusChanges.set(event.serial, {
+            serial: event.serial,
+            status: event.status,
+            severity,
+            since: event.since,
+            at: event.at,
+          });
           lost.delete(event.serial);
         }
         break;

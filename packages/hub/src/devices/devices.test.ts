@@ -17,14 +17,24 @@ beforeAll(async () => {
   const agent = await makeAgent(db, org.id, 'Site-A');
   const reports = [
     makeDeviceReport({ serial: '0001-0000-01', name: 'Boardroom DSP', accessIp: '127.20.1.100', status: 'down' }),
-    makeDeviceReport({ serial: '0001-0000-02', name: 'Lobby Huddle', model: 'CONVERGE_HUDDLE', accessIp: '127.20.1.15' }),
+    makeDeviceReport({
+      serial: '0001-0000-02',
+      name: 'Lobby Huddle',
+      model: 'CONVERGE_HUDDLE',
+      accessIp: '127.20.1.15',
+    }),
     makeDeviceReport({ serial: '0001-0000-03', name: 'Ceiling mic', model: 'BMA_360', status: 'locate_light_on' }),
     makeDeviceReport({ serial: '0001-0000-04', name: 'Training DSP', firmware: '4.9.0.1', status: 'overheating' }),
   ];
   await ingestAgentEvents(
     db,
     agent,
-    reports.map((device, index) => ({ seq: index + 1, at: new Date().toISOString(), kind: 'device.seen' as const, device })),
+    reports.map((device, index) => ({
+      seq: index + 1,
+      at: new Date().toISOString(),
+      kind: 'device.seen' as const,
+      device,
+    })),
   );
   cookies = await signInCookies(hub.app, user.email, user.password);
 });

@@ -45,7 +45,10 @@ export function installErrorHandling(app: FastifyInstance, spaIndex: string | nu
   });
   app.setNotFoundHandler((request, reply) => {
     // Client-side routes of the web app (e.g. /devices) load the app, which then routes itself.
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    const isPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      (request.headers.accept ?? '').includes('text/html');
     if (spaIndex && isPage) return reply.sendFile(spaIndex);
     return send(reply, 'NOT_FOUND', { method: request.method, url: request.url });
   });

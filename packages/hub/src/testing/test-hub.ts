@@ -13,7 +13,14 @@ export async function startTestHub(
   const database = await createTestDatabase(options.kind ?? 'pglite');
   const hub = await createHub({
     database,
-    config: { host: '127.0.0.1', port: 0, logLevel: 'silent', agentHeartbeatSeconds: 5, liveFlushMs: 50, ...options.config },
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      agentHeartbeatSeconds: 5,
+      liveFlushMs: 50,
+      ...options.config,
+    },
   });
   if (options.listen) await hub.start();
   else await hub.app.ready();
