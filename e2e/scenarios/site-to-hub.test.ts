@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createApiClient, type ApiClient } from '@tutti/client';
-import { testDatabaseKinds } from '@tutti/hub';
+import { rowsOf, testDatabaseKinds } from '@tutti/hub';
 import { startTestStack, until, type TestStack } from '../harness.ts';
 
 interface EventRow {
@@ -15,7 +15,7 @@ async function storedEvents(stack: TestStack): Promise<EventRow[]> {
   const result = await stack.database.db.execute(
     sql`SELECT seq::int AS seq, kind, serial, payload->>'status' AS status FROM device_events ORDER BY seq`,
   );
-  return (result as unknown as { rows: EventRow[] }).rows;
+  return rowsOf<EventRow>(result);
 }
 
 describe.each(await testDatabaseKinds())('simulated site → agent → hub on %s', (databaseKind) => {

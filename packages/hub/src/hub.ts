@@ -63,8 +63,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
     ));
 
+  // Typed as Fastify's base logger so the app keeps the default FastifyInstance type plugins expect.
+  const fastifyLogger: FastifyBaseLogger = log;
   const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: fastifyLogger,
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),

@@ -2,7 +2,7 @@ export { createHub } from './hub.ts';
 export type { Hub, CreateHubOptions } from './hub.ts';
 export { loadHubConfig } from './config/hub-config.ts';
 export type { HubConfig, HubConfigInput } from './config/hub-config.ts';
-export { openDatabase, withTenant, migrationsFolder } from './db/index.ts';
+export { openDatabase, withTenant, migrationsFolder, rowsOf } from './db/index.ts';
 export type { Database, DatabaseOptions, Db } from './db/index.ts';
 export { ensureOrganization, ensureMember } from './orgs/index.ts';
 export { ensureAgentAccount } from './agents/index.ts';

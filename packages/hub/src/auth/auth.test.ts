@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { SESSION_COOKIE } from '@tutti/protocol';
+import { rowsOf } from '../db/index.ts';
 import { makeOrg, makeUser } from '../testing/factories.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 
@@ -46,7 +47,7 @@ describe('sign-in', () => {
     const token = response.cookies.find((c) => c.name === SESSION_COOKIE)!.value;
     expect(response.cookies.find((c) => c.name === SESSION_COOKIE)!.expires).toBeInstanceOf(Date);
     const rows = await hub.database.db.execute(sql`SELECT token_hash FROM sessions`);
-    const hashes = (rows as unknown as { rows: Array<{ token_hash: string }> }).rows.map((r) => r.token_hash);
+    const hashes = rowsOf<{ token_hash: string }>(rows).map((r) => r.token_hash);
     expect(hashes.length).toBeGreaterThan(0);
     expect(hashes).not.toContain(token);
   });
