@@ -94,7 +94,7 @@ export function DevicesPage() {
       accessor: 'status',
       title: t('devices.columns.status'),
       sortable: true,
-      width: 190,
+      width: 180,
       render: (device) => <DeviceStatusCell device={device} />,
     },
     {

@@ -1,16 +1,15 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { DeviceDto, DeviceList, LiveMessage } from '@tutti/protocol';
+import type { DeviceList, LiveMessage } from '@tutti/protocol';
 import { useEffect, useState } from 'react';
 import { devicesQueryKey } from '../devices/devices.queries.ts';
+import { applyChanges, applyRemovals } from './device-cache.ts';
 import { connectLive, type LiveState } from './live-connection.ts';
 
 /** Counts and ordering come from the server: refetch after changes, at most once per this interval. */
 const REFRESH_INTERVAL_MS = 2_000;
 
-function updateCachedLists(queryClient: QueryClient, update: (items: DeviceDto[]) => DeviceDto[]): void {
-  queryClient.setQueriesData<DeviceList>({ queryKey: devicesQueryKey }, (list) =>
-    list ? { ...list, items: update(list.items) } : list,
-  );
+function updateCachedLists(queryClient: QueryClient, update: (list: DeviceList) => DeviceList): void {
+  queryClient.setQueriesData<DeviceList>({ queryKey: devicesQueryKey }, (list) => (list ? update(list) : list));
 }
 
 function createThrottledRefresh(queryClient: QueryClient): { schedule: () => void; cancel: () => void } {
@@ -40,13 +39,13 @@ function applyLiveMessage(
       return;
     case 'devices.changed': {
       const changed = new Map(message.devices.map((device) => [device.id, device]));
-      updateCachedLists(queryClient, (items) => items.map((item) => changed.get(item.id) ?? item));
+      updateCachedLists(queryClient, (list) => applyChanges(list, changed));
       refresh();
       return;
     }
     case 'devices.removed': {
       const removed = new Set(message.ids);
-      updateCachedLists(queryClient, (items) => items.filter((item) => !removed.has(item.id)));
+      updateCachedLists(queryClient, (list) => applyRemovals(list, removed));
       refresh();
       return;
     }
