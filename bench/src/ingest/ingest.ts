@@ -1,0 +1,414 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createHub,
+  createTestDatabase,
+  ensureAgentAccount,
+  ensureOrganization,
+  rowsOf,
+  type Database,
+} from '@tutti/hub';
+import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
+import { formatTable, round } from '../format.ts';
+import { sleep, until } from '../wait.ts';
+import { cpuMs, startWorker, type Worker } from '../worker.ts';
+import { analyseIngest, latencySummary, type StoredStatusEvent } from './analyse.ts';
+import type { AgentReply, AgentRequest, SimReply, SimRequest, SubnetLayout } from './messages.ts';
+
+/** Loopback block reserved for this benchmark (the demo uses 127.20.x, tests 127.4x.x). */
+const SUBNET_PREFIX = '127.60';
+const TELNET_PORT = 2424;
+const DISCOVERY_PORT = 50_124;
+const MAX_DEVICES_PER_SUBNET = 200;
+const HOT_CELSIUS = 82;
+const COOL_CELSIUS = 40;
+const DEFAULT_RATE = 20_000;
+const cores = availableParallelism();
+/** The budget DESIGN.md sets for ingestion on this machine. */
+const BUDGET = { eventsPerSecond: 20_000, p99Ms: 500 };
+const RATE_DEFINITION = 'stored status events / (last received_at - first flip)';
+const LATENCY_DEFINITION =
+  'received_at (start of the hub transaction that stored the event) - flip time in the simulator process';
+
+interface IngestSettings {
+  devices: number;
+  seconds: number;
+  rate: number;
+  database: 'postgres' | 'pglite';
+  discoveryTimeoutMs: number;
+  drainTimeoutMs: number;
+}
+
+function settingsOf(options: BenchOptions): IngestSettings {
+  const devices = options.devices ?? (options.quick ? 200 : 1000);
+  return {
+    devices,
+    seconds: options.seconds ?? (options.quick ? 8 : 20),
+    rate: options.rate ?? DEFAULT_RATE,
+    database: options.pglite ? 'pglite' : 'postgres',
+    discoveryTimeoutMs: 30_000 + devices * 60,
+    drainTimeoutMs: options.quick ? 20_000 : 120_000,
+  };
+}
+
+/** Spreads the devices evenly over at least two /24s of at most 200 boxes each. */
+function layoutOf(devices: number): SubnetLayout[] {
+  const count = Math.max(2, Math.ceil(devices / MAX_DEVICES_PER_SUBNET));
+  if (count > 250) throw new Error(`Too many devices: ${devices}`);
+  return Array.from({ length: count }, (_, index) => ({
+    subnet: `${SUBNET_PREFIX}.${index + 1}.0`,
+    devices: Math.floor(devices / count) + (index < devices % count ? 1 : 0),
+  }));
+}
+
+/** Raw SQL on the bench's own connection (superuser, so row-level security does not apply). */
+async function query<Row>(database: Database, text: string): Promise<Row[]> {
+  return rowsOf<Row>(await database.db.execute(text));
+}
+
+/** CPU time (ms) of the PostgreSQL backends serving this database, from /proc; null on PGlite (it runs in-process). */
+async function postgresCpuMs(database: Database): Promise<number | null> {
+  if (database.kind !== 'postgres') return null;
+  const pids = await query<{ pid: number }>(
+    database,
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  let ticks = 0;
+  for (const { pid } of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // A backend that just ended; its time is lost, which only understates PostgreSQL's share.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux.
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+interface CpuSnapshot {
+  at: number;
+  simulator: number;
+  agent: number;
+  hub: number;
+  postgres: number | null;
+  machine: { busy: number; total: number };
+}
+
+async function cpuSnapshot(
+  sim: Worker<SimRequest, SimReply>,
+  agent: Worker<AgentRequest, AgentReply>,
+  database: Database,
+): Promise<CpuSnapshot> {
+  const [simCpu, agentCpu, postgres] = await Promise.all([
+    sim.request({ type: 'cpu' }, 'cpu', 10_000),
+    agent.request({ type: 'cpu' }, 'cpu', 10_000),
+    postgresCpuMs(database),
+  ]);
+  return {
+    at: performance.now(),
+    simulator: simCpu.cpuMs,
+    agent: agentCpu.cpuMs,
+    hub: cpuMs(),
+    postgres,
+    machine: machineTicks(),
+  };
+}
+
+/** Share of one core each part used between two snapshots, in percent. */
+function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
+  const window = after.at - before.at;
+  const share = (from: number, to: number): number => round(((to - from) / window) * 100, 0);
+  const busy = after.machine.busy - before.machine.busy;
+  const total = after.machine.total - before.machine.total;
+  const shares = {
+    simulator: share(before.simulator, after.simulator),
+    agent: share(before.agent, after.agent),
+    hub: share(before.hub, after.hub),
+    postgres: before.postgres === null || after.postgres === null ? null : share(before.postgres, after.postgres),
+    machineBusy: total > 0 ? round((busy / total) * 100, 0) : 0,
+  };
+  const ours = [shares.simulator, shares.agent, shares.hub, shares.postgres ?? 0].reduce(
+    (sum, value) => sum + value,
+    0,
+  );
+  // Whatever else ran meanwhile (other test runs, PostgreSQL's background writers), in the same one-core units.
+  return { ...shares, elsewhere: Math.max(0, round((shares.machineBusy / 100) * cores * 100 - ours, 0)) };
+}
+
+async function run(options: BenchOptions, scope: BenchScope): Promise<BenchReport> {
+  const settings = settingsOf(options);
+  const { signal } = scope;
+  const progress = (message: string): void => scope.progress(message);
+  const layout = layoutOf(settings.devices);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-ingest-'));
+  scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  progress(`ingest: ${settings.devices} devices on ${layout.length} subnets, ${settings.database}`);
+  const database = await createTestDatabase(settings.database);
+  scope.defer(() => database.close());
+  const hub = await createHub({
+    database,
+    config: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir: join(dataDir, 'hub') },
+  });
+  const hubUrl = await hub.start();
+  scope.defer(() => hub.close());
+  const org = await ensureOrganization(database.db, { name: 'Bench Organization', kind: 'client' }, 'bench');
+  const agentName = 'Bench-Site';
+  const agentPassword = 'Bench-agent-2026!';
+  const { id: agentId } = await ensureAgentAccount(database.db, org.id, agentName, agentPassword, 'bench');
+
+  const sim = startWorker<SimRequest, SimReply>(new URL('./sim-worker.ts', import.meta.url), 'simulator', scope, {
+    type: 'stop',
+  });
+  const started = await sim.request(
+    { type: 'start', layout, port: TELNET_PORT, discoveryPort: DISCOVERY_PORT },
+    'started',
+    60_000,
+  );
+  const serials = started.serials;
+  if (serials.length !== settings.devices)
+    throw new Error(`Simulator made ${serials.length} boxes, not ${settings.devices}`);
+
+  const agent = startWorker<AgentRequest, AgentReply>(new URL('./agent-worker.ts', import.meta.url), 'agent', scope, {
+    type: 'stop',
+  });
+  await agent.request(
+    {
+      type: 'start',
+      config: {
+        dataDir: join(dataDir, 'agent'),
+        serverName: agentName,
+        hub: { url: hubUrl, agentName, password: agentPassword },
+        subnets: layout.map(({ subnet }) => ({ subnet, interfaceName: 'lo', enabled: true })),
+        telnetPort: TELNET_PORT,
+        discoveryPort: DISCOVERY_PORT,
+        hubReconnect: { initialMs: 100, maxMs: 1_000 },
+        logLevel: 'warn',
+      },
+    },
+    'started',
+    30_000,
+  );
+
+  const agentFilter = `agent_id = '${agentId}'::uuid`;
+  const discoveryStart = performance.now();
+  await until(
+    async () =>
+      (await query<{ n: number }>(database, `SELECT count(*)::int AS n FROM devices WHERE ${agentFilter}`))[0]!.n >=
+      settings.devices,
+    { timeoutMs: settings.discoveryTimeoutMs, intervalMs: 250, signal, what: `${settings.devices} devices in the hub` },
+  );
+  const discoveryMs = performance.now() - discoveryStart;
+  progress(`ingest: hub has all ${settings.devices} devices after ${Math.round(discoveryMs)} ms`);
+
+  // Baseline: nothing in flight, so every status event above this seq comes from a flip.
+  const maxSeq = async (): Promise<number> =>
+    Number(
+      (
+        await query<{ s: string }>(
+          database,
+          `SELECT coalesce(max(seq), 0) AS s FROM device_events WHERE ${agentFilter}`,
+        )
+      )[0]!.s,
+    );
+  let stableSince = performance.now();
+  let lastSeen = -1;
+  await until(
+    async () => {
+      const [seq, status] = await Promise.all([maxSeq(), agent.request({ type: 'status' }, 'status', 10_000)]);
+      const settled = status.outboxDepth === 0 && seq === status.lastSeq;
+      if (!settled || seq !== lastSeen) {
+        lastSeen = seq;
+        stableSince = performance.now();
+      }
+      return performance.now() - stableSince >= 1_000;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, signal, what: 'the agent and hub to settle before flipping' },
+  );
+  const baselineSeq = lastSeen;
+  const statusCount = async (): Promise<number> =>
+    (
+      await query<{ n: number }>(
+        database,
+        `SELECT count(*)::int AS n FROM device_events WHERE ${agentFilter} AND kind = 'device.status' AND seq > ${baselineSeq}`,
+      )
+    )[0]!.n;
+
+  progress(`ingest: flipping at ${settings.rate}/s for ${settings.seconds} s`);
+  const before = await cpuSnapshot(sim, agent, database);
+  let maxOutboxDepth = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const status = await agent.request({ type: 'status' }, 'status', 10_000);
+      maxOutboxDepth = Math.max(maxOutboxDepth, status.outboxDepth);
+      await sleep(250, signal);
+    }
+  })();
+  let flipped: Extract<SimReply, { type: 'flipped' }>;
+  try {
+    flipped = await sim.request(
+      {
+        type: 'flip',
+        rate: settings.rate,
+        seconds: settings.seconds,
+        hotCelsius: HOT_CELSIUS,
+        coolCelsius: COOL_CELSIUS,
+      },
+      'flipped',
+      settings.seconds * 1000 + 60_000,
+    );
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  const flips = flipped.device.length;
+
+  // Drained: everything flipped is stored, or the outbox is empty and nothing new arrived for 3 s.
+  progress(`ingest: ${flips} flips done; waiting for the outbox to drain`);
+  const drainStart = performance.now();
+  let drained = true;
+  let lastCount = -1;
+  let countStableSince = performance.now();
+  try {
+    await until(
+      async () => {
+        const [count, status] = await Promise.all([statusCount(), agent.request({ type: 'status' }, 'status', 10_000)]);
+        maxOutboxDepth = Math.max(maxOutboxDepth, status.outboxDepth);
+        if (count !== lastCount) {
+          lastCount = count;
+          countStableSince = performance.now();
+        }
+        const empty = status.outboxDepth === 0 && status.lastAckedSeq >= status.lastSeq;
+        return (empty && count >= flips) || (empty && performance.now() - countStableSince >= 3_000);
+      },
+      { timeoutMs: settings.drainTimeoutMs, intervalMs: 100, signal, what: 'the outbox to drain' },
+    );
+  } catch (error) {
+    if (signal.aborted) throw error;
+    drained = false;
+    progress(`ingest: ${error instanceof Error ? error.message : String(error)}; analysing what arrived`);
+  }
+  const drainMs = performance.now() - drainStart;
+  const after = await cpuSnapshot(sim, agent, database);
+
+  const rows = await query<{ serial: string; status: string; occurred_ms: number; received_ms: number }>(
+    database,
+    `SELECT serial, payload->>'status' AS status,
+            (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms,
+            (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
+       FROM device_events
+      WHERE ${agentFilter} AND kind = 'device.status' AND seq > ${baselineSeq}
+      ORDER BY seq`,
+  );
+  const otherEvents = (
+    await query<{ n: number }>(
+      database,
+      `SELECT count(*)::int AS n FROM device_events WHERE ${agentFilter} AND kind <> 'device.status' AND seq > ${baselineSeq}`,
+    )
+  )[0]!.n;
+  const events: StoredStatusEvent[] = rows.map((row) => ({
+    serial: row.serial,
+    status: row.status,
+    occurredMs: Number(row.occurred_ms),
+    receivedMs: Number(row.received_ms),
+  }));
+  const analysis = analyseIngest(serials, flipped.device, flipped.at, events);
+  const latency = latencySummary(analysis.latencyMs);
+  const agentLatency = latencySummary(analysis.agentLatencyMs);
+  const cpu = cpuShares(before, after);
+  const flipSeconds = (analysis.lastFlipMs - analysis.firstFlipMs) / 1000;
+  const ingestSeconds = (analysis.lastReceivedMs - analysis.firstFlipMs) / 1000;
+  const eventsPerSecond = round(analysis.eventsStored / ingestSeconds, 0);
+  const budgetMet =
+    eventsPerSecond >= BUDGET.eventsPerSecond &&
+    latency.p99 < BUDGET.p99Ms &&
+    analysis.lost === 0 &&
+    analysis.duplicates === 0;
+  const ms = (value: number): number => round(value, 1);
+
+  const json = {
+    bench: 'ingest',
+    devices: settings.devices,
+    seconds: settings.seconds,
+    targetRate: settings.rate,
+    flips,
+    flipRate: round(flips / flipSeconds, 0),
+    eventsStored: analysis.eventsStored,
+    eventsPerSecond,
+    p50Ms: ms(latency.p50),
+    p95Ms: ms(latency.p95),
+    p99Ms: ms(latency.p99),
+    maxMs: ms(latency.max),
+    agentP50Ms: ms(agentLatency.p50),
+    agentP99Ms: ms(agentLatency.p99),
+    lost: analysis.lost,
+    duplicates: analysis.duplicates,
+    wrongStatus: analysis.wrongStatus,
+    otherEvents,
+    drained,
+    drainMs: Math.round(drainMs),
+    maxOutboxDepth,
+    simulatorMaxLagMs: ms(flipped.maxLagMs),
+    cpuPercent: cpu,
+    discoveryMs: Math.round(discoveryMs),
+    database: settings.database,
+    budgetMet,
+    rateDefinition: RATE_DEFINITION,
+    latencyDefinition: LATENCY_DEFINITION,
+  };
+  const percent = (value: number | null): string => (value === null ? 'in hub (PGlite)' : `${value} %`);
+  const table = formatTable(
+    `ingest — ${settings.devices} devices, ${settings.seconds} s at ${settings.rate}/s, ${settings.database}`,
+    [
+      ['flips (status changes made)', flips],
+      ['flip rate achieved', `${json.flipRate}/s (simulator max lag ${json.simulatorMaxLagMs} ms)`],
+      ['status events stored', analysis.eventsStored],
+      ['events per second', `${eventsPerSecond}/s  (${RATE_DEFINITION})`],
+      ['latency p50 / p95 / p99 / max', `${json.p50Ms} / ${json.p95Ms} / ${json.p99Ms} / ${json.maxMs} ms`],
+      ['  of which flip → agent outbox', `p50 ${json.agentP50Ms} ms, p99 ${json.agentP99Ms} ms`],
+      ['lost / duplicates / wrong status', `${analysis.lost} / ${analysis.duplicates} / ${analysis.wrongStatus}`],
+      ['other events in the window', otherEvents],
+      [
+        'drain after last flip',
+        `${json.drainMs} ms${drained ? '' : ' (timed out)'}, max outbox depth ${maxOutboxDepth}`,
+      ],
+      ['CPU % of one core: simulator', `${cpu.simulator} %`],
+      ['                   agent', `${cpu.agent} %`],
+      ['                   hub', `${cpu.hub} %`],
+      ['                   postgres backends', percent(cpu.postgres)],
+      ['                   everything else', `${cpu.elsewhere} %`],
+      [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
+      ['discovery (all devices in hub)', `${json.discoveryMs} ms`],
+      ['budget ≥ 20,000/s, p99 < 500 ms', budgetMet ? 'met' : 'NOT met'],
+    ],
+  );
+  return { table, json };
+}
+
+export const ingestBenchmark: Benchmark = {
+  name: 'ingest',
+  description: 'status changes from simulated devices through a real Local Agent into the hub and its database',
+  timeoutMs(options) {
+    const settings = settingsOf(options);
+    return (
+      60_000 +
+      settings.discoveryTimeoutMs +
+      30_000 +
+      settings.seconds * 1000 +
+      60_000 +
+      settings.drainTimeoutMs +
+      60_000
+    );
+  },
+  run,
+};
