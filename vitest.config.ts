@@ -9,6 +9,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
+          // Hub tests open a copy of a migrated database first; on a loaded 2-core machine that can take a while.
+          hookTimeout: 60_000,
         },
       },
       {

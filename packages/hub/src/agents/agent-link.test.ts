@@ -15,7 +15,7 @@ beforeAll(async () => {
   const org = await makeOrg(hub.database.db);
   agentName = (await makeAgent(hub.database.db, org.id)).name;
 });
-afterAll(async () => hub.close());
+afterAll(async () => hub?.close());
 
 interface Link {
   socket: WebSocket;

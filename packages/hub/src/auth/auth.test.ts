@@ -13,7 +13,7 @@ beforeAll(async () => {
   const org = await makeOrg(hub.database.db, { name: 'Acme Audio' });
   user = await makeUser(hub.database.db, org.id);
 });
-afterAll(async () => hub.close());
+afterAll(async () => hub?.close());
 
 function signIn(payload: unknown, headers: Record<string, string> = {}) {
   return hub.app.inject({

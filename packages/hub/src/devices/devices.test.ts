@@ -38,7 +38,7 @@ beforeAll(async () => {
   );
   cookies = await signInCookies(hub.app, user.email, user.password);
 });
-afterAll(async () => hub.close());
+afterAll(async () => hub?.close());
 
 async function list(query: string): Promise<{ status: number; body: DeviceList & { error?: { code: string } } }> {
   const response = await hub.app.inject({ method: 'GET', url: `/api/v1/devices${query}`, cookies });

@@ -12,7 +12,7 @@ let hub: TestHub;
 beforeAll(async () => {
   hub = await startTestHub({ listen: true });
 });
-afterAll(async () => hub.close());
+afterAll(async () => hub?.close());
 
 function liveUrl() {
   return `${hub.url().replace('http', 'ws')}${LIVE_PATH}`;
