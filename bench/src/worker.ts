@@ -31,7 +31,8 @@ export function startWorker<Request extends WorkerMessage, Reply extends WorkerM
 ): Worker<Request, Reply> {
   const child: ChildProcess = fork(fileURLToPath(script), [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx'],
+    // `node --cpu-prof --cpu-prof-dir D --import tsx bench/src/main.ts` profiles the workers too.
+    execArgv: ['--import', 'tsx', ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'))],
     stdio: ['ignore', 2, 2, 'ipc'],
     serialization: 'advanced',
   });

@@ -23,7 +23,8 @@ const DISCOVERY_PORT = 50_124;
 const MAX_DEVICES_PER_SUBNET = 200;
 const HOT_CELSIUS = 82;
 const COOL_CELSIUS = 40;
-const DEFAULT_RATE = 20_000;
+/** 10 % above the budget: a pipeline that keeps up then measures at least 20,000/s despite its drain tail. */
+const DEFAULT_RATE = 22_000;
 const cores = availableParallelism();
 /** The budget DESIGN.md sets for ingestion on this machine. */
 const BUDGET = { eventsPerSecond: 20_000, p99Ms: 500 };
@@ -388,6 +389,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['                   postgres backends', percent(cpu.postgres)],
       ['                   everything else', `${cpu.elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
+      ...(cpu.elsewhere > 25 ? [['warning', 'other work shared the machine; figures understate Tutti'] as const] : []),
       ['discovery (all devices in hub)', `${json.discoveryMs} ms`],
       ['budget ≥ 20,000/s, p99 < 500 ms', budgetMet ? 'met' : 'NOT met'],
     ],
