@@ -67,6 +67,23 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
       send({ type: 'heartbeat', at: new Date().toISOString() });
     }, heartbeatMs);
 
+    // Live fan-out runs beside ingestion, not in its queue: one device fetch at a time, and devices that change
+    // meanwhile are fetched together next, so bursts coalesce instead of delaying the next batch's commit.
+    const toPublish = new Set<string>();
+    let publishing = false;
+    const publishChanged = async (orgId: string) => {
+      while (toPublish.size > 0) {
+        const ids = [...toPublish];
+        toPublish.clear();
+        try {
+          context.bus.publish({ orgId, devices: await deviceDtosByIds(context.db, ids) });
+        } catch (error) {
+          log.warn({ err: error, agent: agent?.name }, 'could not publish changed devices');
+        }
+      }
+      publishing = false;
+    };
+
     const handle = async (message: AgentMessage) => {
       if (message.type === 'hello') {
         if (agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Duplicate hello.');
@@ -102,11 +119,10 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
           send({ type: 'ack', upTo: result.lastSeq });
           context.metrics.eventsIngested += message.events.length - result.duplicates;
           context.metrics.eventsDuplicate += result.duplicates;
-          if (result.changedDeviceIds.length > 0) {
-            context.bus.publish({
-              orgId: agent.orgId,
-              devices: await deviceDtosByIds(context.db, result.changedDeviceIds),
-            });
+          for (const id of result.changedDeviceIds) toPublish.add(id);
+          if (toPublish.size > 0 && !publishing) {
+            publishing = true;
+            void publishChanged(agent.orgId);
           }
           return;
         }
