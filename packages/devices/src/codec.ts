@@ -184,7 +184,24 @@ export function parseCommand(line: string): string[] {
     case 'BOX': {
       const [box, block, param, ...values] = rest;
       if (box === undefined) return [verb];
-      return [verb, box, ...normaliseBlockAndParam(block, param), ...normaliseValues(values)];
+      const head = normaliseBlockAndParam(block, param);
+      if (head[0] === 'PLINK' && param !== undefined && /^\d+$/.test(param)) {
+        // `PLINK <port> <PARAM>` / `PLINK <port> CHANNEL <n> <PARAM>`: the sub-address is keywords too.
+        const [sub, channel, channelParam, ...channelValues] = values;
+        if (sub?.toUpperCase() === 'CHANNEL') {
+          const address = [sub.toUpperCase(), channel, channelParam?.toUpperCase()].filter(
+            (token): token is string => token !== undefined,
+          );
+          return [verb, box, ...head, ...address, ...channelValues];
+        }
+        return sub === undefined ? [verb, box, ...head] : [verb, box, ...head, sub.toUpperCase(), ...values.slice(1)];
+      }
+      return [verb, box, ...head, ...normaliseValues(values)];
+    }
+    case 'CODEC': {
+      // Values (dial strings) keep their case.
+      const [param, ...values] = rest;
+      return param === undefined ? [verb] : [verb, param.toUpperCase(), ...values];
     }
     case 'EP': {
       const [target, ...after] = rest;
@@ -217,7 +234,13 @@ export function parseCommand(line: string): string[] {
  */
 export function addressLength(tokens: string[]): number {
   const [verb, target] = tokens;
-  if (verb === 'BOX') return Math.min(tokens.length, 4);
+  if (verb === 'BOX') {
+    if (tokens[2] === 'PLINK' && /^\d+$/.test(tokens[3] ?? '')) {
+      return Math.min(tokens.length, tokens[4] === 'CHANNEL' ? 7 : 5);
+    }
+    return Math.min(tokens.length, 4);
+  }
+  if (verb === 'CODEC') return Math.min(tokens.length, 2);
   if (verb === 'EP') return Math.min(tokens.length, target !== undefined && isEndpointType(target) ? 5 : 4);
   if (verb === 'MCCF') return Math.min(tokens.length, 2);
   return tokens.length;

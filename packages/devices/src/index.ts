@@ -20,9 +20,20 @@ export {
   errorPayloads,
   loginTexts,
   discovery as discoveryProtocol,
+  unitStates,
+  plinkParams,
+  plinkChannelParams,
+  plinkLinkStates,
+  codecParams,
+  codecCallStates,
+  codecServiceStates,
   type SystemCommand,
   type RegistrationState,
   type StackState,
+  type UnitState,
+  type PlinkLinkState,
+  type CodecCallState,
+  type CodecServiceState,
 } from './system-commands.ts';
 export { formatStackStatus, parseStackStatus, type StackStatus } from './stack-status.ts';
 export { formatDiscoveryAnswer, parseDiscoveryAnswer, type DiscoveryAnswer } from './discovery.ts';
@@ -30,8 +41,11 @@ export { createSimulator } from './simulator/simulator.ts';
 export { createSiteSpec, type CreateSiteSpecOptions } from './simulator/site-spec.ts';
 export type {
   Credentials,
+  Misbehaviour,
+  MisbehaviourMode,
   SimulatedDevice,
   SimulatedDeviceSpec,
+  SimulatedPeripheral,
   SimulatedPeripheralSpec,
   Simulator,
   SimulatorChange,
@@ -55,5 +69,13 @@ export {
   isDeviceError,
   type DeviceErrorCode,
 } from './driver/errors.ts';
-export type { DeviceIdentity, DeviceState, PeripheralInfo, StackMember } from './driver/device-state.ts';
-export { deriveStatus, OVERHEAT_THRESHOLD_C, type DeriveStatusInput } from './driver/status.ts';
+export type {
+  CodecState,
+  DeviceIdentity,
+  DeviceState,
+  PeripheralInfo,
+  PeripheralState,
+  StackMember,
+  WirelessChannelState,
+} from './driver/device-state.ts';
+export { deriveStatus, derivePeripheralStatus, OVERHEAT_THRESHOLD_C, type DeriveStatusInput } from './driver/status.ts';

@@ -47,6 +47,17 @@ export const systemCommands = {
    * Read without a value: `IDLE` or `PROGRESS <n>`.
    */
   firmwareUpdate: { block: 'UNIT', param: 'FW_UPDATE' },
+  /** What the unit is busy with: one of `unitStates`. Announced as a status line when it changes. */
+  unitState: { block: 'UNIT', param: 'STATE' },
+  /**
+   * `CONFIG_LOAD <token>` → `STARTED`; the unit is CONFIGURING for a while, then sends
+   * `CONFIG_LOAD DONE` (or `FAILED <reason>` for a token containing `fail`) and is configured (§6.5).
+   */
+  configLoad: { block: 'UNIT', param: 'CONFIG_LOAD' },
+  /** `0`/`1`: SIP settings changed and wait for a VoIP restart to apply. */
+  voipRestartPending: { block: 'VOIP', param: 'RESTART_PENDING' },
+  /** Applies pending SIP settings: the lines re-register. */
+  voipRestart: { block: 'VOIP', param: 'RESTART' },
 } as const satisfies Record<string, { block: string; param: string }>;
 
 export type SystemCommand = keyof typeof systemCommands;
@@ -73,6 +84,66 @@ export const REG_STATUS_BLOCK = 'INQUIRE';
 export const REG_STATUS_PARAM = 'REG_STATUS';
 export const registrationStates = ['REGISTERED', 'UNREGISTERED', 'FAILED', 'DISABLED'] as const;
 export type RegistrationState = (typeof registrationStates)[number];
+
+/** `UNIT STATE` values: RESTARTING while services start after a reboot, CONFIGURING during CONFIG_LOAD. */
+export const unitStates = ['RUNNING', 'RESTARTING', 'UPDATING_FIRMWARE', 'CONFIGURING', 'UNCONFIGURED'] as const;
+export type UnitState = (typeof unitStates)[number];
+
+/** Words of `CONFIG_LOAD` lines. */
+export const configLoadWords = { started: 'STARTED', done: 'DONE', failed: 'FAILED' } as const;
+
+/**
+ * P-Link peripherals have no address of their own; they are reached through the host's session:
+ * `BOX <host> PLINK <port> <PARAM> [value]` and, for DIALOG 20 wireless channels,
+ * `BOX <host> PLINK <port> CHANNEL <n> <PARAM>`. Replies repeat that address. Status lines
+ * (LINK, LOCATE, FW_UPDATE, channel BATTERY/RF) go to sessions subscribed to the host's status.
+ */
+export const PLINK_BLOCK = 'PLINK';
+export const plinkParams = {
+  model: 'MODEL',
+  serial: 'SN',
+  firmware: 'FW_VERSION',
+  name: 'NAME',
+  /** `UP`, or `DOWN` when the unit dropped off the chain (cable, power): the fleet shows it Down. */
+  link: 'LINK',
+  locate: 'LOCATE',
+  /** Same words as the host's FW_UPDATE; the firmware goes through the host over P-Link (§4). */
+  firmwareUpdate: 'FW_UPDATE',
+  /** Number of wireless channels (DIALOG 20 only). */
+  channels: 'CHANNELS',
+} as const;
+export type PlinkParam = keyof typeof plinkParams;
+export const PLINK_CHANNEL = 'CHANNEL';
+export const plinkChannelParams = {
+  /** Battery of the wireless mic on that channel in percent, or `NONE` when no mic is paired. */
+  battery: 'BATTERY',
+  /** Received signal strength in dBm, or `NONE` when no mic is heard. */
+  rf: 'RF',
+} as const;
+export type PlinkChannelParam = keyof typeof plinkChannelParams;
+export const plinkLinkStates = ['UP', 'DOWN'] as const;
+export type PlinkLinkState = (typeof plinkLinkStates)[number];
+export const PLINK_VALUE_NONE = 'NONE';
+
+/**
+ * COLLABORATE Live codecs (§6.6): the same login and `=> ` framing and `BOX <name> UNIT …` identity,
+ * plus `CODEC <PARAM> [value]`. SERVICE_STATUS is the communication service the fleet view reports on.
+ */
+export const CODEC_VERB = 'CODEC';
+export const codecParams = {
+  callStatus: 'CALL_STATUS',
+  standby: 'STANDBY',
+  serviceStatus: 'SERVICE_STATUS',
+  /** `CODEC DIAL <uri>` connects a call; `CODEC HANGUP` ends it. */
+  dial: 'DIAL',
+  hangup: 'HANGUP',
+} as const;
+export const codecCallStates = ['IDLE', 'CONNECTED'] as const;
+export type CodecCallState = (typeof codecCallStates)[number];
+export const codecServiceStates = ['OK', 'FAILED'] as const;
+export type CodecServiceState = (typeof codecServiceStates)[number];
+/** The stack name a codec gives in its discovery answer: it is never part of a DSP stack. */
+export const CODEC_STACK_NONE = 'NONE';
 
 /** `STACK STATUS` values; details follow as `;MISSING=2,3;MISMATCH=4`. */
 export const stackStates = ['OK', 'INCOMPLETE', 'MISMATCHED'] as const;

@@ -1,11 +1,27 @@
 import type { DeviceModel } from '@tutti/protocol';
 import { parseStackStatus, type StackStatus } from '../stack-status.ts';
 import {
+  CODEC_VERB,
+  codecCallStates,
+  codecParams,
+  codecServiceStates,
+  firmwareUpdateWords,
+  PLINK_BLOCK,
+  PLINK_CHANNEL,
+  PLINK_VALUE_NONE,
+  plinkChannelParams,
+  plinkLinkStates,
+  plinkParams,
   REG_STATUS_BLOCK,
   REG_STATUS_PARAM,
   registrationStates,
   systemCommandFor,
+  unitStates,
+  type CodecCallState,
+  type CodecServiceState,
+  type PlinkLinkState,
   type RegistrationState,
+  type UnitState,
 } from '../system-commands.ts';
 
 export interface PeripheralInfo {
@@ -36,8 +52,44 @@ export interface DeviceIdentity {
   peripherals: PeripheralInfo[];
 }
 
+/** One DIALOG 20 wireless channel; null values mean no mic paired or heard. */
+export interface WirelessChannelState {
+  batteryPercent: number | null;
+  rfDbm: number | null;
+}
+
+/** State of one P-Link peripheral, read through its host's session. */
+export interface PeripheralState {
+  plink: number;
+  model: DeviceModel;
+  /** DOWN: the unit dropped off the chain; its status is Down while the host is fine. */
+  link: PlinkLinkState;
+  locate: boolean;
+  /** Transfer progress 0–100 while a firmware update runs, else null. */
+  firmwareUpdate: number | null;
+  /** DIALOG 20 channels, in channel order; empty for other peripherals. */
+  channels: WirelessChannelState[];
+}
+
+/** State of a COLLABORATE Live codec. */
+export interface CodecState {
+  callStatus: CodecCallState;
+  standby: boolean;
+  serviceStatus: CodecServiceState;
+}
+
 /** The part of a box's state that decides its status. */
 export interface DeviceState {
+  /** Model as the unit reports it; null until read. */
+  model: DeviceModel | null;
+  /** What the unit is busy with (restarting, updating, configuring, unconfigured); null if not reported. */
+  unitState: UnitState | null;
+  /** SIP settings wait for a VoIP restart. */
+  voipRestartPending: boolean;
+  /** P-Link peripherals keyed by serial. */
+  peripherals: Record<string, PeripheralState>;
+  /** COLLABORATE Live codecs only, else null. */
+  codec: CodecState | null;
   locate: boolean;
   safetyMute: boolean;
   /** Null when the unit does not report a temperature. */
@@ -51,6 +103,11 @@ export interface DeviceState {
 
 export function emptyDeviceState(): DeviceState {
   return {
+    model: null,
+    unitState: null,
+    voipRestartPending: false,
+    peripherals: {},
+    codec: null,
     locate: false,
     safetyMute: false,
     temperatureC: null,
@@ -94,10 +151,16 @@ export interface ApplyContext {
 export function applyLine(state: DeviceState, payload: string, ctx: ApplyContext): boolean {
   const tokens = payload.trim().split(/\s+/);
   const [verb, second, third, fourth, fifth, sixth] = tokens;
+  if (verb === CODEC_VERB && second !== undefined && third !== undefined) return applyCodecLine(state, second, third);
   if (verb === 'BOX' && second !== undefined && third !== undefined && fourth !== undefined && fifth !== undefined) {
     if (second !== ctx.boxName) return false;
+    if (third === PLINK_BLOCK && /^\d+$/.test(fourth)) return applyPlinkLine(state, Number(fourth), tokens.slice(4));
     const value = tokens.slice(4).join(' ');
     const command = systemCommandFor(third, fourth);
+    if (command === 'unitState') {
+      return isOneOf(unitStates, value) && value !== state.unitState ? assign(() => (state.unitState = value)) : false;
+    }
+    if (command === 'voipRestartPending') return setField(state, 'voipRestartPending', value === '1');
     if (command === 'locate') return setField(state, 'locate', value === '1');
     if (command === 'safetyMute') return setField(state, 'safetyMute', value === '1');
     if (command === 'temperature') {
@@ -130,7 +193,80 @@ export function applyLine(state: DeviceState, payload: string, ctx: ApplyContext
   return false;
 }
 
-function setField<K extends 'locate' | 'safetyMute' | 'temperatureC'>(
+function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
+}
+
+function assign(change: () => unknown): true {
+  change();
+  return true;
+}
+
+function applyCodecLine(state: DeviceState, param: string, value: string): boolean {
+  if (!state.codec) return false;
+  const codec = state.codec;
+  if (param === codecParams.serviceStatus && isOneOf(codecServiceStates, value) && value !== codec.serviceStatus) {
+    return assign(() => (codec.serviceStatus = value));
+  }
+  if (param === codecParams.callStatus && isOneOf(codecCallStates, value) && value !== codec.callStatus) {
+    return assign(() => (codec.callStatus = value));
+  }
+  if (param === codecParams.standby && (value === '0' || value === '1') && (value === '1') !== codec.standby) {
+    return assign(() => (codec.standby = value === '1'));
+  }
+  return false;
+}
+
+/** `PLINK <port>` lines: `[PARAM, value…]` or `[CHANNEL, n, PARAM, value]`. */
+function applyPlinkLine(state: DeviceState, port: number, rest: string[]): boolean {
+  const peripheral = Object.values(state.peripherals).find((candidate) => candidate.plink === port);
+  if (!peripheral) return false;
+  const [param, value, detail] = rest;
+  if (value === undefined) return false;
+  if (param === PLINK_CHANNEL) {
+    const channel = peripheral.channels[Number(value) - 1];
+    const [, , channelParam, channelValue] = rest;
+    if (!channel || channelValue === undefined) return false;
+    const number = channelValue === PLINK_VALUE_NONE ? null : Number(channelValue);
+    if (number !== null && !Number.isFinite(number)) return false;
+    if (channelParam === plinkChannelParams.battery && number !== channel.batteryPercent) {
+      return assign(() => (channel.batteryPercent = number));
+    }
+    if (channelParam === plinkChannelParams.rf && number !== channel.rfDbm)
+      return assign(() => (channel.rfDbm = number));
+    return false;
+  }
+  if (param === plinkParams.link && isOneOf(plinkLinkStates, value) && value !== peripheral.link) {
+    return assign(() => (peripheral.link = value));
+  }
+  if (param === plinkParams.locate && (value === '0' || value === '1') && (value === '1') !== peripheral.locate) {
+    return assign(() => (peripheral.locate = value === '1'));
+  }
+  if (param === plinkParams.firmwareUpdate) {
+    const progress = firmwareProgress(value, detail);
+    return progress === undefined || progress === peripheral.firmwareUpdate
+      ? false
+      : assign(() => (peripheral.firmwareUpdate = progress));
+  }
+  return false;
+}
+
+/** FW_UPDATE words → progress while running, null once idle/done/failed, undefined when unreadable. */
+export function firmwareProgress(word: string, detail: string | undefined): number | null | undefined {
+  if (word === firmwareUpdateWords.started) return 0;
+  if (word === firmwareUpdateWords.progress) {
+    const percent = Number(detail);
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100) return undefined;
+    // 100 is the last step before DONE/FAILED; the transfer still runs until one of them.
+    return percent;
+  }
+  if (word === firmwareUpdateWords.idle || word === firmwareUpdateWords.done || word === firmwareUpdateWords.failed) {
+    return null;
+  }
+  return undefined;
+}
+
+function setField<K extends 'locate' | 'safetyMute' | 'temperatureC' | 'voipRestartPending'>(
   state: DeviceState,
   key: K,
   value: DeviceState[K],
@@ -148,8 +284,14 @@ function setRegistration(state: DeviceState, epn: string, value: RegistrationSta
 }
 
 export function copyDeviceState(state: DeviceState): DeviceState {
+  const peripherals: Record<string, PeripheralState> = {};
+  for (const [serial, peripheral] of Object.entries(state.peripherals)) {
+    peripherals[serial] = { ...peripheral, channels: peripheral.channels.map((channel) => ({ ...channel })) };
+  }
   return {
     ...state,
+    peripherals,
+    codec: state.codec ? { ...state.codec } : null,
     uaRegistration: { ...state.uaRegistration },
     stackStatus: state.stackStatus
       ? { ...state.stackStatus, missing: [...state.stackStatus.missing], mismatched: [...state.stackStatus.mismatched] }

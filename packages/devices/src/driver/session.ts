@@ -1,12 +1,18 @@
 import { createConnection, type Socket } from 'node:net';
-import { appError, deviceModelSchema, isLoopbackIpv4 } from '@tutti/protocol';
+import { appError, deviceModelSchema, isLoopbackIpv4, modelInfo, type DeviceModel } from '@tutti/protocol';
 import { addressLength, createLineDecoder, parseCommand, type LineDecoder } from '../codec.ts';
 import { parseStackStatus } from '../stack-status.ts';
 import {
+  CODEC_VERB,
+  codecParams,
   discovery,
   firmwareUpdateWords,
   loginTexts,
+  PLINK_BLOCK,
+  PLINK_CHANNEL,
   PLINK_NONE,
+  plinkChannelParams,
+  plinkParams,
   REG_STATUS_BLOCK,
   REG_STATUS_PARAM,
   systemCommandLine,
@@ -111,6 +117,7 @@ class DeviceSessionImpl implements DeviceSession {
   private baseline = false;
   private knownBoxName: string | undefined;
   private knownBoxNumber: number | undefined;
+  private knownModel: DeviceModel | undefined;
   private uaEpns: string[] | undefined;
   private readonly stateListeners = new Set<(state: DeviceState) => void>();
   private readonly lineListeners = new Set<(payload: string) => void>();
@@ -328,13 +335,40 @@ class DeviceSessionImpl implements DeviceSession {
     return value;
   }
 
-  async readIdentity(): Promise<DeviceIdentity> {
-    const boxName = await this.boxName();
+  private async model(): Promise<DeviceModel> {
+    if (this.knownModel !== undefined) return this.knownModel;
     const model = deviceModelSchema.safeParse(await this.system('model'));
     if (!model.success) throw new DeviceProtocolError(`${this.address} reported an unknown model`);
+    this.knownModel = model.data;
+    this.state.model = model.data;
+    return model.data;
+  }
+
+  private async isCodec(): Promise<boolean> {
+    return modelInfo(await this.model()).family === 'collaborate_live';
+  }
+
+  async readIdentity(): Promise<DeviceIdentity> {
+    const boxName = await this.boxName();
+    const model = await this.model();
     const serial = await this.system('serial');
     const mac = await this.system('mac');
     const firmware = await this.system('firmware');
+    if (await this.isCodec()) {
+      // A codec is never part of a DSP stack and hosts no P-Link chain.
+      return {
+        boxName,
+        model,
+        serial,
+        mac,
+        firmware,
+        boxNumber: 1,
+        stackName: '',
+        stackMembers: [],
+        stackStatus: { state: 'OK', missing: [], mismatched: [] },
+        peripherals: [],
+      };
+    }
     const boxNumber = await this.boxNumber();
     const stackName = await this.system('stackName');
     const stackMembers = parseStackMembers(await this.system('stackBoxes'));
@@ -343,7 +377,7 @@ class DeviceSessionImpl implements DeviceSession {
     const peripherals = parsePeripherals(await this.system('plinkDevices'));
     return {
       boxName,
-      model: model.data,
+      model,
       serial,
       mac,
       firmware,
@@ -376,7 +410,16 @@ class DeviceSessionImpl implements DeviceSession {
 
   async readState(): Promise<DeviceState> {
     const boxName = await this.boxName();
+    if (await this.isCodec()) {
+      this.state.codec ??= { callStatus: 'IDLE', standby: false, serviceStatus: 'OK' };
+      for (const param of [codecParams.serviceStatus, codecParams.callStatus, codecParams.standby]) {
+        await this.command(`${CODEC_VERB} ${param}`);
+      }
+      this.baseline = true;
+      return copyDeviceState(this.state);
+    }
     await this.boxNumber();
+    await this.optional(systemCommandLine(boxName, 'unitState'), () => (this.state.unitState = null));
     // Replies update the state through applyToState, like unsolicited lines do.
     await this.command(systemCommandLine(boxName, 'locate'));
     await this.command(systemCommandLine(boxName, 'safetyMute'));
@@ -393,8 +436,64 @@ class DeviceSessionImpl implements DeviceSession {
     if (known) {
       for (const epn of epns) await this.command(`EP UA ${epn} ${REG_STATUS_BLOCK} ${REG_STATUS_PARAM}`);
     }
+    if (epns.length > 0) {
+      await this.optional(
+        systemCommandLine(boxName, 'voipRestartPending'),
+        () => (this.state.voipRestartPending = false),
+      );
+    }
+    await this.readPeripherals(boxName);
     this.baseline = true;
     return copyDeviceState(this.state);
+  }
+
+  /** A reading some units lack: a device error resets the field instead of failing the whole read. */
+  private async optional(line: string, reset: () => unknown): Promise<void> {
+    try {
+      await this.command(line);
+    } catch (error) {
+      if (!(error instanceof DeviceCommandError)) throw error;
+      reset();
+    }
+  }
+
+  /** P-Link list, then each peripheral's link, locate, transfer and wireless channels (replies fill the state). */
+  private async readPeripherals(boxName: string): Promise<void> {
+    const listed = parsePeripherals(await this.system('plinkDevices'));
+    const previous = this.state.peripherals;
+    this.state.peripherals = {};
+    for (const info of listed) {
+      const known = previous[info.serial];
+      this.state.peripherals[info.serial] = {
+        plink: info.plink,
+        model: info.model,
+        link: known?.link ?? 'UP',
+        locate: known?.locate ?? false,
+        firmwareUpdate: known?.firmwareUpdate ?? null,
+        channels: known?.channels ?? [],
+      };
+      const base = `BOX ${boxName} ${PLINK_BLOCK} ${info.plink}`;
+      await this.command(`${base} ${plinkParams.link}`);
+      const peripheral = this.state.peripherals[info.serial];
+      if (!peripheral || peripheral.link === 'DOWN') {
+        if (peripheral) Object.assign(peripheral, { locate: false, firmwareUpdate: null });
+        continue;
+      }
+      await this.command(`${base} ${plinkParams.locate}`);
+      await this.command(`${base} ${plinkParams.firmwareUpdate}`);
+      const count = Number(await this.commandValue(`${base} ${plinkParams.channels}`));
+      if (!Number.isInteger(count) || count < 0 || count > 16)
+        throw new DeviceProtocolError(`Bad channel count ${count}`);
+      peripheral.channels = Array.from(
+        { length: count },
+        (_, index) => peripheral.channels[index] ?? { batteryPercent: null, rfDbm: null },
+      );
+      for (let channel = 1; channel <= count; channel += 1) {
+        for (const param of [plinkChannelParams.battery, plinkChannelParams.rf]) {
+          await this.command(`${base} ${PLINK_CHANNEL} ${channel} ${param}`);
+        }
+      }
+    }
   }
 
   async updateFirmware(token: string, onProgress?: (percent: number) => void): Promise<string> {

@@ -14,24 +14,37 @@ import {
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import { formatStackStatus, type StackStatus } from '../stack-status.ts';
 import {
+  configLoadWords,
   errorPayloads,
   firmwareUpdateWords,
   loginTexts,
   PASSWORD_OK,
+  PLINK_BLOCK,
   PLINK_NONE,
   REG_STATUS_BLOCK,
   REG_STATUS_PARAM,
   systemCommandFor,
+  systemCommandLine,
   systemCommands,
   uaNotificationTypes,
   type ErrorPayload,
   type RegistrationState,
   type SystemCommand,
   type UaNotificationType,
+  type UnitState,
 } from '../system-commands.ts';
 import { defaultLevel, isLevelParam, readLevel, writeLevel, type Level } from './levels.ts';
+import { MisbehaviourGate } from './misbehaviour.ts';
 import { modelEndpoints, type EndpointCounts } from './model-endpoints.ts';
-import type { Credentials, SimulatedDevice, SimulatedDeviceSpec, SimulatorChangeKind } from './types.ts';
+import { Peripheral } from './peripheral.ts';
+import type {
+  Credentials,
+  Misbehaviour,
+  SimulatedDevice,
+  SimulatedDeviceSpec,
+  SimulatedPeripheral,
+  SimulatorChangeKind,
+} from './types.ts';
 
 export const DEFAULT_CREDENTIALS: Credentials = { username: 'clearone', password: 'converge' };
 
@@ -42,6 +55,8 @@ export interface BoxContext {
   fanOut: boolean;
   locateTimeoutMs: number;
   rebootMs: number;
+  bootMs: number;
+  configLoadMs: number;
   firmwareUpdateMs: number;
   idleTimeoutMs: number;
   maxLineBytes: number;
@@ -49,7 +64,7 @@ export interface BoxContext {
   stackPeers(box: Box): Box[];
   /** A box went up or down or changed firmware: stack views must be recomputed. */
   stackChanged(box: Box): void;
-  emit(box: Box, kind: SimulatorChangeKind, value: string, target?: string): void;
+  emit(unit: SimulatedDevice, kind: SimulatorChangeKind, value: string, target?: string): void;
 }
 
 interface Session {
@@ -146,7 +161,19 @@ export class Box implements SimulatedDevice {
   private firmwareProgress: number | undefined;
   private rebootTimer: NodeJS.Timeout | undefined;
   private rebootWaiters: Array<() => void> = [];
+  private firmwareWaiters: Array<() => void> = [];
   private closed = false;
+  private readonly plinks: Peripheral[];
+  private readonly gate: MisbehaviourGate;
+  /** Services still starting after a reboot (`bootMs`): UNIT STATE reads RESTARTING. */
+  private booting = false;
+  private bootTimer: NodeJS.Timeout | undefined;
+  private configured = true;
+  private configuring = false;
+  private configTimer: NodeJS.Timeout | undefined;
+  private configWaiters: Array<() => void> = [];
+  private voipRestartPending = false;
+  private lastUnitState: UnitState = 'RUNNING';
 
   constructor(spec: SimulatedDeviceSpec, defaultPort: number, ctx: BoxContext) {
     const endpoints = modelEndpoints[spec.model];
@@ -169,6 +196,18 @@ export class Box implements SimulatedDevice {
     this.temperature = 38 + (hashString(spec.serial) % 120) / 10;
     this.registration = Array.from({ length: this.uaLines }, () => 'REGISTERED');
     this.autoAnswer = Array.from({ length: this.uaLines }, () => '0');
+    this.gate = new MisbehaviourGate(hashString(spec.serial));
+    const host = {
+      serial: spec.serial,
+      boxName: spec.boxName,
+      firmwareUpdateMs: ctx.firmwareUpdateMs,
+      locateTimeoutMs: ctx.locateTimeoutMs,
+      announce: (payload: string, change?: { value: string; target: string }): void => {
+        if (change) this.ctx.emit(this, 'peripheral', change.value, change.target);
+        this.sendPeripheralLine(payload);
+      },
+    };
+    this.plinks = (spec.peripherals ?? []).map((peripheral) => new Peripheral(peripheral, host));
   }
 
   get address(): string {
@@ -200,7 +239,9 @@ export class Box implements SimulatedDevice {
     this.closed = true;
     clearTimeout(this.locateTimer);
     clearTimeout(this.rebootTimer);
+    clearTimeout(this.bootTimer);
     this.flushRebootWaiters();
+    this.gate.close();
     await this.stopListening(false);
     const udp = this.udp;
     this.udp = undefined;
@@ -254,6 +295,15 @@ export class Box implements SimulatedDevice {
     // Telnet disabled in the network settings keeps the box unreachable over TCP, as configured.
     if (this.network.TELNET_ENABLE === '1') {
       await this.listen();
+      if (this.ctx.bootMs > 0) {
+        // Telnet answers before the audio and VoIP services are up: the unit says RESTARTING meanwhile.
+        this.booting = true;
+        this.lastUnitState = this.unitState;
+        this.bootTimer = setTimeout(() => {
+          this.booting = false;
+          this.refreshUnitState();
+        }, this.ctx.bootMs).unref();
+      }
       this.setAvailability('up');
     }
     this.flushRebootWaiters();
@@ -288,9 +338,18 @@ export class Box implements SimulatedDevice {
 
   /** Stops accepting; `graceful` lets a last reply (REBOOT) flush before the sockets close. */
   private async stopListening(graceful: boolean): Promise<void> {
-    // Losing power or rebooting aborts a firmware update.
+    // Losing power or rebooting aborts a firmware update, a configuration load and peripheral activity.
     clearTimeout(this.firmwareTimer);
     this.firmwareProgress = undefined;
+    this.flushFirmwareWaiters();
+    clearTimeout(this.configTimer);
+    this.configuring = false;
+    this.flushConfigWaiters();
+    clearTimeout(this.bootTimer);
+    this.booting = false;
+    this.lastUnitState = this.unitState;
+    for (const peripheral of this.plinks) peripheral.hostDown();
+    this.gate.close();
     const server = this.server;
     this.server = undefined;
     for (const session of this.sessions) {
@@ -308,7 +367,8 @@ export class Box implements SimulatedDevice {
     const udp = createSocket({ type: 'udp4' });
     udp.on('message', (message, remote) => {
       if (this.availability !== 'up' || !isDiscoveryRequest(message.toString('latin1'))) return;
-      udp.send(this.discoveryAnswer(), remote.port, remote.address);
+      const answer = this.gate.current.mode === 'garbage' ? this.gate.garbage() : this.discoveryAnswer();
+      udp.send(answer, remote.port, remote.address);
     });
     udp.on('error', () => undefined);
     return new Promise<void>((resolve, reject) => {
@@ -384,6 +444,115 @@ export class Box implements SimulatedDevice {
     this.ctx.emit(this, 'credentials', username);
   }
 
+  get unitState(): UnitState {
+    if (this.booting) return 'RESTARTING';
+    if (this.firmwareProgress !== undefined) return 'UPDATING_FIRMWARE';
+    if (this.configuring) return 'CONFIGURING';
+    return this.configured ? 'RUNNING' : 'UNCONFIGURED';
+  }
+
+  setConfigured(configured: boolean): void {
+    if (configured === this.configured) return;
+    this.configured = configured;
+    this.ctx.emit(this, 'config', configured ? 'CONFIGURED' : 'UNCONFIGURED');
+    this.refreshUnitState();
+  }
+
+  loadConfig(token = 'project.pccp2x'): Promise<void> {
+    if (!this.up || this.configuring) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.configWaiters.push(resolve));
+    this.startConfigLoad(systemCommandLine(this.spec.boxName, 'configLoad'), token);
+    return done;
+  }
+
+  updateFirmware(token = 'firmware.bin'): Promise<void> {
+    if (!this.up || this.firmwareProgress !== undefined) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.firmwareWaiters.push(resolve));
+    this.startFirmwareUpdate(systemCommandLine(this.spec.boxName, 'firmwareUpdate'), token);
+    return done;
+  }
+
+  setVoipRestartPending(pending: boolean): void {
+    if (this.uaLines === 0) {
+      throw appError('CONFIG_INVALID', { model: this.spec.model }, `${this.spec.model} has no VoIP lines`);
+    }
+    if (pending === this.voipRestartPending) return;
+    this.voipRestartPending = pending;
+    this.statusChanged(systemCommands.voipRestartPending, pending ? '1' : '0', 'voip_restart_pending');
+  }
+
+  peripherals(): SimulatedPeripheral[] {
+    return [...this.plinks];
+  }
+
+  get misbehaviour(): Misbehaviour {
+    return this.gate.current;
+  }
+
+  setMisbehaviour(misbehaviour: Misbehaviour): void {
+    this.gate.set(
+      misbehaviour,
+      [...this.sessions].map((session) => session.socket),
+    );
+    this.ctx.emit(this, 'misbehaviour', misbehaviour.mode);
+  }
+
+  setCommunicationService(): void {
+    throw this.notACodec();
+  }
+
+  setCall(): void {
+    throw this.notACodec();
+  }
+
+  setStandby(): void {
+    throw this.notACodec();
+  }
+
+  private notACodec(): Error {
+    return appError('CONFIG_INVALID', { model: this.spec.model }, `${this.spec.model} is not a COLLABORATE Live codec`);
+  }
+
+  /** Announces UNIT STATE when what the unit is busy with changed. */
+  private refreshUnitState(): void {
+    const next = this.unitState;
+    if (next === this.lastUnitState) return;
+    this.lastUnitState = next;
+    this.statusChanged(systemCommands.unitState, next, 'unit_state');
+  }
+
+  /** CONFIG_LOAD (§6.5): CONFIGURING for `configLoadMs`, then DONE (configured) or FAILED for a `fail` token. */
+  private startConfigLoad(path: string, token: string): void {
+    this.configuring = true;
+    this.ctx.emit(this, 'config', configLoadWords.started, token);
+    this.refreshUnitState();
+    this.configTimer = setTimeout(() => {
+      this.configuring = false;
+      if (/fail/i.test(token)) {
+        this.sendToBoxSessions(`${path} ${configLoadWords.failed} BAD_PROJECT`);
+        this.ctx.emit(this, 'config', configLoadWords.failed, token);
+      } else {
+        this.configured = true;
+        this.sendToBoxSessions(`${path} ${configLoadWords.done}`);
+        this.ctx.emit(this, 'config', configLoadWords.done, token);
+      }
+      this.refreshUnitState();
+      this.flushConfigWaiters();
+    }, this.ctx.configLoadMs).unref();
+  }
+
+  private flushConfigWaiters(): void {
+    const waiters = this.configWaiters;
+    this.configWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private flushFirmwareWaiters(): void {
+    const waiters = this.firmwareWaiters;
+    this.firmwareWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   // ---------------------------------------------------------------- state changes
 
   /**
@@ -395,6 +564,7 @@ export class Box implements SimulatedDevice {
       /\d+\.\d+\.\d+\.\d+/.exec(token)?.[0] ?? this.firmware.replace(/\d+$/, (last) => String(Number(last) + 1));
     this.firmwareProgress = 0;
     this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.started, token);
+    this.refreshUnitState();
     const step = (): void => {
       const progress = (this.firmwareProgress ?? 0) + 25;
       if (progress < 100) {
@@ -408,8 +578,12 @@ export class Box implements SimulatedDevice {
       if (/fail/i.test(token)) {
         this.sendToBoxSessions(`${path} ${firmwareUpdateWords.failed} BAD_IMAGE`);
         this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.failed, token);
+        this.refreshUnitState();
+        this.flushFirmwareWaiters();
         return;
       }
+      // Whoever waits for the update waits for the reboot that installs it.
+      this.rebootWaiters.push(...this.firmwareWaiters.splice(0));
       this.sendToBoxSessions(`${path} ${firmwareUpdateWords.done} ${version}`);
       this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.done, token);
       this.setFirmware(version);
@@ -509,13 +683,20 @@ export class Box implements SimulatedDevice {
 
   private write(session: Session, payload: string): void {
     if (session.deferred) session.deferred.push(payload);
-    else if (session.socket.writable) session.socket.write(formatReply(payload, this.ctx.lineEnding));
+    else this.gate.send(session.socket, formatReply(payload, this.ctx.lineEnding), true);
   }
 
   /** Status line to every session subscribed to this box's status, on any box of the stack. */
   private sendStatusLine(payload: string): void {
     for (const session of this.stackSessions()) {
       if (session.statusBoxes.has(this.spec.boxName)) this.write(session, payload);
+    }
+  }
+
+  /** Peripheral lines: every session of this box, and subscribers to this box's status on other members. */
+  private sendPeripheralLine(payload: string): void {
+    for (const session of this.stackSessions()) {
+      if (this.sessions.has(session) || session.statusBoxes.has(this.spec.boxName)) this.write(session, payload);
     }
   }
 
@@ -537,6 +718,7 @@ export class Box implements SimulatedDevice {
   // ---------------------------------------------------------------- sessions
 
   private accept(socket: Socket): void {
+    if (this.gate.accept(socket)) return;
     const session: Session = {
       socket,
       decoder: createLineDecoder({ maxLineBytes: this.ctx.maxLineBytes }),
@@ -553,12 +735,13 @@ export class Box implements SimulatedDevice {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sessions.delete(session));
     socket.on('data', (chunk: Buffer) => {
+      if (this.gate.intercept(socket)) return;
       for (const line of session.decoder.push(chunk)) {
         if (socket.destroyed) return;
         this.handleLine(session, line);
       }
     });
-    socket.write(loginTexts.usernamePrompt);
+    this.gate.send(socket, loginTexts.usernamePrompt, false);
   }
 
   private handleLine(session: Session, line: string): void {
@@ -568,20 +751,20 @@ export class Box implements SimulatedDevice {
         // The username is checked with the password so a failure does not reveal which one was wrong.
         session.username = line;
         session.phase = 'password';
-        session.socket.write(loginTexts.passwordPrompt);
+        this.gate.send(session.socket, loginTexts.passwordPrompt, false);
         return;
       case 'password': {
         if (session.username === this.credentials.username && line === this.credentials.password) {
           session.phase = 'ready';
-          session.socket.write(`${end}=> ${loginTexts.success}${end}`);
+          this.gate.send(session.socket, `${end}=> ${loginTexts.success}${end}`, false);
           return;
         }
         session.failures += 1;
-        session.socket.write(`=> ${loginTexts.failure}${end}`);
+        this.gate.send(session.socket, `=> ${loginTexts.failure}${end}`, false);
         if (session.failures >= loginTexts.maxFailures) session.socket.end();
         else {
           session.phase = 'username';
-          session.socket.write(loginTexts.usernamePrompt);
+          this.gate.send(session.socket, loginTexts.usernamePrompt, false);
         }
         return;
       }
@@ -630,9 +813,17 @@ export class Box implements SimulatedDevice {
     // BOX commands may name any box of the stack, as EP numbers may (§2.1).
     const target = this.liveStackPeers().find((peer) => peer.spec.boxName === name);
     if (!target) return errorPayloads.invalidBoxName;
+    if (block === PLINK_BLOCK && /^\d+$/.test(param)) return target.executePlink(Number(param), values);
     const command = systemCommandFor(block, param);
     if (!command) return errorPayloads.invalidParameters;
     return target.executeSystem(session, command, tokens.slice(0, 4).join(' '), values);
+  }
+
+  private executePlink(port: number, tokens: string[]): Outcome {
+    const peripheral = this.plinks.find((candidate) => candidate.spec.plink === port);
+    if (!peripheral) return errorPayloads.endpointNotPresent;
+    const outcome = peripheral.execute(tokens);
+    return typeof outcome === 'string' ? outcome : { payload: outcome.payload };
   }
 
   private executeSystem(session: Session, command: SystemCommand, path: string, values: string[]): Outcome {
@@ -701,6 +892,22 @@ export class Box implements SimulatedDevice {
         if (values.length > 1 || this.firmwareProgress !== undefined) return errorPayloads.invalidParameters;
         this.startFirmwareUpdate(path, value);
         return { payload: `${path} ${firmwareUpdateWords.started}` };
+      case 'unitState':
+        return read(this.unitState);
+      case 'configLoad':
+        if (value === undefined)
+          return read(this.configuring ? 'CONFIGURING' : this.configured ? 'CONFIGURED' : 'NONE');
+        if (values.length > 1 || this.configuring) return errorPayloads.invalidParameters;
+        this.startConfigLoad(path, value);
+        return { payload: `${path} ${configLoadWords.started}` };
+      case 'voipRestartPending':
+        if (this.uaLines === 0) return errorPayloads.endpointNotPresent;
+        return read(this.voipRestartPending ? '1' : '0');
+      case 'voipRestart':
+        if (this.uaLines === 0) return errorPayloads.endpointNotPresent;
+        if (values.length > 0) return errorPayloads.invalidParameters;
+        this.setVoipRestartPending(false);
+        return { payload: path };
       case 'reboot': {
         if (values.length > 0) return errorPayloads.invalidParameters;
         // The reply must reach the client before the sockets close.

@@ -1,18 +1,21 @@
-import { appError, isLoopbackIpv4 } from '@tutti/protocol';
+import { appError, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
 import { DEFAULT_MAX_LINE_BYTES } from '../codec.ts';
 import { discovery } from '../system-commands.ts';
 import { Box, type BoxContext } from './box.ts';
-import type { SimulatedDevice, Simulator, SimulatorChange, SimulatorOptions } from './types.ts';
+import { CodecUnit } from './codec-unit.ts';
+import type { SimulatedDevice, SimulatedPeripheral, Simulator, SimulatorChange, SimulatorOptions } from './types.ts';
 
 const DEFAULT_TELNET_PORT = 23;
 const DEFAULT_LOCATE_TIMEOUT_MS = 30_000;
 const DEFAULT_REBOOT_MS = 45_000;
 const DEFAULT_FIRMWARE_UPDATE_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_CONFIG_LOAD_MS = 5_000;
 
 /**
- * Runs simulated CONVERGE Pro 2 and Huddle boxes (DEVICE-PROTOCOL §6): a telnet server and a UDP
- * discovery responder per box, on loopback only. Nothing listens before `start()`.
+ * Runs simulated CONVERGE Pro 2 and Huddle boxes (with their P-Link peripherals) and COLLABORATE Live
+ * codecs (DEVICE-PROTOCOL §6): a telnet server and a UDP discovery responder per unit, on loopback only.
+ * Nothing listens before `start()`.
  */
 export function createSimulator(options: SimulatorOptions): Simulator {
   // Validate everything before any socket exists.
@@ -30,6 +33,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     fanOut: options.fanOut ?? true,
     locateTimeoutMs: options.locateTimeoutMs ?? DEFAULT_LOCATE_TIMEOUT_MS,
     rebootMs: options.rebootMs ?? DEFAULT_REBOOT_MS,
+    bootMs: options.bootMs ?? 0,
+    configLoadMs: options.configLoadMs ?? DEFAULT_CONFIG_LOAD_MS,
     firmwareUpdateMs: options.firmwareUpdateMs ?? DEFAULT_FIRMWARE_UPDATE_MS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -54,15 +59,32 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
   };
 
-  const boxes = options.devices.map((spec) => new Box(spec, options.port ?? DEFAULT_TELNET_PORT, ctx));
-  const bySerial = new Map<string, Box>();
+  const defaultPort = options.port ?? DEFAULT_TELNET_PORT;
+  const units = options.devices.map((spec) =>
+    modelInfo(spec.model).family === 'collaborate_live'
+      ? new CodecUnit(spec, defaultPort, ctx)
+      : new Box(spec, defaultPort, ctx),
+  );
+  const boxes = units.filter((unit): unit is Box => unit instanceof Box);
+  const bySerial = new Map<string, Box | CodecUnit>();
+  for (const unit of units) {
+    if (bySerial.has(unit.spec.serial))
+      throw appError('CONFIG_INVALID', { serial: unit.spec.serial }, 'Duplicate serial');
+    bySerial.set(unit.spec.serial, unit);
+  }
   for (const box of boxes) {
-    if (bySerial.has(box.spec.serial))
-      throw appError('CONFIG_INVALID', { serial: box.spec.serial }, 'Duplicate serial');
-    bySerial.set(box.spec.serial, box);
     const members = stacks.get(box.spec.stackName) ?? [];
     members.push(box);
     stacks.set(box.spec.stackName, members);
+  }
+  const peripherals = new Map<string, SimulatedPeripheral>();
+  for (const box of boxes) {
+    for (const peripheral of box.peripherals()) {
+      if (bySerial.has(peripheral.spec.serial) || peripherals.has(peripheral.spec.serial)) {
+        throw appError('CONFIG_INVALID', { serial: peripheral.spec.serial }, 'Duplicate serial');
+      }
+      peripherals.set(peripheral.spec.serial, peripheral);
+    }
   }
   let started = false;
 
@@ -71,21 +93,24 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       if (started) return;
       started = true;
       try {
-        await Promise.all(boxes.map((box) => box.start()));
+        await Promise.all(units.map((unit) => unit.start()));
       } catch (error) {
-        await Promise.all(boxes.map((box) => box.shutdown()));
+        await Promise.all(units.map((unit) => unit.shutdown()));
         throw error;
       }
       for (const box of boxes) box.initStackStatus();
     },
     async close() {
-      await Promise.all(boxes.map((box) => box.shutdown()));
+      await Promise.all(units.map((unit) => unit.shutdown()));
     },
     devices(): SimulatedDevice[] {
-      return [...boxes];
+      return [...units];
     },
     device(serial) {
       return bySerial.get(serial);
+    },
+    peripheral(serial) {
+      return peripherals.get(serial);
     },
     onChange(listener) {
       listeners.add(listener);

@@ -1,6 +1,6 @@
 import type { DeviceModel } from '@tutti/protocol';
 import type { LineEnding } from '../codec.ts';
-import type { RegistrationState } from '../system-commands.ts';
+import type { RegistrationState, UnitState } from '../system-commands.ts';
 
 export interface Credentials {
   username: string;
@@ -16,7 +16,44 @@ export interface SimulatedPeripheralSpec {
   name: string;
 }
 
-/** Identity and wiring of one simulated DSP box (CONVERGE Pro 2 or Huddle). */
+/** Handle on one P-Link peripheral: it has no address; its state is read through the host's session. */
+export interface SimulatedPeripheral {
+  readonly spec: SimulatedPeripheralSpec;
+  readonly hostSerial: string;
+  readonly linkUp: boolean;
+  readonly locate: boolean;
+  readonly firmware: string;
+  readonly updating: boolean;
+  /** Wireless channels (DIALOG 20: 2; others 0). */
+  readonly channels: number;
+  /** Down: the unit dropped off the P-Link chain (the fleet shows it Down). */
+  setLink(up: boolean): void;
+  setLocate(on: boolean): void;
+  /** Battery of the mic on a DIALOG 20 channel in percent; null when no mic is paired. */
+  setBattery(channel: number, percent: number | null): void;
+  /** RF level of a DIALOG 20 channel in dBm; null when no mic is heard. */
+  setRf(channel: number, dbm: number | null): void;
+  /** Runs a firmware transfer as `FW_UPDATE` does; resolves when it ended. */
+  updateFirmware(version?: string): Promise<void>;
+}
+
+/**
+ * How a simulated unit misbehaves on its telnet port, for robustness tests:
+ * `mute` accepts connections and never sends a byte; `slow` sends everything `delayMs` late;
+ * `garbage` answers every line (and the connection) with random bytes; `reset-mid-reply` logs in, then
+ * sends half of the first reply and resets the connection; `half-open` freezes every session without
+ * closing it (as a peer that lost power behind a firewall) and accepts new ones that hear nothing.
+ */
+export type Misbehaviour =
+  | { mode: 'none' }
+  | { mode: 'mute' }
+  | { mode: 'slow'; delayMs: number }
+  | { mode: 'garbage' }
+  | { mode: 'reset-mid-reply' }
+  | { mode: 'half-open' };
+export type MisbehaviourMode = Misbehaviour['mode'];
+
+/** Identity and wiring of one simulated unit: a DSP box (CONVERGE Pro 2 or Huddle) or a COLLABORATE Live codec. */
 export interface SimulatedDeviceSpec {
   address: string;
   /** Telnet port; defaults to the simulator's `port` (23). */
@@ -53,7 +90,13 @@ export type SimulatorChangeKind =
   | 'firmware_update'
   | 'endpoint'
   | 'network'
-  | 'notification';
+  | 'notification'
+  | 'unit_state'
+  | 'voip_restart_pending'
+  | 'config'
+  | 'peripheral'
+  | 'misbehaviour'
+  | 'codec';
 
 /** One state change the simulator produced: the "simulator log" tests and benchmarks count. */
 export interface SimulatorChange {
@@ -86,6 +129,10 @@ export interface SimulatorOptions {
   firmwareUpdateMs?: number;
   /** REBOOT refuses connections for this long. Default 45 000 ms. */
   rebootMs?: number;
+  /** After `rebootMs` the unit answers again but reports `UNIT STATE RESTARTING` this long. Default 0. */
+  bootMs?: number;
+  /** CONFIG_LOAD keeps the unit CONFIGURING this long. Default 5 000 ms. */
+  configLoadMs?: number;
   /** A session without input is closed after this long. Default 30 min. */
   idleTimeoutMs?: number;
   /** Longest accepted input line. Default 8 KiB. */
@@ -116,6 +163,26 @@ export interface SimulatedDevice {
   comeBack(): Promise<void>;
   /** Reboots as `REBOOT` does: down for `rebootMs`, then back. Resolves once it is back. */
   restart(): Promise<void>;
+  /** What `UNIT STATE` reports now. */
+  readonly unitState: UnitState;
+  /** A factory-fresh unit without a project reports UNCONFIGURED until a CONFIG_LOAD. */
+  setConfigured(configured: boolean): void;
+  /** Starts a CONFIG_LOAD as the command does (CONFIGURING for `configLoadMs`); resolves when it ended. */
+  loadConfig(token?: string): Promise<void>;
+  /** Starts a FW_UPDATE as the command does (UPDATING_FIRMWARE, then a reboot); resolves when it ended. */
+  updateFirmware(token?: string): Promise<void>;
+  /** SIP settings changed and wait for `VOIP RESTART`; throws for models without VoIP. */
+  setVoipRestartPending(pending: boolean): void;
+  /** P-Link peripherals of this box (none for codecs). */
+  peripherals(): SimulatedPeripheral[];
+  readonly misbehaviour: Misbehaviour;
+  setMisbehaviour(misbehaviour: Misbehaviour): void;
+  /** COLLABORATE Live only (throws for DSPs): the communication service fails or recovers. */
+  setCommunicationService(ok: boolean): void;
+  /** COLLABORATE Live only: a call connects (`CONNECTED`) or ends (`IDLE`). */
+  setCall(connected: boolean): void;
+  /** COLLABORATE Live only. */
+  setStandby(on: boolean): void;
 }
 
 export interface Simulator {
@@ -123,6 +190,8 @@ export interface Simulator {
   close(): Promise<void>;
   devices(): SimulatedDevice[];
   device(serial: string): SimulatedDevice | undefined;
+  /** A P-Link peripheral by its serial. */
+  peripheral(serial: string): SimulatedPeripheral | undefined;
   /** Registers a listener for every state change; returns the unsubscribe function. */
   onChange(listener: (change: SimulatorChange) => void): () => void;
 }

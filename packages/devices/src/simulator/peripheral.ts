@@ -1,0 +1,265 @@
+import { appError } from '@tutti/protocol';
+import {
+  errorPayloads,
+  firmwareUpdateWords,
+  PLINK_CHANNEL,
+  PLINK_VALUE_NONE,
+  plinkChannelParams,
+  plinkParams,
+  type ErrorPayload,
+} from '../system-commands.ts';
+import type { SimulatedPeripheral, SimulatedPeripheralSpec } from './types.ts';
+
+/** What a peripheral needs from its host box. */
+export interface PeripheralHost {
+  readonly serial: string;
+  readonly boxName: string;
+  readonly firmwareUpdateMs: number;
+  readonly locateTimeoutMs: number;
+  /**
+   * Sends a `BOX <host> PLINK …` line to every session of the host and to sessions on other stack members
+   * subscribed to the host's status; records a change when `change` is given.
+   */
+  announce(payload: string, change?: { value: string; target: string }): void;
+}
+
+interface WirelessChannel {
+  battery: number | null;
+  rf: number | null;
+}
+
+/** DIALOG 20 receives two wireless mics [INF: a two-channel receiver]. */
+const DIALOG_20_CHANNELS = 2;
+
+function hashString(text: string): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return hash >>> 0;
+}
+
+/** One P-Link peripheral: state of its own, reachable only through its host's telnet session. */
+export class Peripheral implements SimulatedPeripheral {
+  readonly spec: SimulatedPeripheralSpec;
+  private readonly host: PeripheralHost;
+  private link: 'UP' | 'DOWN' = 'UP';
+  private locateOn = false;
+  private version: string;
+  private progress: number | undefined;
+  private readonly wireless: WirelessChannel[];
+  private locateTimer: NodeJS.Timeout | undefined;
+  private updateTimer: NodeJS.Timeout | undefined;
+  private updateWaiters: Array<() => void> = [];
+
+  constructor(spec: SimulatedPeripheralSpec, host: PeripheralHost) {
+    this.spec = spec;
+    this.host = host;
+    this.version = spec.firmware;
+    const seed = hashString(spec.serial);
+    this.wireless = Array.from({ length: spec.model === 'DIALOG_20' ? DIALOG_20_CHANNELS : 0 }, (_, index) => ({
+      battery: 40 + ((seed >>> (index * 8)) % 60),
+      rf: -45 - ((seed >>> (index * 4)) % 30),
+    }));
+  }
+
+  get hostSerial(): string {
+    return this.host.serial;
+  }
+  get linkUp(): boolean {
+    return this.link === 'UP';
+  }
+  get locate(): boolean {
+    return this.locateOn;
+  }
+  get firmware(): string {
+    return this.version;
+  }
+  get channels(): number {
+    return this.wireless.length;
+  }
+  get updating(): boolean {
+    return this.progress !== undefined;
+  }
+
+  private path(param: string): string {
+    return `BOX ${this.host.boxName} PLINK ${this.spec.plink} ${param}`;
+  }
+
+  private announce(param: string, value: string): void {
+    this.host.announce(`${this.path(param)} ${value}`, { value, target: `PLINK ${this.spec.plink} ${param}` });
+  }
+
+  setLink(up: boolean): void {
+    const next = up ? 'UP' : 'DOWN';
+    if (next === this.link) return;
+    this.link = next;
+    if (!up) {
+      // Losing the chain drops the LED and aborts a transfer, as losing power would.
+      this.abortUpdate();
+      this.setLocate(false);
+    }
+    this.announce(plinkParams.link, next);
+  }
+
+  setLocate(on: boolean): void {
+    clearTimeout(this.locateTimer);
+    this.locateTimer = undefined;
+    if (on) this.locateTimer = setTimeout(() => this.setLocate(false), this.host.locateTimeoutMs).unref();
+    if (on === this.locateOn) return;
+    this.locateOn = on;
+    this.announce(plinkParams.locate, on ? '1' : '0');
+  }
+
+  setBattery(channel: number, percent: number | null): void {
+    const entry = this.channel(channel);
+    if (percent !== null && (!Number.isInteger(percent) || percent < 0 || percent > 100)) {
+      throw appError('CONFIG_INVALID', { percent }, 'Battery is a whole percentage 0–100');
+    }
+    if (entry.battery === percent) return;
+    entry.battery = percent;
+    this.announce(
+      `${PLINK_CHANNEL} ${channel} ${plinkChannelParams.battery}`,
+      percent === null ? PLINK_VALUE_NONE : String(percent),
+    );
+  }
+
+  setRf(channel: number, dbm: number | null): void {
+    const entry = this.channel(channel);
+    if (dbm !== null && !Number.isInteger(dbm)) throw appError('CONFIG_INVALID', { dbm }, 'RF level is whole dBm');
+    if (entry.rf === dbm) return;
+    entry.rf = dbm;
+    this.announce(
+      `${PLINK_CHANNEL} ${channel} ${plinkChannelParams.rf}`,
+      dbm === null ? PLINK_VALUE_NONE : String(dbm),
+    );
+  }
+
+  private channel(channel: number): WirelessChannel {
+    const entry = this.wireless[channel - 1];
+    if (!entry) throw appError('CONFIG_INVALID', { channel }, `${this.spec.model} has no wireless channel ${channel}`);
+    return entry;
+  }
+
+  updateFirmware(version?: string): Promise<void> {
+    const done = new Promise<void>((resolve) => this.updateWaiters.push(resolve));
+    const outcome = this.startUpdate(version ?? this.nextVersion());
+    if (outcome !== undefined) this.flushUpdateWaiters();
+    return done;
+  }
+
+  private nextVersion(): string {
+    return this.version.replace(/\d+$/, (last) => String(Number(last) + 1));
+  }
+
+  /** Starts a transfer in four steps over the host's `firmwareUpdateMs`; `fail` in the token fails it. */
+  private startUpdate(token: string): ErrorPayload | undefined {
+    if (this.progress !== undefined || this.link === 'DOWN') return errorPayloads.invalidParameters;
+    const version = /\d+\.\d+\.\d+\.\d+/.exec(token)?.[0] ?? this.nextVersion();
+    this.progress = 0;
+    this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.progress} 0`);
+    const path = this.path(plinkParams.firmwareUpdate);
+    const step = (): void => {
+      const progress = (this.progress ?? 0) + 25;
+      this.progress = progress < 100 ? progress : undefined;
+      this.host.announce(`${path} ${firmwareUpdateWords.progress} ${progress}`);
+      if (progress < 100) {
+        this.updateTimer = setTimeout(step, this.host.firmwareUpdateMs / 4).unref();
+        return;
+      }
+      if (/fail/i.test(token)) this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.failed} BAD_IMAGE`);
+      else {
+        this.version = version;
+        this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.done} ${version}`);
+      }
+      this.flushUpdateWaiters();
+    };
+    this.updateTimer = setTimeout(step, this.host.firmwareUpdateMs / 4).unref();
+    return undefined;
+  }
+
+  private abortUpdate(): void {
+    if (this.progress === undefined) return;
+    clearTimeout(this.updateTimer);
+    this.progress = undefined;
+    this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.failed} LINK_LOST`);
+    this.flushUpdateWaiters();
+  }
+
+  private flushUpdateWaiters(): void {
+    const waiters = this.updateWaiters;
+    this.updateWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** The host went away (power, reboot, shutdown): timers stop, transfers abort. */
+  hostDown(): void {
+    clearTimeout(this.locateTimer);
+    this.locateOn = false;
+    clearTimeout(this.updateTimer);
+    this.progress = undefined;
+    this.flushUpdateWaiters();
+  }
+
+  /**
+   * `BOX <host> PLINK <port> …` after the port: `[PARAM, ...values]` or `[CHANNEL, n, PARAM, ...values]`.
+   * Returns the reply payload or an error payload.
+   */
+  execute(tokens: string[]): { payload: string; echo: boolean } | ErrorPayload {
+    const [param, ...values] = tokens;
+    if (param === PLINK_CHANNEL) return this.executeChannel(values);
+    const path = param === undefined ? undefined : this.path(param);
+    if (param === undefined || path === undefined) return errorPayloads.invalidCommand;
+    const read = (value: string): { payload: string; echo: boolean } | ErrorPayload =>
+      values.length === 0 ? { payload: `${path} ${value}`, echo: false } : errorPayloads.invalidParameters;
+    const value = values[0];
+    // A unit off the chain answers nothing but the host's record of it (model, serial, name, link).
+    const offline = this.link === 'DOWN';
+    switch (param) {
+      case plinkParams.model:
+        return read(this.spec.model);
+      case plinkParams.serial:
+        return read(this.spec.serial);
+      case plinkParams.name:
+        return read(this.spec.name.replace(/[:;\s]/g, '_'));
+      case plinkParams.link:
+        return read(this.link);
+      case plinkParams.firmware:
+        return offline ? errorPayloads.endpointNotPresent : read(this.version);
+      case plinkParams.channels:
+        return offline ? errorPayloads.endpointNotPresent : read(String(this.wireless.length));
+      case plinkParams.locate:
+        if (offline) return errorPayloads.endpointNotPresent;
+        if (value === undefined) return read(this.locateOn ? '1' : '0');
+        if (values.length > 1) return errorPayloads.invalidParameters;
+        if (value !== '0' && value !== '1') return errorPayloads.outOfRange;
+        this.setLocate(value === '1');
+        return { payload: `${path} ${value}`, echo: false };
+      case plinkParams.firmwareUpdate: {
+        if (offline) return errorPayloads.endpointNotPresent;
+        if (value === undefined) {
+          return read(
+            this.progress === undefined ? firmwareUpdateWords.idle : `${firmwareUpdateWords.progress} ${this.progress}`,
+          );
+        }
+        if (values.length > 1) return errorPayloads.invalidParameters;
+        const refused = this.startUpdate(value);
+        return refused ?? { payload: `${path} ${firmwareUpdateWords.started}`, echo: false };
+      }
+      default:
+        return errorPayloads.invalidParameters;
+    }
+  }
+
+  private executeChannel(tokens: string[]): { payload: string; echo: boolean } | ErrorPayload {
+    const [channelText, param, ...values] = tokens;
+    if (channelText === undefined || param === undefined) return errorPayloads.invalidCommand;
+    if (values.length > 0) return errorPayloads.invalidParameters;
+    if (this.link === 'DOWN') return errorPayloads.endpointNotPresent;
+    const entry = /^\d+$/.test(channelText) ? this.wireless[Number(channelText) - 1] : undefined;
+    if (!entry) return errorPayloads.endpointNotPresent;
+    const path = this.path(`${PLINK_CHANNEL} ${channelText} ${param}`);
+    const show = (value: number | null): string => (value === null ? PLINK_VALUE_NONE : String(value));
+    if (param === plinkChannelParams.battery) return { payload: `${path} ${show(entry.battery)}`, echo: false };
+    if (param === plinkChannelParams.rf) return { payload: `${path} ${show(entry.rf)}`, echo: false };
+    return errorPayloads.invalidParameters;
+  }
+}
