@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SignInLimiter } from './auth/index.ts';
+import type { Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
 import type { LiveBus } from './live/index.ts';
@@ -15,6 +15,7 @@ export interface HubContext {
   db: Db;
   bus: LiveBus;
   signInLimiter: SignInLimiter;
+  mailer: Mailer;
   metrics: HubMetrics;
   log: Logger;
 }

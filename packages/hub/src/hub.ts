@@ -11,13 +11,19 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
 import { agentLinkSocketOptions, registerAgentLink } from './agents/index.ts';
-import { createSignInLimiter, registerAuth } from './auth/index.ts';
+import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts';
+import { registerAuditRoutes } from './audit/index.ts';
 import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub-config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
+import { registerOrganizationRoutes } from './orgs/index.ts';
+import { registerServerRoutes } from './servers/index.ts';
+import { registerSettingsRoutes } from './settings/index.ts';
+import { registerTokenRoutes } from './tokens/index.ts';
+import { registerUserRoutes } from './users/index.ts';
 import { createLocalLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
 
 export interface CreateHubOptions {
@@ -87,6 +93,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       lockoutMs: 60_000,
       maxLockoutMs: 60 * 60_000,
     }),
+    mailer: createMailer(config.smtp, log),
     metrics: { eventsIngested: 0, eventsDuplicate: 0 },
     log,
   };
@@ -116,6 +123,12 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       },
       tags: [
         { name: 'auth', description: 'Sign-in and sessions' },
+        { name: 'settings', description: 'Personal settings of the signed-in person' },
+        { name: 'organizations', description: 'Organization tree: support and client organizations' },
+        { name: 'users', description: 'People of an organization and invitations' },
+        { name: 'servers', description: 'Local Agent server accounts' },
+        { name: 'tokens', description: 'API tokens' },
+        { name: 'audit', description: 'Audit log' },
         { name: 'devices', description: 'Managed devices' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
@@ -129,6 +142,12 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   await app.register(async (scope) => {
     registerHealthRoutes(scope, context, () => ready);
     registerAuth(scope, context);
+    registerSettingsRoutes(scope, context);
+    registerOrganizationRoutes(scope, context);
+    registerUserRoutes(scope, context);
+    registerServerRoutes(scope, context);
+    registerTokenRoutes(scope, context);
+    registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
     registerLiveRoutes(scope, context);
     registerAgentLink(scope, context);
@@ -153,6 +172,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     async close() {
       clearInterval(sweep);
       await app.close();
+      context.mailer.close();
       await context.bus.close();
       if (!options.database) await database.close();
     },

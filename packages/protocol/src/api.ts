@@ -24,6 +24,44 @@ export const roles = ['owner', 'administrator', 'technician', 'monitor', 'billin
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
+/** Everything a role may do, by name. Code checks these; the web app hides what a role lacks. */
+export const permissions = [
+  'devices.view',
+  'devices.control',
+  'firmware.update',
+  'users.view',
+  'users.manage',
+  /** Grant or take away the Owner role, or change an owner. */
+  'owners.manage',
+  'orgs.view',
+  'orgs.manage',
+  'servers.view',
+  'servers.manage',
+  'tokens.manage',
+  'billing.view',
+  'audit.view',
+] as const;
+export const permissionSchema = z.enum(permissions);
+export type Permission = z.infer<typeof permissionSchema>;
+
+/** The built-in roles, declared once. A role may be granted only by someone who holds all of its permissions. */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  owner: permissions,
+  administrator: permissions.filter((permission) => permission !== 'owners.manage'),
+  technician: ['devices.view', 'devices.control', 'firmware.update', 'users.view', 'orgs.view', 'servers.view'],
+  monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view'],
+  billing: ['billing.view', 'orgs.view', 'devices.view'],
+};
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return rolePermissions[role];
+}
+
+/** True when `held` covers every permission of `role`: the rule for granting a role or issuing a token with it. */
+export function canGrantRole(held: readonly Permission[], role: Role): boolean {
+  return rolePermissions[role].every((permission) => held.includes(permission));
+}
+
 export const signInRequestSchema = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(1).max(256),
@@ -34,12 +72,16 @@ export type SignInRequest = z.input<typeof signInRequestSchema>;
 export const membershipSchema = z.object({
   organizationId: z.string(),
   organizationName: z.string(),
+  organizationKind: z.enum(['platform', 'support', 'client', 'enterprise']),
   role: roleSchema,
 });
 
 export const sessionInfoSchema = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string(), language: languageSchema }),
   currentOrganizationId: z.string(),
+  /** The caller's role and what it allows in the current organization, so the UI can hide the rest. */
+  role: roleSchema,
+  permissions: z.array(permissionSchema),
   memberships: z.array(membershipSchema),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;

@@ -5,3 +5,4 @@ export * from './network.ts';
 export * from './devices.ts';
 export * from './agent-link.ts';
 export * from './api.ts';
+export * from './identity.ts';

@@ -1,2 +1,3 @@
-export { recordAudit } from './audit.service.ts';
-export type { AuditEntry } from './audit.service.ts';
+export { recordAudit, verifyAuditChain } from './audit.service.ts';
+export type { AuditEntry, AuditChainReport } from './audit.service.ts';
+export { registerAuditRoutes } from './audit.routes.ts';

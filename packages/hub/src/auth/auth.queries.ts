@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/index.ts';
-import { memberships, organizations, sessions, users } from '../db/schema.ts';
+import { apiTokens, memberships, organizations, passwordResets, sessions, users } from '../db/schema.ts';
 
 export async function findUserByEmail(db: Queryable, email: string) {
   const [row] = await db
@@ -21,11 +21,12 @@ export async function listMemberships(db: Queryable, userId: string) {
     .select({
       organizationId: memberships.orgId,
       organizationName: organizations.name,
+      organizationKind: organizations.kind,
       role: memberships.role,
     })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
+    .where(and(eq(memberships.userId, userId), isNull(memberships.disabledAt)))
     .orderBy(organizations.name);
 }
 
@@ -62,4 +63,86 @@ export async function insertUser(db: Queryable, values: typeof users.$inferInser
 
 export async function insertMembership(db: Queryable, values: typeof memberships.$inferInsert) {
   await db.insert(memberships).values(values).onConflictDoNothing();
+}
+
+export async function listLiveSessions(db: Queryable, userId: string, now: Date) {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Revokes one of the user's sessions; answers whether it was theirs and still live. */
+export async function revokeOwnSession(db: Queryable, userId: string, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Revokes every live session of a user, except `keepId` when given; answers how many. */
+export async function revokeUserSessions(db: Queryable, userId: string, now: Date, keepId: string | null = null) {
+  const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
+  if (keepId) conditions.push(ne(sessions.id, keepId));
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(...conditions))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+export async function setSessionOrganization(db: Queryable, sessionId: string, orgId: string) {
+  await db.update(sessions).set({ currentOrgId: orgId }).where(eq(sessions.id, sessionId));
+}
+
+export async function updateUserProfile(
+  db: Queryable,
+  userId: string,
+  values: Partial<Pick<typeof users.$inferInsert, 'name' | 'language' | 'smsNumber'>>,
+) {
+  await db.update(users).set(values).where(eq(users.id, userId));
+}
+
+export async function setUserPassword(db: Queryable, userId: string, passwordHash: string) {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+export async function insertPasswordReset(db: Queryable, values: typeof passwordResets.$inferInsert) {
+  await db.insert(passwordResets).values(values);
+}
+
+/** Marks a live reset link used and answers its user, or null when the link is unknown, used or expired. */
+export async function consumePasswordReset(db: Queryable, tokenHash: string, now: Date): Promise<string | null> {
+  const [row] = await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(
+      and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+    )
+    .returning({ userId: passwordResets.userId });
+  return row?.userId ?? null;
+}
+
+export async function findLiveApiToken(db: Queryable, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ token: apiTokens, orgKind: organizations.kind })
+    .from(apiTokens)
+    .innerJoin(organizations, eq(organizations.id, apiTokens.orgId))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, tokenHash),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+export async function touchApiToken(db: Queryable, id: string, now: Date) {
+  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
 }

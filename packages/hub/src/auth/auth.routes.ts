@@ -5,18 +5,35 @@ import {
   API_PREFIX,
   appError,
   errorBodySchema,
+  forgotPasswordRequestSchema,
+  idParamsSchema,
+  permissionsOf,
+  resetPasswordRequestSchema,
+  roleListSchema,
+  roles,
   SESSION_COOKIE,
   sessionInfoSchema,
+  sessionListSchema,
   signInRequestSchema,
+  switchOrganizationRequestSchema,
+  type Permission,
 } from '@tutti/protocol';
 import type { HubContext } from '../hub-context.ts';
 import {
   currentSessionInfo,
+  listSessions,
+  requestPasswordReset,
+  resetPassword,
+  resolveApiToken,
   resolveSession,
+  revokeSessionOf,
   signIn,
   signOut,
+  signOutEverywhere,
+  switchOrganization,
   type AuthContext,
   type ClientInfo,
+  type SessionAuth,
 } from './auth.service.ts';
 
 declare module 'fastify' {
@@ -35,9 +52,30 @@ export function requireAuth(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
+/** The caller, if their role in the current organization grants `permission`: 401 when anonymous, else 403. */
+export function requirePermission(request: FastifyRequest, permission: Permission): AuthContext {
+  const auth = requireAuth(request);
+  if (!auth.permissions.includes(permission)) throw appError('FORBIDDEN', { permission });
+  return auth;
+}
+
+/** The caller of a browser session; API tokens get 403 SESSION_REQUIRED. */
+export function requireSession(request: FastifyRequest): SessionAuth {
+  const auth = requireAuth(request);
+  if (auth.via !== 'session' || !auth.sessionId || !auth.userId) throw appError('SESSION_REQUIRED');
+  return { ...auth, via: 'session', sessionId: auth.sessionId, userId: auth.userId };
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
 export function registerAuth(app: FastifyInstance, context: HubContext): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
+    const bearer = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      request.auth = await resolveApiToken(context.db, bearer);
+      return;
+    }
     const token = request.cookies[SESSION_COOKIE];
     request.auth = token ? await resolveSession(context.db, token) : null;
   });
@@ -49,6 +87,7 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
       sameSite: 'lax',
       secure: context.config.secureCookies,
     });
+  const denied = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.post(
@@ -81,11 +120,28 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
         tags: ['auth'],
         summary: 'End the current session',
         body: z.strictObject({}).optional(),
-        response: { 204: z.null(), 401: errorBodySchema },
+        response: { 204: z.null(), ...denied },
       },
     },
     async (request, reply) => {
-      await signOut(context.db, requireAuth(request), clientInfo(request));
+      await signOut(context.db, requireSession(request), clientInfo(request));
+      clearCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/auth/sign-out-everywhere`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End every session of the signed-in person, this one included',
+        body: z.strictObject({}).optional(),
+        response: { 204: z.null(), ...denied },
+      },
+    },
+    async (request, reply) => {
+      await signOutEverywhere(context.db, requireSession(request), clientInfo(request));
       clearCookie(reply);
       return reply.status(204).send(null);
     },
@@ -96,10 +152,106 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
     {
       schema: {
         tags: ['auth'],
-        summary: 'The signed-in user and their organizations',
-        response: { 200: sessionInfoSchema, 401: errorBodySchema },
+        summary: 'The signed-in user, their organizations, and their role and permissions in the current one',
+        response: { 200: sessionInfoSchema, ...denied },
       },
     },
-    async (request) => currentSessionInfo(context.db, requireAuth(request)),
+    async (request) => currentSessionInfo(context.db, requireSession(request)),
+  );
+
+  routes.post(
+    `${API_PREFIX}/auth/switch-organization`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Choose organization: act in another organization you have an account in, without signing in again',
+        body: switchOrganizationRequestSchema,
+        response: { 200: sessionInfoSchema, ...denied },
+      },
+    },
+    async (request) =>
+      switchOrganization(context.db, requireSession(request), request.body.organizationId, clientInfo(request)),
+  );
+
+  routes.get(
+    `${API_PREFIX}/auth/sessions`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your live sessions (browsers and devices signed in)',
+        response: { 200: sessionListSchema, ...denied },
+      },
+    },
+    async (request) => ({ items: await listSessions(context.db, requireSession(request)) }),
+  );
+
+  routes.delete(
+    `${API_PREFIX}/auth/sessions/:id`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke one of your sessions',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...denied, 404: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      await revokeSessionOf(context.db, requireSession(request), request.params.id, clientInfo(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/auth/forgot-password`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Email a password reset link (answers the same whether or not the address has an account)',
+        body: forgotPasswordRequestSchema,
+        response: { 202: z.null(), 400: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(
+        context.db,
+        context.mailer,
+        context.signInLimiter,
+        context.config,
+        request.body.email,
+        clientInfo(request),
+      );
+      return reply.status(202).send(null);
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/auth/reset-password`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with a reset link token; signs out every session',
+        body: resetPasswordRequestSchema,
+        response: { 204: z.null(), 400: errorBodySchema, 404: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(context.db, request.body, clientInfo(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/auth/roles`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The built-in roles and the permissions each grants',
+        response: { 200: roleListSchema, ...denied },
+      },
+    },
+    async (request) => {
+      requireAuth(request);
+      return { items: roles.map((role) => ({ role, permissions: [...permissionsOf(role)] })) };
+    },
   );
 }

@@ -1,33 +1,65 @@
-import { appError, languageSchema, type Role, type SessionInfo, type SignInRequest } from '@tutti/protocol';
+import {
+  API_TOKEN_PREFIX,
+  appError,
+  languageSchema,
+  permissionsOf,
+  type ChangePasswordRequest,
+  type Permission,
+  type PersonalSettings,
+  type ResetPasswordRequest,
+  type Role,
+  type SessionDto,
+  type SessionInfo,
+  type SignInRequest,
+  type UpdatePersonalSettings,
+} from '@tutti/protocol';
 import type { Db } from '../db/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
+  consumePasswordReset,
+  findLiveApiToken,
   findLiveSessionByTokenHash,
   findUserByEmail,
   findUserById,
+  insertPasswordReset,
   insertSession,
+  listLiveSessions,
   listMemberships,
   markUserAccessed,
+  revokeOwnSession,
   revokeSession,
+  revokeUserSessions,
+  setSessionOrganization,
+  setUserPassword,
+  touchApiToken,
   touchSession,
+  updateUserProfile,
 } from './auth.queries.ts';
-import { decoyPasswordHash, verifyPassword } from './passwords.ts';
+import type { Mailer } from './mailer.ts';
+import { assertStrongPassword } from './password-strength.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { SignInLimiter } from './sign-in-limiter.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 const PERSISTENT_SESSION_MS = 30 * 24 * 3600_000;
 const BROWSER_SESSION_MS = 12 * 3600_000;
-/** Sliding expiry is written at most this often, so reads do not turn into writes. */
+/** Sliding expiry (and a token's last use) is written at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Who is asking, resolved from the session cookie on every request. */
+/** Who is asking, resolved from the session cookie or an API token on every request. */
 export interface AuthContext {
-  sessionId: string;
-  userId: string;
+  /** A browser session, or an API token (`Authorization: Bearer tutti_…`). */
+  via: 'session' | 'token';
+  sessionId: string | null;
+  tokenId: string | null;
+  /** The person; for a token, whoever created it (null once they are gone). */
+  userId: string | null;
+  /** How the audit log names the caller: an email, or `token:<name>`. */
   email: string;
   orgId: string;
   role: Role;
-  /** Organizations this request may see; what row-level security is set to. */
+  permissions: readonly Permission[];
+  /** Organizations this request may see; what row-level security is set to. Always just the current one. */
   orgIds: string[];
 }
 
@@ -40,10 +72,14 @@ async function sessionInfo(db: Db, userId: string, currentOrgId: string): Promis
   const user = await findUserById(db, userId);
   if (!user) throw appError('UNAUTHENTICATED');
   const memberships = await listMemberships(db, userId);
+  const current = memberships.find((membership) => membership.organizationId === currentOrgId);
+  if (!current) throw appError('UNAUTHENTICATED');
   const language = languageSchema.safeParse(user.language);
   return {
     user: { id: user.id, email: user.email, name: user.name, language: language.success ? language.data : 'en' },
     currentOrganizationId: currentOrgId,
+    role: current.role,
+    permissions: [...permissionsOf(current.role)],
     memberships,
   };
 }
@@ -112,22 +148,56 @@ export async function resolveSession(db: Db, token: string): Promise<AuthContext
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     const lifetime = session.persistent ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS;
     await touchSession(db, session.id, now, new Date(now.getTime() + lifetime));
+    await markUserAccessed(db, user.id, now);
   }
   return {
+    via: 'session',
     sessionId: session.id,
+    tokenId: null,
     userId: user.id,
     email: user.email,
     orgId: session.currentOrgId,
     role: membership.role,
+    permissions: permissionsOf(membership.role),
     orgIds: [session.currentOrgId],
   };
 }
 
-export function currentSessionInfo(db: Db, auth: AuthContext): Promise<SessionInfo> {
+/** The caller behind an API token, or null when it is malformed, unknown, expired or revoked. */
+export async function resolveApiToken(db: Db, token: string): Promise<AuthContext | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
+  const now = new Date();
+  const found = await findLiveApiToken(db, hashToken(token), now);
+  if (!found) return null;
+  const { token: row } = found;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await touchApiToken(db, row.id, now);
+  }
+  return {
+    via: 'token',
+    sessionId: null,
+    tokenId: row.id,
+    userId: row.createdByUserId,
+    email: `token:${row.name}`,
+    orgId: row.orgId,
+    role: row.role,
+    permissions: permissionsOf(row.role),
+    orgIds: [row.orgId],
+  };
+}
+
+/** A browser session's caller; API tokens cannot switch organizations or manage sessions and personal settings. */
+export interface SessionAuth extends AuthContext {
+  via: 'session';
+  sessionId: string;
+  userId: string;
+}
+
+export function currentSessionInfo(db: Db, auth: SessionAuth): Promise<SessionInfo> {
   return sessionInfo(db, auth.userId, auth.orgId);
 }
 
-export async function signOut(db: Db, auth: AuthContext, client: ClientInfo): Promise<void> {
+export async function signOut(db: Db, auth: SessionAuth, client: ClientInfo): Promise<void> {
   await db.transaction(async (tx) => {
     await revokeSession(tx, auth.sessionId, new Date());
     await recordAudit(tx, {
@@ -136,6 +206,226 @@ export async function signOut(db: Db, auth: AuthContext, client: ClientInfo): Pr
       actorLabel: auth.email,
       action: 'auth.sign_out',
       target: `session:${auth.sessionId}`,
+      ip: client.ip,
+    });
+  });
+}
+
+/** "Choose organization": moves the session to another organization the person has an active account in. */
+export async function switchOrganization(
+  db: Db,
+  auth: SessionAuth,
+  organizationId: string,
+  client: ClientInfo,
+): Promise<SessionInfo> {
+  const membership = (await listMemberships(db, auth.userId)).find((m) => m.organizationId === organizationId);
+  if (!membership) throw appError('NOT_A_MEMBER', { organizationId });
+  await db.transaction(async (tx) => {
+    await setSessionOrganization(tx, auth.sessionId, organizationId);
+    await recordAudit(tx, {
+      orgId: organizationId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'auth.switch_organization',
+      target: `session:${auth.sessionId}`,
+      before: { organizationId: auth.orgId },
+      after: { organizationId },
+      ip: client.ip,
+    });
+  });
+  return sessionInfo(db, auth.userId, organizationId);
+}
+
+export async function listSessions(db: Db, auth: SessionAuth): Promise<SessionDto[]> {
+  const rows = await listLiveSessions(db, auth.userId, new Date());
+  return rows.map((row) => ({
+    id: row.id,
+    current: row.id === auth.sessionId,
+    persistent: row.persistent,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+  }));
+}
+
+export async function revokeSessionOf(db: Db, auth: SessionAuth, sessionId: string, client: ClientInfo) {
+  await db.transaction(async (tx) => {
+    if (!(await revokeOwnSession(tx, auth.userId, sessionId, new Date()))) {
+      throw appError('SESSION_NOT_FOUND', { id: sessionId });
+    }
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'auth.session_revoke',
+      target: `session:${sessionId}`,
+      ip: client.ip,
+    });
+  });
+}
+
+export async function signOutEverywhere(db: Db, auth: SessionAuth, client: ClientInfo): Promise<void> {
+  await db.transaction(async (tx) => {
+    const count = await revokeUserSessions(tx, auth.userId, new Date());
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'auth.sign_out_everywhere',
+      target: `user:${auth.userId}`,
+      after: { sessionsRevoked: count },
+      ip: client.ip,
+    });
+  });
+}
+
+export interface MailSettings {
+  publicUrl: string;
+  passwordResetTtlMinutes: number;
+}
+
+/**
+ * Emails a single-use reset link when the address belongs to a registered person. Answers the same either way, so
+ * it does not reveal who has an account; requests per address are throttled by the sign-in limiter.
+ */
+export async function requestPasswordReset(
+  db: Db,
+  mailer: Mailer,
+  limiter: SignInLimiter,
+  settings: MailSettings,
+  email: string,
+  client: ClientInfo,
+): Promise<void> {
+  const key = `reset:${email}`;
+  const retryAfter = limiter.retryAfterSeconds(key, client.ip);
+  if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
+  limiter.recordFailure(key, client.ip);
+  const user = await findUserByEmail(db, email);
+  if (!user || user.status !== 'registered' || user.type !== 'local') return;
+  const token = newToken();
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    await insertPasswordReset(tx, {
+      userId: user.id,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + settings.passwordResetTtlMinutes * 60_000),
+    });
+    await recordAudit(tx, {
+      orgId: null,
+      actorUserId: user.id,
+      actorLabel: user.email,
+      action: 'auth.password_reset_request',
+      target: `user:${user.id}`,
+      ip: client.ip,
+    });
+  });
+  const link = `${settings.publicUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
+  await mailer.send({
+    to: user.email,
+    subject: 'Reset your Tutti password',
+    text: [
+      `Hello ${user.name},`,
+      '',
+      'Someone asked to reset the password of your Tutti account. To choose a new password, open:',
+      link,
+      '',
+      `The link works once and expires in ${settings.passwordResetTtlMinutes} minutes.`,
+      'If you did not ask for this, ignore this message: your password stays as it is.',
+    ].join('\n'),
+  });
+}
+
+/** Sets a new password from a reset link (single use), and signs the person out everywhere. */
+export async function resetPassword(db: Db, request: ResetPasswordRequest, client: ClientInfo): Promise<void> {
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    const userId = await consumePasswordReset(tx, hashToken(request.token), now);
+    const user = userId ? await findUserById(tx, userId) : null;
+    if (!user || user.status !== 'registered') throw appError('RESET_LINK_INVALID');
+    assertStrongPassword(request.password, [user.email, user.name]);
+    await setUserPassword(tx, user.id, await hashPassword(request.password));
+    await revokeUserSessions(tx, user.id, now);
+    await recordAudit(tx, {
+      orgId: null,
+      actorUserId: user.id,
+      actorLabel: user.email,
+      action: 'auth.password_reset',
+      target: `user:${user.id}`,
+      ip: client.ip,
+    });
+  });
+}
+
+function toPersonalSettings(user: NonNullable<Awaited<ReturnType<typeof findUserById>>>): PersonalSettings {
+  const language = languageSchema.safeParse(user.language);
+  return {
+    name: user.name,
+    email: user.email,
+    language: language.success ? language.data : 'en',
+    smsNumber: user.smsNumber,
+    termsAccepted: user.termsAcceptedAt !== null,
+  };
+}
+
+export async function getPersonalSettings(db: Db, auth: SessionAuth): Promise<PersonalSettings> {
+  const user = await findUserById(db, auth.userId);
+  if (!user) throw appError('UNAUTHENTICATED');
+  return toPersonalSettings(user);
+}
+
+export async function updatePersonalSettings(
+  db: Db,
+  auth: SessionAuth,
+  changes: UpdatePersonalSettings,
+  client: ClientInfo,
+): Promise<PersonalSettings> {
+  return db.transaction(async (tx) => {
+    const before = await findUserById(tx, auth.userId);
+    if (!before) throw appError('UNAUTHENTICATED');
+    await updateUserProfile(tx, auth.userId, changes);
+    const after = (await findUserById(tx, auth.userId))!;
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'user.settings_update',
+      target: `user:${auth.userId}`,
+      before: { name: before.name, language: before.language, smsNumber: before.smsNumber },
+      after: { name: after.name, language: after.language, smsNumber: after.smsNumber },
+      ip: client.ip,
+    });
+    return toPersonalSettings(after);
+  });
+}
+
+/** Changes the caller's password after checking the current one; other sessions are signed out. */
+export async function changePassword(
+  db: Db,
+  limiter: SignInLimiter,
+  auth: SessionAuth,
+  request: ChangePasswordRequest,
+  client: ClientInfo,
+): Promise<void> {
+  const retryAfter = limiter.retryAfterSeconds(auth.email, client.ip);
+  if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
+  const user = await findUserById(db, auth.userId);
+  if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, request.currentPassword))) {
+    limiter.recordFailure(auth.email, client.ip);
+    throw appError('WRONG_PASSWORD');
+  }
+  assertStrongPassword(request.newPassword, [user.email, user.name]);
+  const passwordHash = await hashPassword(request.newPassword);
+  await db.transaction(async (tx) => {
+    await setUserPassword(tx, user.id, passwordHash);
+    await revokeUserSessions(tx, user.id, new Date(), auth.sessionId);
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: user.id,
+      actorLabel: user.email,
+      action: 'user.password_change',
+      target: `user:${user.id}`,
       ip: client.ip,
     });
   });

@@ -1,6 +1,16 @@
-export { registerAuth, requireAuth, clientInfo } from './auth.routes.ts';
+export { registerAuth, requireAuth, requirePermission, requireSession, clientInfo } from './auth.routes.ts';
 export { createSignInLimiter } from './sign-in-limiter.ts';
 export type { SignInLimiter } from './sign-in-limiter.ts';
-export type { AuthContext } from './auth.service.ts';
+export {
+  changePassword,
+  getPersonalSettings,
+  updatePersonalSettings,
+  type AuthContext,
+  type ClientInfo,
+  type SessionAuth,
+} from './auth.service.ts';
 export { hashPassword, verifyPassword, meetsPasswordPolicy } from './passwords.ts';
+export { assertStrongPassword } from './password-strength.ts';
+export { createMailer, type Mailer } from './mailer.ts';
+export { hashToken, newToken } from './tokens.ts';
 export { insertUser, insertMembership, findUserByEmail } from './auth.queries.ts';

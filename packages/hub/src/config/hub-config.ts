@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -18,7 +19,39 @@ const hubConfigSchema = z.strictObject({
   liveFlushMs: z.coerce.number().int().min(10).max(5000).default(250),
   /** Secure cookies; on when the hub is served over HTTPS (directly or behind a TLS proxy). */
   secureCookies: z.boolean().default(false),
+  /** Address people reach the hub at, for links in emails (invitations, password resets). */
+  publicUrl: z.string().url().default('http://127.0.0.1:8080'),
+  /** Outgoing mail (nodemailer SMTP transport); without a host, mail is logged instead of sent. */
+  smtp: z
+    .strictObject({
+      host: z.string().optional(),
+      port: z.coerce.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      /** Plain SMTP without STARTTLS (a local relay or a test sink). */
+      ignoreTLS: z.boolean().default(false),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      from: z.string().default('Tutti <no-reply@tutti.invalid>'),
+    })
+    .default({ port: 587, secure: false, ignoreTLS: false, from: 'Tutti <no-reply@tutti.invalid>' }),
+  invitationTtlHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  passwordResetTtlMinutes: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
 });
+
+/** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
+function readSecretFile(path: string | undefined): string | undefined {
+  return path ? readFileSync(path, 'utf8').trim() : undefined;
+}
 
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
@@ -31,6 +64,17 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.TUTTI_DATA_DIR,
     logLevel: env.LOG_LEVEL,
+    publicUrl: env.TUTTI_PUBLIC_URL,
+    smtp: env.TUTTI_SMTP_HOST
+      ? {
+          host: env.TUTTI_SMTP_HOST,
+          port: env.TUTTI_SMTP_PORT,
+          secure: env.TUTTI_SMTP_SECURE === 'true',
+          user: env.TUTTI_SMTP_USER,
+          password: env.TUTTI_SMTP_PASSWORD ?? readSecretFile(env.TUTTI_SMTP_PASSWORD_FILE),
+          ...(env.TUTTI_SMTP_FROM ? { from: env.TUTTI_SMTP_FROM } : {}),
+        }
+      : undefined,
   };
   const merged = Object.fromEntries(
     Object.entries({ ...fromEnv, ...overrides }).filter(([, value]) => value !== undefined),

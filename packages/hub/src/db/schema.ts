@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -27,9 +28,23 @@ export const organizations = pgTable(
     status: text('status', { enum: ['active', 'expired', 'invited', 'overflow'] })
       .notNull()
       .default('active'),
+    /** The client's identifier in its support organization's financial system. */
+    clientReference: text('client_reference'),
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
+    /** Service plan: Pro Audio devices managed at most ("devices allocated" from the support org's pool). */
+    maxProAudioDevices: integer('max_pro_audio_devices').notNull().default(0),
+    initialOwnerUserId: uuid('initial_owner_user_id'),
+    /** Kept on the organization so its parent can show them without seeing the client's people. */
+    initialOwnerEmail: text('initial_owner_email'),
+    initialOwnerName: text('initial_owner_name'),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('organizations_account_number_key').on(table.accountNumber)],
+  (table) => [
+    uniqueIndex('organizations_account_number_key').on(table.accountNumber),
+    index('organizations_parent_idx').on(table.parentId),
+  ],
 );
 
 /** A person. Their access to organizations is through memberships. */
@@ -48,6 +63,9 @@ export const users = pgTable(
       .notNull()
       .default('local'),
     lastAccessedAt: timestamp('last_accessed_at', { withTimezone: true }),
+    /** E.164 mobile number for SMS alerts. */
+    smsNumber: text('sms_number'),
+    termsAcceptedAt: timestamp('terms_accepted_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('users_email_key').on(sql`lower(${table.email})`)],
@@ -64,9 +82,78 @@ export const memberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'administrator', 'technician', 'monitor', 'billing'] }).notNull(),
+    /** Disabled in this organization (the person's accounts elsewhere are untouched). */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('memberships_org_user_key').on(table.orgId, table.userId)],
+  (table) => [
+    uniqueIndex('memberships_org_user_key').on(table.orgId, table.userId),
+    index('memberships_user_idx').on(table.userId),
+  ],
+);
+
+/** Invitation links; only the SHA-256 of the token is stored, and a link works once. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    invitedByLabel: text('invited_by_label').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('invitations_token_hash_key').on(table.tokenHash),
+    index('invitations_org_user_idx').on(table.orgId, table.userId),
+  ],
+);
+
+/** Forgot-password links; hashed, single use, short-lived. Not a tenant table: a person resets across orgs. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('password_resets_token_hash_key').on(table.tokenHash)],
+);
+
+/** REST API tokens (`Authorization: Bearer tutti_…`), scoped to one org and role; only the hash is stored. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    role: text('role', { enum: ['owner', 'administrator', 'technician', 'monitor', 'billing'] }).notNull(),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdByLabel: text('created_by_label').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('api_tokens_token_hash_key').on(table.tokenHash),
+    index('api_tokens_org_idx').on(table.orgId),
+  ],
 );
 
 /** Browser sessions; only the SHA-256 of the token is stored. */

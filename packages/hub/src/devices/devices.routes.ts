@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { API_PREFIX, deviceDtoSchema, deviceListQuerySchema, deviceListSchema, errorBodySchema } from '@tutti/protocol';
-import { requireAuth } from '../auth/index.ts';
+import { requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { getDevice, listDevicesOf } from './devices.service.ts';
@@ -17,11 +17,11 @@ export function registerDeviceRoutes(app: FastifyInstance, context: HubContext):
         tags: ['devices'],
         summary: 'Devices of the current organization: search, filter, sort, page',
         querystring: deviceListQuerySchema,
-        response: { 200: deviceListSchema, 400: errorBodySchema, 401: errorBodySchema },
+        response: { 200: deviceListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       },
     },
     async (request) => {
-      const auth = requireAuth(request);
+      const auth = requirePermission(request, 'devices.view');
       return withTenant(context.db, auth.orgIds, (tx) => listDevicesOf(tx, auth.orgId, request.query));
     },
   );
@@ -33,11 +33,11 @@ export function registerDeviceRoutes(app: FastifyInstance, context: HubContext):
         tags: ['devices'],
         summary: 'One device',
         params: z.strictObject({ id: z.string().max(64) }),
-        response: { 200: deviceDtoSchema, 401: errorBodySchema, 404: errorBodySchema },
+        response: { 200: deviceDtoSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {
-      const auth = requireAuth(request);
+      const auth = requirePermission(request, 'devices.view');
       return withTenant(context.db, auth.orgIds, (tx) => getDevice(tx, auth.orgId, request.params.id));
     },
   );

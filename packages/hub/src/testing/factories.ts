@@ -10,8 +10,19 @@ const unique = () => randomBytes(4).toString('hex');
 
 export const TEST_PASSWORD = 'Correct-horse-9';
 
-export function makeOrg(db: Db, overrides: { name?: string } = {}) {
-  return ensureOrganization(db, { name: overrides.name ?? `Org ${unique()}`, kind: 'client' }, 'test');
+export function makeOrg(
+  db: Db,
+  overrides: { name?: string; kind?: 'platform' | 'support' | 'client' | 'enterprise'; parentId?: string } = {},
+) {
+  return ensureOrganization(
+    db,
+    {
+      name: overrides.name ?? `Org ${unique()}`,
+      kind: overrides.kind ?? 'client',
+      parentId: overrides.parentId ?? null,
+    },
+    'test',
+  );
 }
 
 export async function makeUser(db: Db, orgId: string, overrides: { email?: string; role?: Role } = {}) {

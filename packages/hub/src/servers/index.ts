@@ -1,0 +1,1 @@
+export { registerServerRoutes } from './servers.routes.ts';

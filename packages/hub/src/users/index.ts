@@ -1,0 +1,2 @@
+export { registerUserRoutes } from './users.routes.ts';
+export { addMember } from './users.service.ts';
