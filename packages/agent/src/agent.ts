@@ -8,6 +8,13 @@ import {
   type SubnetSetting,
 } from './config/agent-config.ts';
 import { createSettingsStore, type SettingsStore } from './config/settings-store.ts';
+import {
+  createCredentialStore,
+  type CredentialEntry,
+  type CredentialScope,
+  type CredentialStore,
+  type DeviceCredentials,
+} from './credentials/credential-store.ts';
 import { assertLoopbackSubnet, createScanner, type ScanProgress, type Scanner } from './discovery/scanner.ts';
 import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-link.ts';
 import { createAgentLogger } from './logger.ts';
@@ -25,6 +32,8 @@ import { AGENT_VERSION } from './version.ts';
 
 /** `agent.state` changes within this window are reported once. */
 const AGENT_STATE_COALESCE_MS = 250;
+/** Scan counters alone change every sweep; they refresh the hub's copy at most this often. */
+const AGENT_STATE_REFRESH_MS = 5 * 60_000;
 
 export interface CreateAgentOptions {
   config: AgentConfig;
@@ -50,6 +59,8 @@ export interface AgentStatus {
   subnets: SubnetStatus[];
   sessions: Record<SessionState, number>;
   devices: MonitoredDevice[];
+  /** Stored device credentials by scope (usernames only). */
+  credentials: CredentialEntry[];
 }
 
 /** A hub connection as the UI form sends it; a missing password keeps the one stored. */
@@ -78,6 +89,11 @@ export interface Agent {
   setSubnet(input: SubnetInput): SubnetSetting;
   /** Starts a discovery sweep now. */
   rescan(): void;
+  /**
+   * Stores device credentials for the site, a subnet or one device (encrypted at rest), or removes them with
+   * null, and logs in again to the devices that refused the previous ones.
+   */
+  setCredentials(scope: CredentialScope, credentials: DeviceCredentials | null): void;
 }
 
 /** Events raised in one tick go to the outbox in one transaction. */
@@ -119,6 +135,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let hub: HubSettings | null = config.hub;
   let subnets: SubnetSetting[] = config.subnets.map((subnet) => ({ ...subnet }));
   let outbox: Outbox | null = null;
+  let credentialStore: CredentialStore | null = null;
   let monitor: DeviceMonitor | null = null;
   let scanner: Scanner | null = null;
   let link: HubLink | null = null;
@@ -126,6 +143,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let uiUrl: string | null = null;
   let started = false;
   let lastAgentState: string | null = null;
+  let lastAgentStateAt = 0;
   let lastMonitoring: MonitoringStatus | null = null;
   let agentStateTimer: NodeJS.Timeout | null = null;
   /** Set when the outbox folded events; cleared once it has drained. */
@@ -168,11 +186,28 @@ export function createAgent(options: CreateAgentOptions): Agent {
       subnetsTotal: subnets.length,
       version: AGENT_VERSION,
       deviceCount: monitor?.count() ?? 0,
+      sessions: monitor?.sessionCounts() ?? { connecting: 0, connected: 0, login_failed: 0, unreachable: 0 },
+      subnets: subnets.map((subnet) => {
+        const scan = scanner?.progress(subnet.subnet);
+        return {
+          subnet: subnet.subnet,
+          interfaceName: subnet.interfaceName,
+          enabled: subnet.enabled,
+          scans: scan?.scans ?? 0,
+          answered: scan?.answered ?? 0,
+          lastScanAt: scan?.lastScanAt ?? null,
+          lastError: scan?.lastError?.slice(0, 500) ?? null,
+        };
+      }),
     };
     lastMonitoring = body.monitoring;
-    const key = JSON.stringify(body);
-    if (key === lastAgentState) return;
+    const key = JSON.stringify({
+      ...body,
+      subnets: body.subnets?.map(({ scans: _scans, lastScanAt: _lastScanAt, ...rest }) => rest),
+    });
+    if (key === lastAgentState && Date.now() - lastAgentStateAt < AGENT_STATE_REFRESH_MS) return;
     lastAgentState = key;
+    lastAgentStateAt = Date.now();
     sink.emit(body);
   }
 
@@ -191,6 +226,13 @@ export function createAgent(options: CreateAgentOptions): Agent {
     applyPersistedSettings();
     for (const subnet of subnets) assertLoopbackSubnet(subnet.subnet);
     const driver = options.driver ?? devicesDriver;
+    credentialStore = createCredentialStore({
+      dataDir: config.dataDir,
+      key: config.credentialsKey,
+      keyFile: config.credentialsKeyFile,
+      fallback: config.deviceCredentials,
+    });
+    const credentials = credentialStore;
     outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
     const outboxLog = rootLog.child({ module: 'outbox' });
     let outboxState = outbox.stats();
@@ -219,8 +261,9 @@ export function createAgent(options: CreateAgentOptions): Agent {
 
     monitor = createDeviceMonitor({
       driver,
-      credentials: config.deviceCredentials,
+      credentialsFor: (serial, subnet) => credentials.resolve(serial, subnet),
       deviceTimeoutMs: config.deviceTimeoutMs,
+      restartGraceMs: config.restartGraceSeconds * 1000,
       discoveryPort: config.discoveryPort,
       livenessIntervalMs: config.livenessIntervalSeconds * 1000,
       connectConcurrency: config.connectConcurrency,
@@ -302,6 +345,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       monitor = null;
       link = null;
       outbox = null;
+      credentialStore = null;
     },
 
     status() {
@@ -341,6 +385,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
         })),
         sessions: monitor?.sessionCounts() ?? { connecting: 0, connected: 0, login_failed: 0, unreachable: 0 },
         devices: monitor?.devices() ?? [],
+        credentials: credentialStore?.list() ?? [],
       };
     },
 
@@ -375,6 +420,15 @@ export function createAgent(options: CreateAgentOptions): Agent {
 
     rescan() {
       scanner?.rescan();
+    },
+
+    setCredentials(scope, credentials) {
+      if (!credentialStore) throw appError('SERVICE_UNAVAILABLE', { reason: 'agent not started' });
+      const target =
+        scope.kind === 'subnet' ? { kind: 'subnet' as const, subnet: subnetAddressSchema.parse(scope.subnet) } : scope;
+      credentialStore.set(target, credentials);
+      log.info({ scope: target, username: credentials?.username ?? null }, 'device credentials changed');
+      monitor?.retryLogin(target.kind === 'device' ? target.serial : undefined);
     },
   };
   return agent;

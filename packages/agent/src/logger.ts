@@ -10,6 +10,8 @@ export const redactPaths = [
   'config.deviceCredentials.password',
   'deviceCredentials.password',
   'credentials.password',
+  'credentialsKey',
+  'config.credentialsKey',
   'headers.authorization',
   'headers.cookie',
   'req.headers.authorization',

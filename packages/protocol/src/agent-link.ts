@@ -14,6 +14,25 @@ export const AGENT_LINK_MAX_BATCH = 2000;
 const seqSchema = z.number().int().min(1);
 const timestampSchema = z.iso.datetime();
 
+export const agentSessionCountsSchema = z.strictObject({
+  connecting: z.number().int().min(0),
+  connected: z.number().int().min(0),
+  login_failed: z.number().int().min(0),
+  unreachable: z.number().int().min(0),
+});
+export type AgentSessionCounts = z.infer<typeof agentSessionCountsSchema>;
+
+export const agentSubnetStateSchema = z.strictObject({
+  subnet: z.string().max(64),
+  interfaceName: z.string().max(32).nullable(),
+  enabled: z.boolean(),
+  scans: z.number().int().min(0),
+  answered: z.number().int().min(0),
+  lastScanAt: timestampSchema.nullable(),
+  lastError: z.string().max(500).nullable(),
+});
+export type AgentSubnetState = z.infer<typeof agentSubnetStateSchema>;
+
 /** What an agent reports. Every event carries the agent's monotonically increasing `seq`. */
 export const agentEventBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('device.seen'), device: deviceReportSchema }),
@@ -31,6 +50,10 @@ export const agentEventBodySchema = z.discriminatedUnion('kind', [
     subnetsTotal: z.number().int().min(0),
     version: z.string().max(32),
     deviceCount: z.number().int().min(0),
+    /** Device sessions by state (hosts only: peripherals share their host's session). Added in agent 0.2. */
+    sessions: agentSessionCountsSchema.optional(),
+    /** Per-subnet scan progress. Added in agent 0.2. */
+    subnets: z.array(agentSubnetStateSchema).max(1024).optional(),
   }),
 ]);
 export type AgentEventBody = z.infer<typeof agentEventBodySchema>;

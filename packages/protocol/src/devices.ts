@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deviceFamilySchema, deviceModelSchema } from './models.ts';
-import { deviceStatusSchema, severitySchema } from './statuses.ts';
+import { deviceStatusSchema, monitoringStatusSchema, severitySchema } from './statuses.ts';
 import { ipv4Schema } from './network.ts';
 
 export const serialNumberSchema = z
@@ -87,13 +87,32 @@ export const deviceSortSchema = z
     message: `sort is one of ${deviceSortFields.join(', ')}, optionally prefixed with - for descending`,
   });
 
+/** A query parameter given once or repeated (`?model=A&model=B`), as a list. */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z
+    .union([item, z.array(item).max(100)])
+    .optional()
+    .transform((value): z.output<T>[] | undefined =>
+      value === undefined ? undefined : Array.isArray(value) ? value : [value],
+    );
+}
+
+const filterTextSchema = z.string().trim().min(1).max(128);
+
 export const deviceListQuerySchema = z.strictObject({
   q: z.string().trim().max(200).optional(),
-  status: z
-    .union([deviceStatusSchema, z.array(deviceStatusSchema)])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : Array.isArray(value) ? value : [value])),
+  status: oneOrMany(deviceStatusSchema),
   severity: severitySchema.optional(),
+  model: oneOrMany(deviceModelSchema),
+  family: oneOrMany(deviceFamilySchema),
+  /** Exact firmware versions. */
+  firmware: oneOrMany(filterTextSchema),
+  /** Server (agent) names. */
+  server: oneOrMany(filterTextSchema),
+  /** Subnet network addresses, e.g. `127.20.1.0`. */
+  subnet: oneOrMany(filterTextSchema),
+  /** Stack names. */
+  stack: oneOrMany(filterTextSchema),
   sort: deviceSortSchema.default('name'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -108,3 +127,106 @@ export const deviceListSchema = z.object({
   counts: z.object({ healthy: z.number().int(), issue: z.number().int(), down: z.number().int() }),
 });
 export type DeviceList = z.infer<typeof deviceListSchema>;
+
+/** A DSP unit of a stack with the peripherals on its P-Link ports. */
+export const stackMemberSchema = z.object({
+  device: deviceDtoSchema,
+  peripherals: z.array(deviceDtoSchema),
+});
+export type StackMember = z.infer<typeof stackMemberSchema>;
+
+/** `GET /devices/:id`: the device, where it sits and what it is linked to. */
+export const deviceDetailSchema = deviceDtoSchema.extend({
+  port: z.number().int(),
+  lostAt: z.string().nullable(),
+  firstSeenAt: z.string(),
+  /** The DSP a peripheral hangs off; null for DSP units. */
+  host: deviceDtoSchema.nullable(),
+  /** Peripherals on this unit's P-Link ports (empty for peripherals). */
+  peripherals: z.array(deviceDtoSchema),
+  /** Every unit on the C-Link expansion bus of the device's stack, by position; null outside a stack. */
+  stack: z
+    .object({
+      name: z.string(),
+      members: z.array(stackMemberSchema),
+    })
+    .nullable(),
+});
+export type DeviceDetail = z.infer<typeof deviceDetailSchema>;
+
+export const deviceHistoryQuerySchema = z.strictObject({
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type DeviceHistoryQuery = z.input<typeof deviceHistoryQuerySchema>;
+
+export const deviceHistoryKinds = ['seen', 'status', 'lost'] as const;
+
+/** One entry of a device's status timeline, newest first. */
+export const deviceHistoryEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(deviceHistoryKinds),
+  /** When the agent observed the event. */
+  at: z.string(),
+  /** Status after the event; `down` for a lost device. */
+  status: deviceStatusSchema,
+  severity: severitySchema,
+  /** When that status began at the device (equal to `at` for a lost device). */
+  since: z.string(),
+  /** Address and firmware as reported with a `seen` event. */
+  accessIp: z.string().nullable(),
+  firmware: z.string().nullable(),
+});
+export type DeviceHistoryEntry = z.infer<typeof deviceHistoryEntrySchema>;
+
+export const deviceHistorySchema = z.object({
+  items: z.array(deviceHistoryEntrySchema),
+  nextCursor: z.string().nullable(),
+});
+export type DeviceHistory = z.infer<typeof deviceHistorySchema>;
+
+const severityCountsSchema = z.object({
+  healthy: z.number().int(),
+  issue: z.number().int(),
+  down: z.number().int(),
+});
+
+/** `GET /dashboard`: the numbers of the organization's front page. */
+export const dashboardSchema = z.object({
+  devices: severityCountsSchema.extend({ total: z.number().int() }),
+  byModel: z.array(
+    severityCountsSchema.extend({
+      model: deviceModelSchema,
+      modelName: z.string(),
+      family: deviceFamilySchema,
+      total: z.number().int(),
+    }),
+  ),
+  byServer: z.array(
+    severityCountsSchema.extend({
+      id: z.string(),
+      name: z.string(),
+      connected: z.boolean(),
+      monitoring: monitoringStatusSchema,
+      lastSeenAt: z.string().nullable(),
+      version: z.string().nullable(),
+      total: z.number().int(),
+    }),
+  ),
+  recentChanges: z.array(
+    z.object({
+      deviceId: z.string().nullable(),
+      serial: z.string(),
+      name: z.string().nullable(),
+      kind: z.enum(deviceHistoryKinds),
+      status: deviceStatusSchema,
+      severity: severitySchema,
+      at: z.string(),
+    }),
+  ),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;

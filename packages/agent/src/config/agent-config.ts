@@ -65,6 +65,12 @@ export const agentConfigSchema = z.strictObject({
   deviceCredentials: z
     .strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
     .default({ username: 'clearone', password: 'converge' }),
+  /**
+   * Key (32 bytes, base64 or hex) that encrypts device credentials stored by the agent (AES-256-GCM). Prefer
+   * `credentialsKeyFile`; without either, a key is generated in `<dataDir>/credentials.key` on first start.
+   */
+  credentialsKey: z.string().min(1).max(256).optional(),
+  credentialsKeyFile: z.string().min(1).optional(),
   telnetPort: z.number().int().min(1).max(65_535).default(23),
   discoveryPort: z.number().int().min(1).max(65_535).default(50_123),
   deviceTimeoutMs: z.number().int().min(10).max(120_000).default(5_000),
@@ -72,6 +78,8 @@ export const agentConfigSchema = z.strictObject({
   connectConcurrency: z.number().int().min(1).max(1024).default(32),
   /** Liveness probe period per device session; probes are spread over the period. */
   livenessIntervalSeconds: z.number().positive().max(3_600).default(45),
+  /** A box that announced a reboot or finished a firmware update is Restarting... this long before it counts as Down. */
+  restartGraceSeconds: z.number().positive().max(3_600).default(180),
   /** A device missing from this many consecutive scans while unreachable is reported lost. */
   missingScansBeforeLost: z.number().int().min(1).max(100).default(2),
   deviceRetry: backoffSchema.default({ initialMs: 2_000, maxMs: 60_000 }),

@@ -59,6 +59,8 @@ export interface DeviceSessionLike<State> {
   readState(): Promise<State>;
   subscribe(): Promise<unknown>;
   onStateChange(listener: (state: State) => void): unknown;
+  /** Every unsolicited line (payload without `=> `). */
+  onLine(listener: (payload: string) => void): unknown;
   onClose(listener: () => void): unknown;
   close(): Promise<void> | void;
 }
@@ -66,8 +68,17 @@ export interface DeviceSessionLike<State> {
 export interface DeriveStatusInput<State> {
   reachable: boolean;
   loginFailed: boolean;
+  restarting?: boolean;
+  updatingFirmware?: boolean;
   state?: State;
 }
+
+/** What an unsolicited device line says about the box's activity, when it says anything. */
+export type DeviceActivity =
+  | { kind: 'firmware_progress'; percent: number }
+  | { kind: 'firmware_done' }
+  | { kind: 'firmware_failed' }
+  | { kind: 'rebooting' };
 
 export interface DeviceDriver<State> {
   probeSubnet(subnet: string, options?: ProbeSubnetOptions): Promise<DiscoveryAnswer[]>;
@@ -77,4 +88,8 @@ export interface DeviceDriver<State> {
   isLoginError(error: unknown): boolean;
   /** Whether a command failed because the device answered with an error (so it is alive). */
   isCommandError(error: unknown): boolean;
+  /** Reads a firmware update in progress at connect time: its percentage, or null when idle. */
+  readFirmwareUpdate(session: DeviceSessionLike<State>, boxName: string): Promise<number | null>;
+  /** Firmware update and reboot announcements among a box's unsolicited lines. */
+  activityOf(payload: string, boxName: string): DeviceActivity | null;
 }

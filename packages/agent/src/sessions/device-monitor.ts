@@ -16,6 +16,7 @@ import { backoffDelay, type BackoffSettings } from './backoff.ts';
 import type {
   DeviceDriver,
   DeviceIdentity,
+  DeviceActivity,
   DeviceSessionLike,
   DiscoveryAnswer,
   PeripheralIdentity,
@@ -39,13 +40,27 @@ export interface MonitoredDevice {
   connection: DeviceConnection;
   connectionPath: string;
   session: SessionState;
+  /** Why the last session attempt failed or the session ended; null while connected. */
+  sessionError: string | null;
+  /** When the next connection attempt is due, while waiting to retry. */
+  retryAt: string | null;
+  /** Percentage of a firmware update in progress, else null. */
+  firmwareProgress: number | null;
   lastSeenAt: string;
+}
+
+export interface DeviceCredentials {
+  username: string;
+  password: string;
 }
 
 export interface DeviceMonitorOptions<State> {
   driver: DeviceDriver<State>;
-  credentials: { username: string; password: string };
+  /** Credentials for a device (per device, else per subnet, else the site's). Read at every login. */
+  credentialsFor: (serial: string, subnet: string) => DeviceCredentials;
   deviceTimeoutMs: number;
+  /** How long a box that announced a reboot (or finished a firmware update) may stay away as Restarting... */
+  restartGraceMs: number;
   discoveryPort: number;
   livenessIntervalMs: number;
   connectConcurrency: number;
@@ -73,6 +88,8 @@ export interface DeviceMonitor {
   endScan(subnet: string, answered: ReadonlySet<string>): void;
   /** Stops monitoring every device of a subnet (it was disabled) and reports them lost. */
   forgetSubnet(subnet: string): void;
+  /** Logs in again now to the devices whose credentials may have changed (all when `serial` is omitted). */
+  retryLogin(serial?: string): void;
   devices(): MonitoredDevice[];
   /** Number of device sessions in each state (hosts only: peripherals share their host's session). */
   sessionCounts(): Record<SessionState, number>;
@@ -111,6 +128,15 @@ interface HostEntry<State> extends ReportedState {
   generation: number;
   lastSeenAt: string;
   peripherals: Map<string, PeripheralEntry>;
+  sessionError: string | null;
+  retryAt: number | null;
+  /** Percentage while the box reports a firmware update, else null. */
+  firmwareProgress: number | null;
+  /** The box announced a reboot (or a finished firmware update): the coming disconnect is a restart. */
+  restartExpected: boolean;
+  /** Until when a box that went away to restart is shown as Restarting... rather than Down. */
+  restartingUntil: number | null;
+  restartTimer: NodeJS.Timeout | null;
 }
 
 const LIVENESS_TICK_MS = 1_000;
@@ -143,16 +169,28 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     void work.finally(() => pendingWork.delete(work));
   }
 
+  function restarting(entry: HostEntry<State>): boolean {
+    return entry.restartingUntil !== null && entry.restartingUntil > Date.now();
+  }
+
   function hostStatus(entry: HostEntry<State>): DeviceStatus | null {
     switch (entry.sessionState) {
       case 'connecting':
         return entry.status;
       case 'connected':
-        return driver.deriveStatus({ reachable: true, loginFailed: false, state: entry.state });
+        return driver.deriveStatus({
+          reachable: true,
+          loginFailed: false,
+          restarting: entry.restartExpected,
+          updatingFirmware: entry.firmwareProgress !== null,
+          state: entry.state,
+        });
       case 'login_failed':
         return driver.deriveStatus({ reachable: true, loginFailed: true });
       case 'unreachable':
-        return driver.deriveStatus({ reachable: false, loginFailed: false });
+        return restarting(entry)
+          ? driver.deriveStatus({ reachable: true, loginFailed: false, restarting: true })
+          : driver.deriveStatus({ reachable: false, loginFailed: false });
     }
   }
 
@@ -219,11 +257,14 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     }
   }
 
+  /** Peripherals are powered and reached through their host: they share its reachability and restarts. */
   function peripheralStatus(host: HostEntry<State>): DeviceStatus | null {
     if (host.sessionState === 'connecting') return null;
+    const hostRestarting = host.sessionState === 'unreachable' && restarting(host);
     return driver.deriveStatus({
-      reachable: host.sessionState !== 'unreachable',
+      reachable: host.sessionState !== 'unreachable' || hostRestarting,
       loginFailed: host.sessionState === 'login_failed',
+      restarting: hostRestarting,
     });
   }
 
@@ -274,6 +315,45 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
   function clearRetry(entry: HostEntry<State>): void {
     if (entry.retryTimer) clearTimeout(entry.retryTimer);
     entry.retryTimer = null;
+    entry.retryAt = null;
+  }
+
+  function clearRestart(entry: HostEntry<State>): void {
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    entry.restartTimer = null;
+    entry.restartingUntil = null;
+    entry.restartExpected = false;
+  }
+
+  /** A box that announced a restart shows Restarting... until it is back or the grace period ends (then Down). */
+  function beginRestart(entry: HostEntry<State>): void {
+    entry.restartExpected = false;
+    entry.restartingUntil = Date.now() + options.restartGraceMs;
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    entry.restartTimer = setTimeout(() => {
+      entry.restartTimer = null;
+      entry.restartingUntil = null;
+      if (entry.sessionState === 'unreachable') sync(entry);
+    }, options.restartGraceMs);
+  }
+
+  function onActivity(entry: HostEntry<State>, activity: DeviceActivity): void {
+    switch (activity.kind) {
+      case 'firmware_progress':
+        entry.firmwareProgress = Math.max(0, Math.min(100, activity.percent));
+        break;
+      case 'firmware_done':
+        entry.firmwareProgress = null;
+        entry.restartExpected = true;
+        break;
+      case 'firmware_failed':
+        entry.firmwareProgress = null;
+        break;
+      case 'rebooting':
+        entry.restartExpected = true;
+        break;
+    }
+    sync(entry);
   }
 
   function scheduleRetry(entry: HostEntry<State>, settings: BackoffSettings): void {
@@ -281,6 +361,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     clearRetry(entry);
     const delay = backoffDelay(settings, entry.attempts);
     entry.attempts += 1;
+    entry.retryAt = Date.now() + delay;
     entry.retryTimer = setTimeout(() => {
       entry.retryTimer = null;
       connect(entry);
@@ -306,7 +387,10 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     if (closed || generation !== entry.generation) return;
     log.info({ serial: entry.serial, address: entry.answer.ip, reason }, 'device session lost');
     dropSession(entry);
+    if (entry.restartExpected) beginRestart(entry);
     entry.sessionState = 'unreachable';
+    entry.sessionError = reason;
+    entry.firmwareProgress = null;
     entry.state = undefined;
     sync(entry);
     scheduleRetry(entry, options.deviceRetry);
@@ -324,12 +408,13 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
   async function openSession(entry: HostEntry<State>, generation: number): Promise<void> {
     if (closed || generation !== entry.generation) return;
     let session: DeviceSessionLike<State> | null = null;
+    const credentials = options.credentialsFor(entry.serial, entry.subnet.subnet);
     try {
       session = await driver.connectDevice({
         address: entry.answer.ip,
         port: entry.answer.telnetPort,
-        username: options.credentials.username,
-        password: options.credentials.password,
+        username: credentials.username,
+        password: credentials.password,
         timeoutMs: options.deviceTimeoutMs,
         signal: abort.signal,
         boxName: entry.answer.boxName,
@@ -342,8 +427,15 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         entry.state = state;
         sync(entry);
       });
+      const boxName = entry.answer.boxName;
+      opened.onLine((payload) => {
+        if (closed || generation !== entry.generation || entry.sessionState !== 'connected') return;
+        const activity = driver.activityOf(payload, entry.identity?.boxName ?? boxName);
+        if (activity) onActivity(entry, activity);
+      });
       const identity = await opened.readIdentity();
       const state = await opened.readState();
+      const firmwareProgress = await readFirmwareUpdate(opened, identity.boxName);
       await opened.subscribe();
       if (closed || generation !== entry.generation) {
         await closeQuietly(opened);
@@ -353,6 +445,9 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       entry.identity = identity;
       entry.state = state;
       entry.sessionState = 'connected';
+      entry.sessionError = null;
+      entry.firmwareProgress = firmwareProgress;
+      clearRestart(entry);
       entry.attempts = 0;
       entry.nextLivenessAt = Date.now() + Math.random() * options.livenessIntervalMs;
       log.debug({ serial: entry.serial, address: entry.answer.ip }, 'device session open');
@@ -362,6 +457,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       if (closed || generation !== entry.generation) return;
       const loginFailed = driver.isLoginError(error);
       entry.sessionState = loginFailed ? 'login_failed' : 'unreachable';
+      entry.sessionError = error instanceof Error ? error.message : String(error);
       entry.state = undefined;
       log.info(
         { serial: entry.serial, address: entry.answer.ip, err: error, attempt: entry.attempts + 1 },
@@ -369,6 +465,16 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       );
       sync(entry);
       scheduleRetry(entry, loginFailed ? options.loginRetry : options.deviceRetry);
+    }
+  }
+
+  /** A box may already be installing firmware when the agent connects; a box that cannot tell is idle. */
+  async function readFirmwareUpdate(session: DeviceSessionLike<State>, boxName: string): Promise<number | null> {
+    try {
+      return await driver.readFirmwareUpdate(session, boxName);
+    } catch (error) {
+      if (driver.isCommandError(error)) return null;
+      throw error;
     }
   }
 
@@ -409,6 +515,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
 
   function lose(entry: HostEntry<State>): void {
     clearRetry(entry);
+    clearRestart(entry);
     dropSession(entry);
     hosts.delete(entry.serial);
     for (const serial of entry.peripherals.keys()) options.emit({ kind: 'device.lost', serial });
@@ -438,6 +545,12 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       identityKey: null,
       status: null,
       statusSince: seenAt,
+      sessionError: null,
+      retryAt: null,
+      firmwareProgress: null,
+      restartExpected: false,
+      restartingUntil: null,
+      restartTimer: null,
     };
   }
 
@@ -532,6 +645,18 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       }
       const existing = hosts.get(answer.serial);
       const seenAt = now().toISOString();
+      // Serial number is identity: another serial answering at a known address means the unit was replaced.
+      for (const other of hosts.values()) {
+        if (
+          other.serial !== answer.serial &&
+          other.answer.ip === answer.ip &&
+          other.answer.telnetPort === answer.telnetPort
+        ) {
+          log.info({ serial: other.serial, replacedBy: answer.serial, address: answer.ip }, 'device replaced');
+          lose(other);
+          break;
+        }
+      }
       if (!existing) {
         const entry = newHost(answer, model, subnet);
         hosts.set(answer.serial, entry);
@@ -574,6 +699,15 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       for (const entry of [...hosts.values()]) if (entry.subnet.subnet === subnet) lose(entry);
     },
 
+    retryLogin(serial) {
+      for (const entry of hosts.values()) {
+        if (serial !== undefined && entry.serial !== serial) continue;
+        if (entry.sessionState !== 'login_failed') continue;
+        entry.attempts = 0;
+        connect(entry);
+      }
+    },
+
     devices() {
       const serverName = options.serverName();
       const list: MonitoredDevice[] = [];
@@ -594,6 +728,9 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         connection: report.connection,
         connectionPath: formatConnectionPath(serverName, report.connection),
         session: host.sessionState,
+        sessionError: host.sessionError,
+        retryAt: host.retryAt === null ? null : new Date(host.retryAt).toISOString(),
+        firmwareProgress: report.serial === host.serial ? host.firmwareProgress : null,
         lastSeenAt: host.lastSeenAt,
       });
       for (const host of hosts.values()) {
@@ -627,6 +764,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       livenessTimer = null;
       for (const entry of hosts.values()) {
         clearRetry(entry);
+        clearRestart(entry);
         dropSession(entry);
       }
       hosts.clear();

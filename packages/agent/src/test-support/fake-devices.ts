@@ -27,6 +27,8 @@ export interface FakeDevice {
   hung: boolean;
   /** Connections opened to this device. */
   connects: number;
+  /** Firmware update percentage the device reports at connect time, or null when idle. */
+  firmwareProgress: number | null;
 }
 
 class FakeLoginError extends Error {}
@@ -38,12 +40,17 @@ export interface FakeDriver extends DeviceDriver<FakeState> {
   goDown(serial: string): void;
   /** Drops every session of the device; it stays reachable (a reboot seen from outside). */
   dropSessions(serial: string): void;
+  /** Sends an unsolicited line to every session of the device. */
+  sendLine(serial: string, payload: string): void;
   probed: string[];
 }
 
 export function createFakeDriver(): FakeDriver {
   const devices = new Map<string, FakeDevice>();
-  const sessions = new Map<string, Set<{ notify: (state: FakeState) => void; kill: () => void }>>();
+  const sessions = new Map<
+    string,
+    Set<{ notify: (state: FakeState) => void; line: (payload: string) => void; kill: () => void }>
+  >();
   const probed: string[] = [];
 
   const identityOf = (device: FakeDevice): DeviceIdentity => ({
@@ -69,6 +76,7 @@ export function createFakeDriver(): FakeDriver {
         peripherals: [],
         hung: false,
         connects: 0,
+        firmwareProgress: null,
         ...partial,
       };
       devices.set(device.serial, device);
@@ -88,6 +96,9 @@ export function createFakeDriver(): FakeDriver {
     },
     dropSessions(serial) {
       for (const session of [...(sessions.get(serial) ?? [])]) session.kill();
+    },
+    sendLine(serial, payload) {
+      for (const session of sessions.get(serial) ?? []) session.line(payload);
     },
     async probeSubnet(subnet) {
       probed.push(subnet);
@@ -109,12 +120,14 @@ export function createFakeDriver(): FakeDriver {
     },
     async connectDevice(options: ConnectDeviceOptions) {
       await Promise.resolve();
-      const device = [...devices.values()].find((candidate) => candidate.ip === options.address);
+      const atAddress = [...devices.values()].filter((candidate) => candidate.ip === options.address);
+      const device = atAddress.find((candidate) => candidate.up) ?? atAddress[0];
       if (!device?.up) throw new Error(`connect ECONNREFUSED ${options.address}`);
       if (device.hung) throw new Error(`no login at ${options.address}`);
       device.connects += 1;
       if (options.password !== device.password) throw new FakeLoginError('Invalid login');
       const stateListeners: ((state: FakeState) => void)[] = [];
+      const lineListeners: ((payload: string) => void)[] = [];
       const closeListeners: (() => void)[] = [];
       let open = true;
       const set = sessions.get(device.serial) ?? new Set();
@@ -122,6 +135,9 @@ export function createFakeDriver(): FakeDriver {
       const handle = {
         notify: (state: FakeState) => {
           for (const listener of stateListeners) listener({ ...state });
+        },
+        line: (payload: string) => {
+          for (const listener of lineListeners) listener(payload);
         },
         kill: () => {
           if (!open) return;
@@ -137,6 +153,9 @@ export function createFakeDriver(): FakeDriver {
           await Promise.resolve();
           if (!open) throw new Error('closed');
           if (!line.startsWith('BOX ')) throw new FakeCommandError('Error Invalid Command');
+          if (line.endsWith(' FW_UPDATE')) {
+            return device.firmwareProgress === null ? 'IDLE' : String(device.firmwareProgress);
+          }
           return line;
         },
         async readIdentity() {
@@ -153,6 +172,9 @@ export function createFakeDriver(): FakeDriver {
         onStateChange(listener) {
           stateListeners.push(listener);
         },
+        onLine(listener) {
+          lineListeners.push(listener);
+        },
         onClose(listener) {
           closeListeners.push(listener);
         },
@@ -163,12 +185,26 @@ export function createFakeDriver(): FakeDriver {
       };
       return session;
     },
-    deriveStatus({ reachable, loginFailed, state }): DeviceStatus {
+    deriveStatus({ reachable, loginFailed, restarting, updatingFirmware, state }): DeviceStatus {
       if (!reachable) return 'down';
       if (loginFailed) return 'login_failed';
+      if (restarting) return 'restarting';
+      if (updatingFirmware) return 'updating_firmware';
       if (state && state.temperatureC >= 70) return 'overheating';
       if (state?.locate) return 'locate_light_on';
       return 'healthy';
+    },
+    async readFirmwareUpdate(session, boxName) {
+      const reply = await session.command(`BOX ${boxName} FW_UPDATE`);
+      return reply === 'IDLE' ? null : Number(reply);
+    },
+    activityOf(payload) {
+      const [word, value] = payload.split(' ');
+      if (word === 'REBOOT') return { kind: 'rebooting' };
+      if (word === 'FW_PROGRESS') return { kind: 'firmware_progress', percent: Number(value) };
+      if (word === 'FW_DONE') return { kind: 'firmware_done' };
+      if (word === 'FW_FAILED') return { kind: 'firmware_failed' };
+      return null;
     },
     isLoginError: (error) => error instanceof FakeLoginError,
     isCommandError: (error) => error instanceof FakeCommandError,
