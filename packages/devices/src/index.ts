@@ -35,7 +35,14 @@ export {
   type CodecCallState,
   type CodecServiceState,
 } from './system-commands.ts';
-export { formatStackStatus, parseStackStatus, type StackStatus } from './stack-status.ts';
+export {
+  formatStackStatus,
+  parseStackStatus,
+  formatStackMembers,
+  parseStackMembers,
+  type StackStatus,
+} from './stack-status.ts';
+export { formatPlinkDevices, parsePlinkDevices, type PlinkEntry } from './plink-devices.ts';
 export { formatDiscoveryAnswer, parseDiscoveryAnswer, type DiscoveryAnswer } from './discovery.ts';
 export { createSimulator } from './simulator/simulator.ts';
 export { createSiteSpec, type CreateSiteSpecOptions } from './simulator/site-spec.ts';

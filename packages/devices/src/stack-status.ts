@@ -33,3 +33,30 @@ export function parseStackStatus(text: string): StackStatus | undefined {
   }
   return status;
 }
+
+/** `STACK BOXES` value [INV]: `1:MAIN_DSP;2:AUX_DSP`, box number and name per reachable member. */
+export interface StackMember {
+  boxNumber: number;
+  boxName: string;
+}
+
+export function formatStackMembers(members: readonly StackMember[]): string {
+  return members.map((member) => `${member.boxNumber}:${member.boxName}`).join(';');
+}
+
+/** Keeps the readable entries of a `STACK BOXES` value and skips the rest. */
+export function parseStackMembers(value: string): StackMember[] {
+  return value
+    .split(';')
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      return { boxNumber: Number(entry.slice(0, colon)), boxName: entry.slice(colon + 1).trim() };
+    })
+    .filter(
+      (member) =>
+        Number.isInteger(member.boxNumber) &&
+        member.boxNumber >= 1 &&
+        member.boxNumber <= 9 &&
+        member.boxName.length > 0,
+    );
+}

@@ -1,5 +1,5 @@
 import type { DeviceModel } from '@tutti/protocol';
-import { parseStackStatus, type StackStatus } from '../stack-status.ts';
+import { parseStackStatus, type StackMember, type StackStatus } from '../stack-status.ts';
 import {
   CODEC_VERB,
   codecCallStates,
@@ -33,10 +33,7 @@ export interface PeripheralInfo {
   name: string;
 }
 
-export interface StackMember {
-  boxNumber: number;
-  boxName: string;
-}
+export type { StackMember } from '../stack-status.ts';
 
 export interface DeviceIdentity {
   boxName: string;

@@ -1,7 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { appError, deviceModelSchema, isLoopbackIpv4, modelInfo, type DeviceModel } from '@tutti/protocol';
 import { addressLength, createLineDecoder, parseCommand, type LineDecoder } from '../codec.ts';
-import { parseStackStatus } from '../stack-status.ts';
+import { parsePlinkDevices } from '../plink-devices.ts';
+import { parseStackMembers, parseStackStatus } from '../stack-status.ts';
 import {
   CODEC_VERB,
   codecParams,
@@ -10,7 +11,6 @@ import {
   loginTexts,
   PLINK_BLOCK,
   PLINK_CHANNEL,
-  PLINK_NONE,
   plinkChannelParams,
   plinkParams,
   REG_STATUS_BLOCK,
@@ -25,7 +25,6 @@ import {
   type DeviceIdentity,
   type DeviceState,
   type PeripheralInfo,
-  type StackMember,
 } from './device-state.ts';
 import {
   DeviceCommandError,
@@ -563,26 +562,8 @@ class DeviceSessionImpl implements DeviceSession {
   }
 }
 
-function parseStackMembers(value: string): StackMember[] {
-  return value
-    .split(';')
-    .map((entry) => {
-      const colon = entry.indexOf(':');
-      return { boxNumber: Number(entry.slice(0, colon)), boxName: entry.slice(colon + 1) };
-    })
-    .filter((member) => Number.isInteger(member.boxNumber) && member.boxNumber > 0 && member.boxName.length > 0);
-}
-
 function parsePeripherals(value: string): PeripheralInfo[] {
-  if (value === PLINK_NONE || value === '') return [];
-  const peripherals: PeripheralInfo[] = [];
-  for (const entry of value.split(';')) {
-    const [plink, model, serial, firmware, name] = entry.split(':');
-    const parsedModel = deviceModelSchema.safeParse(model);
-    if (!parsedModel.success || !serial || firmware === undefined) {
-      throw new DeviceProtocolError(`Unreadable P-Link entry "${entry}"`);
-    }
-    peripherals.push({ plink: Number(plink), model: parsedModel.data, serial, firmware, name: name ?? '' });
-  }
-  return peripherals;
+  const entries = parsePlinkDevices(value);
+  if (!entries) throw new DeviceProtocolError(`Unreadable P-Link list "${value}"`);
+  return entries;
 }

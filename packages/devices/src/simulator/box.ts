@@ -12,7 +12,8 @@ import {
   type LineEnding,
 } from '../codec.ts';
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
-import { formatStackStatus, type StackStatus } from '../stack-status.ts';
+import { formatPlinkDevices } from '../plink-devices.ts';
+import { formatStackMembers, formatStackStatus, type StackStatus } from '../stack-status.ts';
 import {
   configLoadWords,
   errorPayloads,
@@ -20,7 +21,6 @@ import {
   loginTexts,
   PASSWORD_OK,
   PLINK_BLOCK,
-  PLINK_NONE,
   REG_STATUS_BLOCK,
   REG_STATUS_PARAM,
   systemCommandFor,
@@ -855,10 +855,11 @@ export class Box implements SimulatedDevice {
         return read(this.temperature.toFixed(1));
       case 'stackBoxes':
         return read(
-          this.liveStackPeers()
-            .sort((a, b) => a.spec.boxNumber - b.spec.boxNumber)
-            .map((peer) => `${peer.spec.boxNumber}:${peer.spec.boxName}`)
-            .join(';'),
+          formatStackMembers(
+            this.liveStackPeers()
+              .sort((a, b) => a.spec.boxNumber - b.spec.boxNumber)
+              .map((peer) => ({ boxNumber: peer.spec.boxNumber, boxName: peer.spec.boxName })),
+          ),
         );
       case 'stackStatus':
         return read(this.lastStackStatus);
@@ -955,11 +956,7 @@ export class Box implements SimulatedDevice {
   }
 
   private plinkList(): string {
-    const peripherals = this.spec.peripherals ?? [];
-    if (peripherals.length === 0) return PLINK_NONE;
-    return peripherals
-      .map((p) => `${p.plink}:${p.model}:${p.serial}:${p.firmware}:${p.name.replace(/[:;\s]/g, '_')}`)
-      .join(';');
+    return formatPlinkDevices(this.spec.peripherals ?? []);
   }
 
   private epn(channel: number): string {
