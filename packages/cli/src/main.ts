@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@tutti/protocol';
 import { createAgent, loadAgentConfig } from '@tutti/agent';
 import { createSimulator, createSiteSpec } from '@tutti/devices';
-import { createHub, ensureAgentAccount, ensureMember, ensureOrganization } from '@tutti/hub';
+import { createHub, ensureAgentAccount, ensureMember, ensureOrganization, verifyAuditChain } from '@tutti/hub';
 import { startDemo, webDistDir } from './demo.ts';
 import { createCliLogger } from './logger.ts';
 
@@ -247,6 +247,21 @@ admin
     if (!password) throw new InvalidArgumentError('Set TUTTI_AGENT_PASSWORD to the agent password.');
     await withHubDatabase((hub) => ensureAgentAccount(hub.database.db, options.org, options.name, password, 'cli'));
     process.stdout.write(`Agent account ${options.name} is ready.\n`);
+  });
+
+admin
+  .command('audit')
+  .description('Audit log tools')
+  .command('verify')
+  .description('Recompute the audit hash chain; exits 1 when an entry was changed, removed or inserted')
+  .action(async () => {
+    const report = await withHubDatabase((hub) => verifyAuditChain(hub.database.db));
+    if (report.ok) {
+      process.stdout.write(`Audit chain intact: ${report.entries} entries.\n`);
+      return;
+    }
+    process.stdout.write(`Audit chain broken at entry ${report.brokenAt?.id} (${report.brokenAt?.reason}).\n`);
+    process.exitCode = 1;
   });
 
 program.parseAsync().catch((error: unknown) => {

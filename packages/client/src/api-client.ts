@@ -1,5 +1,33 @@
 import {
   API_PREFIX,
+  apiTokenListSchema,
+  auditListSchema,
+  createdApiTokenSchema,
+  invitationInfoSchema,
+  inviteUsersResultSchema,
+  organizationDtoSchema,
+  organizationListSchema,
+  orgUserDtoSchema,
+  personalSettingsSchema,
+  roleListSchema,
+  serverDtoSchema,
+  serverListSchema,
+  sessionListSchema,
+  userListSchema,
+  type AcceptInvitationRequest,
+  type AuditListQuery,
+  type ChangePasswordRequest,
+  type CreateApiTokenRequest,
+  type CreateOrganizationRequest,
+  type CreateServerRequest,
+  type InviteUsersRequest,
+  type OrganizationListQuery,
+  type ServerListQuery,
+  type ServerPasswordRequest,
+  type UpdateOrganizationRequest,
+  type UpdatePersonalSettings,
+  type UpdateUserRequest,
+  type UserListQuery,
   deviceListSchema,
   errorBodySchema,
   sessionInfoSchema,
@@ -91,5 +119,57 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     me: (): Promise<SessionInfo> => request('GET', '/auth/me', sessionInfoSchema),
     listDevices: (query: DeviceListQuery = {}): Promise<DeviceList> =>
       request('GET', `/devices${queryString(query)}`, deviceListSchema),
+
+    // Sign-in extras and personal settings
+    switchOrganization: (organizationId: string) =>
+      request('POST', '/auth/switch-organization', sessionInfoSchema, { organizationId }),
+    listSessions: () => request('GET', '/auth/sessions', sessionListSchema),
+    revokeSession: (id: string) => request('DELETE', `/auth/sessions/${encodeURIComponent(id)}`, null),
+    signOutEverywhere: () => request('POST', '/auth/sign-out-everywhere', null, {}),
+    forgotPassword: (email: string) => request('POST', '/auth/forgot-password', null, { email }),
+    resetPassword: (token: string, password: string) =>
+      request('POST', '/auth/reset-password', null, { token, password }),
+    roles: () => request('GET', '/auth/roles', roleListSchema),
+    invitation: (token: string) =>
+      request('GET', `/auth/invitations/${encodeURIComponent(token)}`, invitationInfoSchema),
+    acceptInvitation: (body: AcceptInvitationRequest) => request('POST', '/auth/invitations/accept', null, body),
+    settings: () => request('GET', '/me/settings', personalSettingsSchema),
+    updateSettings: (body: UpdatePersonalSettings) => request('PATCH', '/me/settings', personalSettingsSchema, body),
+    changePassword: (body: ChangePasswordRequest) => request('POST', '/me/password', null, body),
+
+    // Organizations
+    listOrganizations: (query: OrganizationListQuery = {}) =>
+      request('GET', `/organizations${queryString(query)}`, organizationListSchema),
+    getOrganization: (id: string) => request('GET', `/organizations/${encodeURIComponent(id)}`, organizationDtoSchema),
+    createOrganization: (body: CreateOrganizationRequest) =>
+      request('POST', '/organizations', organizationDtoSchema, body),
+    updateOrganization: (id: string, body: UpdateOrganizationRequest) =>
+      request('PATCH', `/organizations/${encodeURIComponent(id)}`, organizationDtoSchema, body),
+
+    // Users
+    listUsers: (query: UserListQuery = {}) => request('GET', `/users${queryString(query)}`, userListSchema),
+    getUser: (id: string) => request('GET', `/users/${encodeURIComponent(id)}`, orgUserDtoSchema),
+    inviteUsers: (body: InviteUsersRequest) => request('POST', '/users/invitations', inviteUsersResultSchema, body),
+    updateUser: (id: string, body: UpdateUserRequest) =>
+      request('PATCH', `/users/${encodeURIComponent(id)}`, orgUserDtoSchema, body),
+    removeUser: (id: string) => request('DELETE', `/users/${encodeURIComponent(id)}`, null),
+    resendInvitation: (id: string) => request('POST', `/users/${encodeURIComponent(id)}/resend-invitation`, null, {}),
+
+    // Servers (agent accounts)
+    listServers: (query: ServerListQuery = {}) => request('GET', `/servers${queryString(query)}`, serverListSchema),
+    getServer: (id: string) => request('GET', `/servers/${encodeURIComponent(id)}`, serverDtoSchema),
+    createServer: (body: CreateServerRequest) => request('POST', '/servers', serverDtoSchema, body),
+    setServerPassword: (id: string, body: ServerPasswordRequest) =>
+      request('PUT', `/servers/${encodeURIComponent(id)}/password`, null, body),
+    setServerEnabled: (id: string, enabled: boolean) =>
+      request('PATCH', `/servers/${encodeURIComponent(id)}`, serverDtoSchema, { enabled }),
+
+    // API tokens
+    listTokens: () => request('GET', '/tokens', apiTokenListSchema),
+    createToken: (body: CreateApiTokenRequest) => request('POST', '/tokens', createdApiTokenSchema, body),
+    revokeToken: (id: string) => request('DELETE', `/tokens/${encodeURIComponent(id)}`, null),
+
+    // Audit
+    listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),
   };
 }

@@ -6,6 +6,8 @@ export { openDatabase, withTenant, migrationsFolder, rowsOf } from './db/index.t
 export type { Database, DatabaseOptions, Db } from './db/index.ts';
 export { ensureOrganization, ensureMember } from './orgs/index.ts';
 export { ensureAgentAccount } from './agents/index.ts';
+export { verifyAuditChain } from './audit/index.ts';
+export type { AuditChainReport } from './audit/index.ts';
 export { createLocalLiveBus } from './live/index.ts';
 export type { LiveBus } from './live/index.ts';
 export { createTestDatabase, testDatabaseKinds } from './db/index.ts';

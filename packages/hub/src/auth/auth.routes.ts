@@ -40,6 +40,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
   }
+  interface FastifyContextConfig {
+    /** Reachable without signing in (sign-in, password reset, invitation links). */
+    anonymous?: boolean;
+  }
 }
 
 export function clientInfo(request: FastifyRequest): ClientInfo {
@@ -79,6 +83,12 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
     const token = request.cookies[SESSION_COOKIE];
     request.auth = token ? await resolveSession(context.db, token) : null;
   });
+  // Anonymous callers learn nothing about an API route, not even its request schema: 401 comes before validation.
+  app.addHook('preValidation', async (request) => {
+    if (request.url.startsWith(`${API_PREFIX}/`) && !request.routeOptions.config.anonymous && !request.auth) {
+      throw appError('UNAUTHENTICATED');
+    }
+  });
 
   const clearCookie = (reply: FastifyReply) =>
     reply.clearCookie(SESSION_COOKIE, {
@@ -93,6 +103,7 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
   routes.post(
     `${API_PREFIX}/auth/sign-in`,
     {
+      config: { anonymous: true },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets the session cookie',
@@ -204,6 +215,7 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
   routes.post(
     `${API_PREFIX}/auth/forgot-password`,
     {
+      config: { anonymous: true },
       schema: {
         tags: ['auth'],
         summary: 'Email a password reset link (answers the same whether or not the address has an account)',
@@ -227,6 +239,7 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
   routes.post(
     `${API_PREFIX}/auth/reset-password`,
     {
+      config: { anonymous: true },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a reset link token; signs out every session',

@@ -143,6 +143,7 @@ export function registerUserRoutes(app: FastifyInstance, context: HubContext): v
   routes.get(
     `${API_PREFIX}/auth/invitations/:token`,
     {
+      config: { anonymous: true },
       schema: {
         tags: ['auth'],
         summary: 'What an invitation link is for (anonymous): the email, organization and language',
@@ -156,6 +157,7 @@ export function registerUserRoutes(app: FastifyInstance, context: HubContext): v
   routes.post(
     `${API_PREFIX}/auth/invitations/accept`,
     {
+      config: { anonymous: true },
       schema: {
         tags: ['auth'],
         summary: 'Register from an invitation: password, accepted terms, language; then sign in',
