@@ -9,6 +9,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceState } from './driver/device-state.ts';
 import { DeviceLoginError, DeviceUnreachableError } from './driver/errors.ts';
+import { connectSpace, deriveSpaceStatus } from './space/space-client.ts';
+import { createSpaceService } from './space/space-service.ts';
 import { connectDevice, type DeviceSession } from './driver/session.ts';
 import { derivePeripheralStatus, deriveStatus } from './driver/status.ts';
 import { modelEndpoints } from './simulator/model-endpoints.ts';
@@ -397,13 +399,47 @@ describe.each(specs.filter((spec) => modelInfo(spec.model).family === 'collabora
   },
 );
 
+describe('COLLABORATE Space', () => {
+  it('signs in over OAuth, reads the account and shows Healthy, Communication Service Failed and Down', async () => {
+    const service = createSpaceService({ address: '127.34.9.10' });
+    await service.start();
+    try {
+      const session = await connectSpace({
+        baseUrl: service.url,
+        clientId: 'tutti',
+        redirectUri: 'http://127.0.0.1/callback',
+      });
+      const identity = await session.readIdentity();
+      expect(identity.model).toBe('COLLABORATE_SPACE');
+      expect(deviceModelCatalog[identity.model].family).toBe('collaborate_space');
+      const derive = (input: Parameters<typeof deriveSpaceStatus>[0]): DeviceStatus => {
+        const derived = deriveSpaceStatus(input);
+        seen.add(derived);
+        return derived;
+      };
+      expect(derive({ reachable: true, authorized: true, accountStatus: identity.accountStatus })).toBe('healthy');
+      service.revokeAll();
+      const refused = await session.get('/api/v1/me').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(DeviceLoginError);
+      expect(derive({ reachable: true, authorized: false })).toBe('communication_service_failed');
+      service.setDown(true);
+      const down = await connectSpace({
+        baseUrl: service.url,
+        clientId: 'tutti',
+        redirectUri: 'http://127.0.0.1/callback',
+      }).catch((error: unknown) => error);
+      expect(down).toBeInstanceOf(DeviceUnreachableError);
+      expect(derive({ reachable: false, authorized: true })).toBe('down');
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('coverage', () => {
   it('every catalog model took part', () => {
-    const covered = new Set<DeviceModel>([...dspModels, ...peripheralModels, ...codecModels]);
-    const missing = deviceModels.filter(
-      (model) => !covered.has(model) && deviceModelCatalog[model].family !== 'collaborate_space',
-    );
-    expect(missing).toEqual([]);
+    const covered = new Set<DeviceModel>([...dspModels, ...peripheralModels, ...codecModels, 'COLLABORATE_SPACE']);
+    expect(deviceModels.filter((model) => !covered.has(model))).toEqual([]);
   });
 
   it('reproduced every status of DESIGN §4 except Overflowed (assigned by the hub from the plan)', () => {

@@ -34,6 +34,9 @@ export {
   type PlinkLinkState,
   type CodecCallState,
   type CodecServiceState,
+  spaceApi,
+  spaceAccountStates,
+  type SpaceAccountState,
 } from './system-commands.ts';
 export {
   formatStackStatus,
@@ -86,3 +89,23 @@ export type {
   WirelessChannelState,
 } from './driver/device-state.ts';
 export { deriveStatus, derivePeripheralStatus, OVERHEAT_THRESHOLD_C, type DeriveStatusInput } from './driver/status.ts';
+export {
+  createSpaceService,
+  pkceChallenge,
+  type CreateSpaceServiceOptions,
+  type ConsentDecision,
+  type SpaceAccount,
+  type SpaceClient,
+  type SpaceRoom,
+  type SpaceService,
+  type SpaceUser,
+} from './space/space-service.ts';
+export {
+  connectSpace,
+  deriveSpaceStatus,
+  type ConnectSpaceOptions,
+  type DeriveSpaceStatusInput,
+  type SpaceIdentity,
+  type SpaceSession,
+  type SpaceTokens,
+} from './space/space-client.ts';

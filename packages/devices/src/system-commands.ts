@@ -204,3 +204,21 @@ export const uaNotificationTypes = [
   'MAX_CALLS_PER_UA',
 ] as const;
 export type UaNotificationType = (typeof uaNotificationTypes)[number];
+
+/**
+ * COLLABORATE Space cloud service (§5: no public API known): OAuth 2.0 authorization server paths and
+ * the bearer-guarded REST API the simulator serves and the client reads.
+ */
+export const spaceApi = {
+  authorize: '/oauth/authorize',
+  token: '/oauth/token',
+  me: '/api/v1/me',
+  accounts: '/api/v1/accounts',
+  rooms: '/api/v1/rooms',
+  users: '/api/v1/users',
+  /** Response header carrying the service version (the "firmware" the fleet view shows for an account). */
+  versionHeader: 'x-space-version',
+} as const;
+/** Account status: only `active` is Healthy; the others leave the account unusable (Communication Service Failed). */
+export const spaceAccountStates = ['active', 'suspended', 'expired'] as const;
+export type SpaceAccountState = (typeof spaceAccountStates)[number];
