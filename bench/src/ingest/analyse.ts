@@ -19,6 +19,8 @@ export interface IngestAnalysis {
   duplicates: number;
   /** Matched events whose status is not the one the flip produced (hot → overheating, cool → anything else). */
   wrongStatus: number;
+  /** `down` events: the agent lost a device session (e.g. a liveness probe starved of CPU); flips meanwhile go unseen. */
+  downEvents: number;
   firstFlipMs: number;
   lastFlipMs: number;
   lastReceivedMs: number;
@@ -46,10 +48,12 @@ export function analyseIngest(
   const agentLatency: number[] = [];
   let duplicates = 0;
   let wrongStatus = 0;
+  let downEvents = 0;
   let lastReceivedMs = Number.NaN;
 
   for (const event of events) {
     lastReceivedMs = Number.isNaN(lastReceivedMs) ? event.receivedMs : Math.max(lastReceivedMs, event.receivedMs);
+    if (event.status === 'down') downEvents += 1;
     const device = indexOf.get(event.serial);
     if (device === undefined) {
       duplicates += 1;
@@ -77,6 +81,7 @@ export function analyseIngest(
     lost,
     duplicates,
     wrongStatus,
+    downEvents,
     firstFlipMs: flipAt.length > 0 ? flipAt[0]! : Number.NaN,
     lastFlipMs: flipAt.length > 0 ? flipAt[flipAt.length - 1]! : Number.NaN,
     lastReceivedMs,
