@@ -28,9 +28,16 @@ import {
   type UpdatePersonalSettings,
   type UpdateUserRequest,
   type UserListQuery,
+  dashboardSchema,
+  deviceDetailSchema,
+  deviceHistorySchema,
   deviceListSchema,
   errorBodySchema,
   sessionInfoSchema,
+  type Dashboard,
+  type DeviceDetail,
+  type DeviceHistory,
+  type DeviceHistoryQuery,
   type DeviceList,
   type DeviceListQuery,
   type ErrorCode,
@@ -119,6 +126,11 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     me: (): Promise<SessionInfo> => request('GET', '/auth/me', sessionInfoSchema),
     listDevices: (query: DeviceListQuery = {}): Promise<DeviceList> =>
       request('GET', `/devices${queryString(query)}`, deviceListSchema),
+    getDevice: (id: string): Promise<DeviceDetail> =>
+      request('GET', `/devices/${encodeURIComponent(id)}`, deviceDetailSchema),
+    deviceHistory: (id: string, query: DeviceHistoryQuery = {}): Promise<DeviceHistory> =>
+      request('GET', `/devices/${encodeURIComponent(id)}/history${queryString(query)}`, deviceHistorySchema),
+    dashboard: (): Promise<Dashboard> => request('GET', '/dashboard', dashboardSchema),
 
     // Sign-in extras and personal settings
     switchOrganization: (organizationId: string) =>

@@ -15,6 +15,7 @@ import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts
 import { registerAuditRoutes } from './audit/index.ts';
 import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub-config.ts';
 import { openDatabase, type Database } from './db/index.ts';
+import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
@@ -149,6 +150,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerTokenRoutes(scope, context);
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
+    registerDashboardRoutes(scope, context);
     registerLiveRoutes(scope, context);
     registerAgentLink(scope, context);
   });

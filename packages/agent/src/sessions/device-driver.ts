@@ -1,4 +1,4 @@
-import type { DeviceStatus } from '@tutti/protocol';
+import type { DeviceModel, DeviceStatus } from '@tutti/protocol';
 
 /*
  * What the agent needs from `@tutti/devices`, written down as types so the monitor and the scanner can be driven
@@ -70,6 +70,8 @@ export interface DeriveStatusInput<State> {
   loginFailed: boolean;
   restarting?: boolean;
   updatingFirmware?: boolean;
+  /** Video models (COLLABORATE Live) get the video statuses. */
+  model?: DeviceModel;
   state?: State;
 }
 
@@ -84,6 +86,8 @@ export interface DeviceDriver<State> {
   probeSubnet(subnet: string, options?: ProbeSubnetOptions): Promise<DiscoveryAnswer[]>;
   connectDevice(options: ConnectDeviceOptions): Promise<DeviceSessionLike<State>>;
   deriveStatus(input: DeriveStatusInput<State>): DeviceStatus;
+  /** Status of a P-Link peripheral from its host's session and the host's view of that peripheral. */
+  derivePeripheralStatus(host: DeriveStatusInput<State>, serial: string): DeviceStatus;
   /** Whether a connect failure means the credentials were refused (Login Failed) rather than no answer (Down). */
   isLoginError(error: unknown): boolean;
   /** Whether a command failed because the device answered with an error (so it is alive). */

@@ -181,12 +181,13 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         return driver.deriveStatus({
           reachable: true,
           loginFailed: false,
+          model: entry.model,
           restarting: entry.restartExpected,
           updatingFirmware: entry.firmwareProgress !== null,
           state: entry.state,
         });
       case 'login_failed':
-        return driver.deriveStatus({ reachable: true, loginFailed: true });
+        return driver.deriveStatus({ reachable: true, loginFailed: true, model: entry.model });
       case 'unreachable':
         return restarting(entry)
           ? driver.deriveStatus({ reachable: true, loginFailed: false, restarting: true })
@@ -257,15 +258,22 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     }
   }
 
-  /** Peripherals are powered and reached through their host: they share its reachability and restarts. */
-  function peripheralStatus(host: HostEntry<State>): DeviceStatus | null {
+  /**
+   * Peripherals are powered and reached through their host: they share its reachability and restarts, and the
+   * host's session tells their own link, locate and firmware state.
+   */
+  function peripheralStatus(host: HostEntry<State>, serial: string): DeviceStatus | null {
     if (host.sessionState === 'connecting') return null;
     const hostRestarting = host.sessionState === 'unreachable' && restarting(host);
-    return driver.deriveStatus({
-      reachable: host.sessionState !== 'unreachable' || hostRestarting,
-      loginFailed: host.sessionState === 'login_failed',
-      restarting: hostRestarting,
-    });
+    return driver.derivePeripheralStatus(
+      {
+        reachable: host.sessionState !== 'unreachable' || hostRestarting,
+        loginFailed: host.sessionState === 'login_failed',
+        restarting: hostRestarting || (host.sessionState === 'connected' && host.restartExpected),
+        state: host.sessionState === 'connected' ? host.state : undefined,
+      },
+      serial,
+    );
   }
 
   function syncPeripherals(host: HostEntry<State>): void {
@@ -294,8 +302,9 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         }
       }
     }
-    const status = peripheralStatus(host);
-    for (const peripheral of host.peripherals.values()) publish(peripheral, peripheralReport(host, peripheral), status);
+    for (const peripheral of host.peripherals.values()) {
+      publish(peripheral, peripheralReport(host, peripheral), peripheralStatus(host, peripheral.info.serial));
+    }
   }
 
   function sync(entry: HostEntry<State>): void {

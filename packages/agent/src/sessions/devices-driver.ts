@@ -2,6 +2,7 @@ import {
   DeviceCommandError,
   DeviceLoginError,
   connectDevice,
+  derivePeripheralStatus,
   deriveStatus,
   probeSubnet,
   systemCommandLine,
@@ -35,6 +36,7 @@ export const devicesDriver: DeviceDriver<DeviceState> = {
   probeSubnet,
   connectDevice,
   deriveStatus,
+  derivePeripheralStatus,
   isLoginError: (error) => error instanceof DeviceLoginError,
   isCommandError: (error) => error instanceof DeviceCommandError,
   async readFirmwareUpdate(session, boxName) {

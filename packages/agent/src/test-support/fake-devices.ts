@@ -206,6 +206,11 @@ export function createFakeDriver(): FakeDriver {
       if (word === 'FW_FAILED') return { kind: 'firmware_failed' };
       return null;
     },
+    derivePeripheralStatus(host) {
+      if (!host.reachable) return 'down';
+      if (host.loginFailed) return 'login_failed';
+      return host.restarting ? 'restarting' : 'healthy';
+    },
     isLoginError: (error) => error instanceof FakeLoginError,
     isCommandError: (error) => error instanceof FakeCommandError,
   };

@@ -76,7 +76,7 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
         const ids = [...toPublish];
         toPublish.clear();
         try {
-          context.bus.publish({ orgId, devices: await deviceDtosByIds(context.db, ids) });
+          context.bus.publish({ orgId, devices: await deviceDtosByIds(context.db, orgId, ids) });
         } catch (error) {
           log.warn({ err: error, agent: agent?.name }, 'could not publish changed devices');
         }

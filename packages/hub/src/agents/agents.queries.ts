@@ -74,3 +74,19 @@ export async function findAgentByName(db: Queryable, orgId: string, name: string
 export async function updateAgentPassword(db: Queryable, agentId: string, passwordHash: string) {
   await db.update(agents).set({ passwordHash }).where(eq(agents.id, agentId));
 }
+
+/** The organization's servers (agents) as the dashboard lists them. */
+export async function listAgentsOfOrg(db: Queryable, orgId: string) {
+  return db
+    .select({
+      id: agents.id,
+      name: agents.name,
+      connected: agents.connected,
+      monitoring: agents.monitoring,
+      lastSeenAt: agents.lastSeenAt,
+      version: agents.version,
+    })
+    .from(agents)
+    .where(eq(agents.orgId, orgId))
+    .orderBy(agents.name);
+}

@@ -1,12 +1,13 @@
 import { appError, type AgentEvent } from '@tutti/protocol';
 import { recordAudit } from '../audit/index.ts';
 import { hashPassword, meetsPasswordPolicy, verifyPassword } from '../auth/index.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { applyAgentEvents } from '../devices/index.ts';
 import {
   findAgentByName,
   findAgentCandidates,
   insertAgent,
+  listAgentsOfOrg,
   lockAgentWatermark,
   setAgentState,
   setAgentWatermark,
@@ -119,4 +120,19 @@ export async function ensureAgentAccount(
     });
     return { id: created.id };
   });
+}
+
+export interface ServerSummary {
+  id: string;
+  name: string;
+  connected: boolean;
+  monitoring: 'active' | 'issue' | 'off';
+  lastSeenAt: string | null;
+  version: string | null;
+}
+
+/** The organization's servers (agents) with their link and monitoring state. */
+export async function listServerSummaries(db: Queryable, orgId: string): Promise<ServerSummary[]> {
+  const rows = await listAgentsOfOrg(db, orgId);
+  return rows.map((row) => ({ ...row, lastSeenAt: row.lastSeenAt?.toISOString() ?? null }));
 }

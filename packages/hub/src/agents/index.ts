@@ -1,2 +1,8 @@
 export { registerAgentLink, agentLinkSocketOptions } from './agent-link.ts';
-export { ensureAgentAccount, ingestAgentEvents, authenticateAgent } from './agents.service.ts';
+export {
+  ensureAgentAccount,
+  ingestAgentEvents,
+  authenticateAgent,
+  listServerSummaries,
+  type ServerSummary,
+} from './agents.service.ts';

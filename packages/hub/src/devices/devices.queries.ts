@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DeviceStatus, Severity } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -6,7 +6,57 @@ import { agents, deviceEvents, devices } from '../db/schema.ts';
 
 export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null };
 
-const deviceColumns = { ...getTableColumns(devices), agentName: agents.name };
+/**
+ * The newest Pro Audio device an organization's plan still covers; devices registered after it are beyond the
+ * plan and read as Overflowed. Null when the plan has no limit or the organization is within it.
+ */
+export interface OverflowCutoff {
+  createdAt: Date;
+  id: string;
+  proAudioModels: string[];
+}
+
+function isOverflowed(cutoff: OverflowCutoff): SQL {
+  return sql`(${inArray(devices.model, cutoff.proAudioModels)} AND (${devices.createdAt}, ${devices.id}) > (${cutoff.createdAt.toISOString()}::timestamptz, ${cutoff.id}::uuid))`;
+}
+
+/** Status as users see it: the stored one, or Overflowed for a device beyond the plan. */
+function effectiveStatus(cutoff: OverflowCutoff | null): SQL<string> {
+  if (!cutoff) return sql<string>`${devices.status}`;
+  return sql<string>`CASE WHEN ${isOverflowed(cutoff)} THEN 'overflowed' ELSE ${devices.status} END`;
+}
+
+function effectiveSeverity(cutoff: OverflowCutoff | null): SQL<Severity> {
+  if (!cutoff) return sql<Severity>`${devices.severity}`;
+  return sql<Severity>`CASE WHEN ${isOverflowed(cutoff)} THEN 'issue' ELSE ${devices.severity} END`;
+}
+
+function deviceColumns(cutoff: OverflowCutoff | null) {
+  return {
+    ...getTableColumns(devices),
+    status: effectiveStatus(cutoff).mapWith(String),
+    severity: effectiveSeverity(cutoff).mapWith((value: string) => value as Severity),
+    agentName: agents.name,
+  };
+}
+
+/** Finds the cutoff for a plan of `limit` Pro Audio devices (first registered, first covered). */
+export async function findOverflowCutoff(
+  db: Queryable,
+  orgId: string,
+  limit: number,
+  proAudioModels: string[],
+): Promise<OverflowCutoff | null> {
+  if (limit === 0) return { createdAt: new Date(0), id: '00000000-0000-0000-0000-000000000000', proAudioModels };
+  const [row] = await db
+    .select({ createdAt: devices.createdAt, id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), inArray(devices.model, proAudioModels)))
+    .orderBy(asc(devices.createdAt), asc(devices.id))
+    .limit(1)
+    .offset(limit - 1);
+  return row ? { ...row, proAudioModels } : null;
+}
 
 export interface DeviceFilter {
   orgId: string;
@@ -15,10 +65,22 @@ export interface DeviceFilter {
   modelsMatchingQ?: string[];
   statuses?: DeviceStatus[];
   severity?: Severity;
+  /** Model codes (a family filter arrives here as its models). */
+  models?: string[];
+  firmware?: string[];
+  servers?: string[];
+  subnets?: string[];
+  stacks?: string[];
+  overflow: OverflowCutoff | null;
 }
 
 function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
   const conditions: SQL[] = [eq(devices.orgId, filter.orgId)];
+  if (filter.models) conditions.push(filter.models.length ? inArray(devices.model, filter.models) : sql`false`);
+  if (filter.firmware?.length) conditions.push(inArray(devices.firmware, filter.firmware));
+  if (filter.servers?.length) conditions.push(inArray(agents.name, filter.servers));
+  if (filter.subnets?.length) conditions.push(inArray(devices.subnet, filter.subnets));
+  if (filter.stacks?.length) conditions.push(inArray(devices.stack, filter.stacks));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
     const matches: SQL[] = [
@@ -32,19 +94,25 @@ function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
     if (filter.modelsMatchingQ?.length) matches.push(inArray(devices.model, filter.modelsMatchingQ));
     conditions.push(or(...matches)!);
   }
-  if (withStatus && filter.statuses?.length) conditions.push(inArray(devices.status, filter.statuses));
-  if (withStatus && filter.severity) conditions.push(eq(devices.severity, filter.severity));
+  if (withStatus && filter.statuses?.length) {
+    conditions.push(
+      sql`${effectiveStatus(filter.overflow)} IN (${sql.join(
+        filter.statuses.map((status) => sql`${status}`),
+        sql`, `,
+      )})`,
+    );
+  }
+  if (withStatus && filter.severity) conditions.push(sql`${effectiveSeverity(filter.overflow)} = ${filter.severity}`);
   return and(...conditions)!;
 }
 
-const severityRank = sql`CASE ${devices.severity} WHEN 'down' THEN 0 WHEN 'issue' THEN 1 ELSE 2 END`;
-
-function orderBy(sort: string): SQL[] {
+function orderBy(sort: string, overflow: OverflowCutoff | null): SQL[] {
+  const severityRank = sql`CASE ${effectiveSeverity(overflow)} WHEN 'down' THEN 0 WHEN 'issue' THEN 1 ELSE 2 END`;
   const descending = sort.startsWith('-');
   const field = descending ? sort.slice(1) : sort;
   const direction = (column: SQL | AnyPgColumn) => (descending ? desc(column) : asc(column));
   const columns: Record<string, Array<SQL | AnyPgColumn>> = {
-    status: [severityRank, devices.status],
+    status: [severityRank, effectiveStatus(overflow)],
     model: [devices.model],
     name: [devices.name],
     serial: [devices.serial],
@@ -59,30 +127,39 @@ function orderBy(sort: string): SQL[] {
 export async function listDevices(db: Queryable, filter: DeviceFilter, sort: string, page: number, limit: number) {
   const where = filterConditions(filter, true);
   const items = await db
-    .select(deviceColumns)
+    .select(deviceColumns(filter.overflow))
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(where)
-    .orderBy(...orderBy(sort))
+    .orderBy(...orderBy(sort, filter.overflow))
     .limit(limit)
     .offset((page - 1) * limit);
   const [totalRow] = await db
     .select({ total: sql<number>`count(*)::int` })
     .from(devices)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(where);
+  const severity = effectiveSeverity(filter.overflow);
   const severityRows = await db
-    .select({ severity: devices.severity, count: sql<number>`count(*)::int` })
+    .select({ severity: severity.mapWith((value: string) => value as Severity), count: sql<number>`count(*)::int` })
     .from(devices)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(filterConditions(filter, false))
-    .groupBy(devices.severity);
+    // By position: the expression carries parameters, and PostgreSQL matches GROUP BY expressions literally.
+    .groupBy(sql`1`);
   const counts = { healthy: 0, issue: 0, down: 0 };
   for (const row of severityRows) counts[row.severity] = row.count;
   return { items, total: totalRow?.total ?? 0, counts };
 }
 
-export async function findDevice(db: Queryable, orgId: string, id: string): Promise<DeviceRow | null> {
+export async function findDevice(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  overflow: OverflowCutoff | null,
+): Promise<DeviceRow | null> {
   const [row] = await db
-    .select(deviceColumns)
+    .select(deviceColumns(overflow))
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(and(eq(devices.orgId, orgId), eq(devices.id, id)))
@@ -90,13 +167,96 @@ export async function findDevice(db: Queryable, orgId: string, id: string): Prom
   return row ?? null;
 }
 
-export async function findDevicesByIds(db: Queryable, ids: string[]): Promise<DeviceRow[]> {
+export async function findDevicesByIds(
+  db: Queryable,
+  orgId: string,
+  ids: string[],
+  overflow: OverflowCutoff | null,
+): Promise<DeviceRow[]> {
   if (ids.length === 0) return [];
   return db
-    .select(deviceColumns)
+    .select(deviceColumns(overflow))
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
-    .where(inArray(devices.id, ids));
+    .where(and(eq(devices.orgId, orgId), inArray(devices.id, ids)));
+}
+
+/** The units of a stack (same server, same stack name) and the peripherals on their P-Link ports. */
+export async function findStackDevices(
+  db: Queryable,
+  orgId: string,
+  agentId: string | null,
+  stack: string,
+  overflow: OverflowCutoff | null,
+): Promise<DeviceRow[]> {
+  return db
+    .select(deviceColumns(overflow))
+    .from(devices)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
+    .where(
+      and(
+        eq(devices.orgId, orgId),
+        agentId === null ? sql`${devices.agentId} IS NULL` : eq(devices.agentId, agentId),
+        eq(devices.stack, stack),
+      ),
+    )
+    .orderBy(asc(devices.clink), asc(devices.plink), asc(devices.serial))
+    .limit(1000);
+}
+
+/** Devices on the P-Link ports of one DSP, or the DSP a peripheral hangs off (by serial). */
+export async function findDevicesBySerialOrHost(
+  db: Queryable,
+  orgId: string,
+  hostSerial: string | null,
+  serial: string | null,
+  overflow: OverflowCutoff | null,
+): Promise<DeviceRow[]> {
+  const matches: SQL[] = [];
+  if (hostSerial !== null) matches.push(eq(devices.hostSerial, hostSerial));
+  if (serial !== null) matches.push(eq(devices.serial, serial));
+  if (matches.length === 0) return [];
+  return db
+    .select(deviceColumns(overflow))
+    .from(devices)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
+    .where(and(eq(devices.orgId, orgId), or(...matches)))
+    .orderBy(asc(devices.plink), asc(devices.serial))
+    .limit(1000);
+}
+
+export interface DeviceEventRow {
+  id: number;
+  kind: string;
+  payload: unknown;
+  occurredAt: Date;
+}
+
+/** A device's status-bearing history, newest first, `limit + 1` rows so the caller knows if more follow. */
+export async function listDeviceHistory(
+  db: Queryable,
+  orgId: string,
+  serial: string,
+  before: number | null,
+  limit: number,
+): Promise<DeviceEventRow[]> {
+  const conditions: SQL[] = [
+    eq(deviceEvents.orgId, orgId),
+    eq(deviceEvents.serial, serial),
+    inArray(deviceEvents.kind, ['device.seen', 'device.status', 'device.lost']),
+  ];
+  if (before !== null) conditions.push(lt(deviceEvents.id, before));
+  return db
+    .select({
+      id: deviceEvents.id,
+      kind: deviceEvents.kind,
+      payload: deviceEvents.payload,
+      occurredAt: deviceEvents.occurredAt,
+    })
+    .from(deviceEvents)
+    .where(and(...conditions))
+    .orderBy(desc(deviceEvents.id))
+    .limit(limit + 1);
 }
 
 export interface SeenDeviceInput {
@@ -117,6 +277,8 @@ export interface SeenDeviceInput {
   severity: Severity;
   status_since: string;
   seen_at: string;
+  /** The status changed within the batch: take the reported start even if it ends where the stored one is. */
+  force_since: boolean;
 }
 
 /** Inserts or refreshes many devices in one statement; returns the ids of the rows written. */
@@ -131,12 +293,15 @@ export async function upsertSeenDevices(
     INSERT INTO devices (org_id, agent_id, serial, model, name, mac, firmware, access_ip, port, subnet, interface_name,
                          stack, clink, plink, host_serial, status, severity, status_since, last_seen_at, lost_at, updated_at)
     SELECT ${orgId}::uuid, ${agentId}::uuid, r.serial, r.model, r.name, r.mac, r.firmware, r.access_ip, r.port, r.subnet,
-           r.interface_name, r.stack, r.clink, r.plink, r.host_serial, r.status, r.severity, r.status_since, r.seen_at,
-           NULL, now()
+           r.interface_name, r.stack, r.clink, r.plink, r.host_serial, r.status, r.severity,
+           -- A repeated report of the same status keeps when it began.
+           CASE WHEN cur.status = r.status AND NOT r.force_since THEN cur.status_since ELSE r.status_since END,
+           r.seen_at, NULL, now()
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
       serial text, model text, name text, mac text, firmware text, access_ip text, port int, subnet text,
       interface_name text, stack text, clink int, plink int, host_serial text, status text, severity text,
-      status_since timestamptz, seen_at timestamptz)
+      status_since timestamptz, seen_at timestamptz, force_since boolean)
+    LEFT JOIN devices AS cur ON cur.org_id = ${orgId}::uuid AND cur.serial = r.serial
     ON CONFLICT (org_id, serial) DO UPDATE SET
       agent_id = EXCLUDED.agent_id, model = EXCLUDED.model, name = EXCLUDED.name, mac = EXCLUDED.mac,
       firmware = EXCLUDED.firmware, access_ip = EXCLUDED.access_ip, port = EXCLUDED.port, subnet = EXCLUDED.subnet,
@@ -153,15 +318,19 @@ export interface StatusChangeInput {
   severity: Severity;
   since: string;
   at: string;
+  force_since: boolean;
 }
 
 export async function applyStatusChanges(db: Queryable, orgId: string, rows: StatusChangeInput[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const result = await db.execute(sql`
     UPDATE devices AS d
-    SET status = r.status, severity = r.severity, status_since = r.since, last_seen_at = r.at, updated_at = now()
+    SET status = r.status, severity = r.severity,
+        status_since = CASE WHEN d.status = r.status AND NOT r.force_since THEN d.status_since ELSE r.since END,
+        last_seen_at = r.at, updated_at = now()
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(serial text, status text, severity text,
-                                                                 since timestamptz, at timestamptz)
+                                                                 since timestamptz, at timestamptz,
+                                                                 force_since boolean)
     WHERE d.org_id = ${orgId}::uuid AND d.serial = r.serial
     RETURNING d.id`);
   return rowsOf<{ id: string }>(result).map((row) => row.id);
@@ -215,4 +384,40 @@ export async function countDeviceEvents(db: Queryable, agentId: string): Promise
     .from(deviceEvents)
     .where(eq(deviceEvents.agentId, agentId));
   return row?.count ?? 0;
+}
+
+/** Device counts per model, server and (effective) severity: the dashboard's numbers in one grouped scan. */
+export async function countDevicesByModelAndAgent(db: Queryable, orgId: string, overflow: OverflowCutoff | null) {
+  const severity = effectiveSeverity(overflow);
+  return db
+    .select({
+      model: devices.model,
+      agentId: devices.agentId,
+      severity: severity.mapWith((value: string) => value as Severity),
+      count: sql<number>`count(*)::int`,
+    })
+    .from(devices)
+    .where(eq(devices.orgId, orgId))
+    .groupBy(sql`1, 2, 3`);
+}
+
+/** The organization's latest status-bearing events with the device they are about (when still on record). */
+export async function listRecentDeviceEvents(db: Queryable, orgId: string, limit: number) {
+  return db
+    .select({
+      id: deviceEvents.id,
+      kind: deviceEvents.kind,
+      serial: deviceEvents.serial,
+      payload: deviceEvents.payload,
+      occurredAt: deviceEvents.occurredAt,
+      deviceId: devices.id,
+      name: devices.name,
+    })
+    .from(deviceEvents)
+    .leftJoin(devices, and(eq(devices.orgId, deviceEvents.orgId), eq(devices.serial, deviceEvents.serial)))
+    .where(
+      and(eq(deviceEvents.orgId, orgId), inArray(deviceEvents.kind, ['device.seen', 'device.status', 'device.lost'])),
+    )
+    .orderBy(desc(deviceEvents.id))
+    .limit(limit);
 }

@@ -1,11 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { API_PREFIX, deviceDtoSchema, deviceListQuerySchema, deviceListSchema, errorBodySchema } from '@tutti/protocol';
+import {
+  API_PREFIX,
+  deviceDetailSchema,
+  deviceHistoryQuerySchema,
+  deviceHistorySchema,
+  deviceListQuerySchema,
+  deviceListSchema,
+  errorBodySchema,
+} from '@tutti/protocol';
 import { requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
-import { getDevice, listDevicesOf } from './devices.service.ts';
+import { getDeviceDetail, getDeviceHistory, listDevicesOf } from './devices.service.ts';
+
+const deviceParamsSchema = z.strictObject({ id: z.string().max(64) });
 
 export function registerDeviceRoutes(app: FastifyInstance, context: HubContext): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -31,14 +41,39 @@ export function registerDeviceRoutes(app: FastifyInstance, context: HubContext):
     {
       schema: {
         tags: ['devices'],
-        summary: 'One device',
-        params: z.strictObject({ id: z.string().max(64) }),
-        response: { 200: deviceDtoSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
+        summary: 'One device: identity, connections path, host or peripherals, and the members of its stack',
+        params: deviceParamsSchema,
+        response: { 200: deviceDetailSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {
       const auth = requirePermission(request, 'devices.view');
-      return withTenant(context.db, auth.orgIds, (tx) => getDevice(tx, auth.orgId, request.params.id));
+      return withTenant(context.db, auth.orgIds, (tx) => getDeviceDetail(tx, auth.orgId, request.params.id));
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/devices/:id/history`,
+    {
+      schema: {
+        tags: ['devices'],
+        summary: "A device's status timeline, newest first, paged with a cursor",
+        params: deviceParamsSchema,
+        querystring: deviceHistoryQuerySchema,
+        response: {
+          200: deviceHistorySchema,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.view');
+      return withTenant(context.db, auth.orgIds, (tx) =>
+        getDeviceHistory(tx, auth.orgId, request.params.id, request.query),
+      );
     },
   );
 }

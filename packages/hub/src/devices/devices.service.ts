@@ -1,5 +1,7 @@
 import {
+  agentEventBodySchema,
   appError,
+  deviceHistoryQuerySchema,
   deviceListQuerySchema,
   deviceModelCatalog,
   deviceModels,
@@ -9,24 +11,57 @@ import {
   modelInfo,
   severityOf,
   type AgentEvent,
+  type Dashboard,
+  type DeviceDetail,
   type DeviceDto,
+  type DeviceHistory,
+  type DeviceHistoryEntry,
   type DeviceList,
+  type DeviceModel,
   type DeviceReport,
+  type DeviceStatus,
+  type Severity,
 } from '@tutti/protocol';
 import type { z } from 'zod';
 import type { Queryable } from '../db/index.ts';
 import {
   applyStatusChanges,
+  countDevicesByModelAndAgent,
   findDevice,
   findDevicesByIds,
+  findDevicesBySerialOrHost,
+  findOverflowCutoff,
+  findStackDevices,
   insertDeviceEvents,
+  listDeviceHistory,
   listDevices,
+  listRecentDeviceEvents,
   markDevicesLost,
   upsertSeenDevices,
+  type DeviceEventRow,
   type DeviceRow,
+  type OverflowCutoff,
   type SeenDeviceInput,
   type StatusChangeInput,
 } from './devices.queries.ts';
+import { proAudioDeviceLimit } from './plan-limit.ts';
+
+/** Lets a caller (tests, a plan preview) state the plan limit instead of reading it. */
+export interface PlanOverride {
+  proAudioLimit: number | null;
+}
+
+const proAudioModels = deviceModels.filter((model) => deviceModelCatalog[model].category === 'pro_audio');
+
+/** Which devices of an organization are beyond its plan, if any. */
+export async function overflowCutoff(
+  db: Queryable,
+  orgId: string,
+  plan?: PlanOverride,
+): Promise<OverflowCutoff | null> {
+  const limit = plan ? plan.proAudioLimit : await proAudioDeviceLimit(db, orgId);
+  return limit === null ? null : findOverflowCutoff(db, orgId, limit, proAudioModels);
+}
 
 export function toDeviceDto(row: DeviceRow): DeviceDto {
   const model = deviceModelSchema.parse(row.model);
@@ -66,14 +101,34 @@ function modelsMatching(q: string | undefined): string[] {
   return deviceModels.filter((model) => deviceModelCatalog[model].name.toLowerCase().includes(needle));
 }
 
+/** Model filter: the models named, narrowed to the families named; undefined when neither is given. */
+function modelFilter(query: z.output<typeof deviceListQuerySchema>): string[] | undefined {
+  if (!query.model && !query.family) return undefined;
+  const families = query.family ? new Set(query.family) : null;
+  return (query.model ?? deviceModels).filter((model) => !families || families.has(deviceModelCatalog[model].family));
+}
+
 export async function listDevicesOf(
   db: Queryable,
   orgId: string,
   query: z.output<typeof deviceListQuerySchema>,
+  plan?: PlanOverride,
 ): Promise<DeviceList> {
   const result = await listDevices(
     db,
-    { orgId, q: query.q, modelsMatchingQ: modelsMatching(query.q), statuses: query.status, severity: query.severity },
+    {
+      orgId,
+      q: query.q,
+      modelsMatchingQ: modelsMatching(query.q),
+      statuses: query.status,
+      severity: query.severity,
+      models: modelFilter(query),
+      firmware: query.firmware,
+      servers: query.server,
+      subnets: query.subnet,
+      stacks: query.stack,
+      overflow: await overflowCutoff(db, orgId, plan),
+    },
     query.sort,
     query.page,
     query.limit,
@@ -87,10 +142,96 @@ export async function listDevicesOf(
   };
 }
 
-export async function getDevice(db: Queryable, orgId: string, id: string): Promise<DeviceDto> {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findDevice(db, orgId, id) : null;
+async function deviceRow(db: Queryable, orgId: string, id: string, overflow: OverflowCutoff | null) {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findDevice(db, orgId, id, overflow) : null;
   if (!row) throw appError('DEVICE_NOT_FOUND', { id });
-  return toDeviceDto(row);
+  return row;
+}
+
+const byClink = (a: DeviceRow, b: DeviceRow) => (a.clink ?? 99) - (b.clink ?? 99) || a.serial.localeCompare(b.serial);
+
+/** One device with its place: host or peripherals, and every unit of its stack with their peripherals. */
+export async function getDeviceDetail(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  plan?: PlanOverride,
+): Promise<DeviceDetail> {
+  const overflow = await overflowCutoff(db, orgId, plan);
+  const row = await deviceRow(db, orgId, id, overflow);
+  const related = await findDevicesBySerialOrHost(db, orgId, row.serial, row.hostSerial, overflow);
+  const host =
+    row.hostSerial === null ? null : (related.find((candidate) => candidate.serial === row.hostSerial) ?? null);
+  const peripherals = related.filter((candidate) => candidate.hostSerial === row.serial);
+  let stack: DeviceDetail['stack'] = null;
+  if (row.stack !== null) {
+    const rows = await findStackDevices(db, orgId, row.agentId, row.stack, overflow);
+    const units = rows.filter((candidate) => candidate.hostSerial === null).sort(byClink);
+    stack = {
+      name: row.stack,
+      members: units.map((unit) => ({
+        device: toDeviceDto(unit),
+        peripherals: rows.filter((candidate) => candidate.hostSerial === unit.serial).map(toDeviceDto),
+      })),
+    };
+  }
+  return {
+    ...toDeviceDto(row),
+    port: row.port,
+    lostAt: row.lostAt?.toISOString() ?? null,
+    firstSeenAt: row.createdAt.toISOString(),
+    host: host ? toDeviceDto(host) : null,
+    peripherals: peripherals.map(toDeviceDto),
+    stack,
+  };
+}
+
+function historyEntry(row: DeviceEventRow): DeviceHistoryEntry | null {
+  const parsed = agentEventBodySchema.safeParse({ kind: row.kind, ...(row.payload as object) });
+  if (!parsed.success) return null;
+  const event = parsed.data;
+  const at = row.occurredAt.toISOString();
+  const entry = (
+    kind: DeviceHistoryEntry['kind'],
+    status: DeviceStatus,
+    since: string,
+    extra: { accessIp: string | null; firmware: string | null } = { accessIp: null, firmware: null },
+  ): DeviceHistoryEntry => ({ id: String(row.id), kind, at, status, severity: severityOf(status), since, ...extra });
+  switch (event.kind) {
+    case 'device.seen':
+      return entry('seen', event.device.status, event.device.statusSince, {
+        accessIp: event.device.accessIp,
+        firmware: event.device.firmware,
+      });
+    case 'device.status':
+      return entry('status', event.status, event.since);
+    case 'device.lost':
+      return entry('lost', 'down', at);
+    case 'agent.state':
+      return null;
+  }
+}
+
+/** A device's status timeline from the stored agent events, newest first, paged with a cursor. */
+export async function getDeviceHistory(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  query: z.output<typeof deviceHistoryQuerySchema>,
+): Promise<DeviceHistory> {
+  const row = await deviceRow(db, orgId, id, null);
+  const rows = await listDeviceHistory(
+    db,
+    orgId,
+    row.serial,
+    query.cursor === undefined ? null : Number(query.cursor),
+    query.limit,
+  );
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map(historyEntry).filter((entry) => entry !== null),
+    nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null,
+  };
 }
 
 function seenInput(device: DeviceReport, seenAt: string): SeenDeviceInput {
@@ -112,6 +253,7 @@ function seenInput(device: DeviceReport, seenAt: string): SeenDeviceInput {
     severity: severityOf(device.status),
     status_since: device.statusSince,
     seen_at: seenAt,
+    force_since: false,
   };
 }
 
@@ -129,8 +271,18 @@ export async function applyAgentEvents(
   const seen = new Map<string, SeenDeviceInput>();
   const statusChanges = new Map<string, StatusChangeInput>();
   const lost = new Map<string, { serial: string; at: string }>();
+  // Statuses each device passed through in this batch: a device that changed and came back gets a new start.
+  const batchStatuses = new Map<string, Set<string>>();
+  const note = (serial: string, status: string) => {
+    const statuses = batchStatuses.get(serial) ?? new Set<string>();
+    statuses.add(status);
+    batchStatuses.set(serial, statuses);
+  };
 
   for (const event of events) {
+    if (event.kind === 'device.seen') note(event.device.serial, event.device.status);
+    else if (event.kind === 'device.status') note(event.serial, event.status);
+    else if (event.kind === 'device.lost') note(event.serial, 'down');
     switch (event.kind) {
       case 'device.seen':
         seen.set(event.device.serial, seenInput(event.device, event.at));
@@ -149,6 +301,7 @@ export async function applyAgentEvents(
             severity,
             since: event.since,
             at: event.at,
+            force_since: false,
           });
           lost.delete(event.serial);
         }
@@ -174,6 +327,9 @@ export async function applyAgentEvents(
       return { seq, kind, serial, payload, occurred_at: at };
     }),
   );
+  const varied = (serial: string) => (batchStatuses.get(serial)?.size ?? 0) > 1;
+  for (const row of seen.values()) row.force_since = varied(row.serial);
+  for (const row of statusChanges.values()) row.force_since = varied(row.serial);
   const changed = new Set<string>();
   for (const id of await upsertSeenDevices(db, orgId, agentId, [...seen.values()])) changed.add(id);
   for (const id of await applyStatusChanges(db, orgId, [...statusChanges.values()])) changed.add(id);
@@ -181,6 +337,46 @@ export async function applyAgentEvents(
   return [...changed];
 }
 
-export async function deviceDtosByIds(db: Queryable, ids: string[]): Promise<DeviceDto[]> {
-  return (await findDevicesByIds(db, ids)).map(toDeviceDto);
+/** Current DTOs of devices of one organization (for the live feed after ingestion). */
+export async function deviceDtosByIds(db: Queryable, orgId: string, ids: string[]): Promise<DeviceDto[]> {
+  if (ids.length === 0) return [];
+  return (await findDevicesByIds(db, orgId, ids, await overflowCutoff(db, orgId))).map(toDeviceDto);
+}
+
+export interface DeviceCount {
+  model: DeviceModel;
+  agentId: string | null;
+  severity: Severity;
+  count: number;
+}
+
+/** Device counts of an organization per model, server and severity (Overflowed devices count as issues). */
+export async function countDevices(db: Queryable, orgId: string, plan?: PlanOverride): Promise<DeviceCount[]> {
+  const rows = await countDevicesByModelAndAgent(db, orgId, await overflowCutoff(db, orgId, plan));
+  return rows.flatMap((row) => {
+    const model = deviceModelSchema.safeParse(row.model);
+    return model.success ? [{ ...row, model: model.data }] : [];
+  });
+}
+
+export type RecentStatusChange = Dashboard['recentChanges'][number];
+
+/** The organization's latest device status changes, newest first. */
+export async function recentStatusChanges(db: Queryable, orgId: string, limit: number): Promise<RecentStatusChange[]> {
+  const rows = await listRecentDeviceEvents(db, orgId, limit);
+  return rows.flatMap((row) => {
+    const entry = row.serial === null ? null : historyEntry(row);
+    if (!entry || row.serial === null) return [];
+    return [
+      {
+        deviceId: row.deviceId,
+        serial: row.serial,
+        name: row.name,
+        kind: entry.kind,
+        status: entry.status,
+        severity: entry.severity,
+        at: entry.at,
+      },
+    ];
+  });
 }

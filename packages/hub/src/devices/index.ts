@@ -1,3 +1,13 @@
 export { registerDeviceRoutes } from './devices.routes.ts';
-export { applyAgentEvents, deviceDtosByIds, toDeviceDto } from './devices.service.ts';
+export {
+  applyAgentEvents,
+  countDevices,
+  deviceDtosByIds,
+  recentStatusChanges,
+  toDeviceDto,
+  type DeviceCount,
+  type PlanOverride,
+  type RecentStatusChange,
+} from './devices.service.ts';
 export { countDeviceEvents } from './devices.queries.ts';
+export { proAudioDeviceLimit } from './plan-limit.ts';

@@ -30,7 +30,7 @@ async function report(
   const result = await ingestAgentEvents(hub.database.db, agent, [
     { seq, at: new Date().toISOString(), kind: 'device.seen', device },
   ]);
-  hub.context.bus.publish({ orgId, devices: await deviceDtosByIds(hub.database.db, result.changedDeviceIds) });
+  hub.context.bus.publish({ orgId, devices: await deviceDtosByIds(hub.database.db, orgId, result.changedDeviceIds) });
 }
 
 describe('/live', () => {

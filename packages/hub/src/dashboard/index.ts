@@ -1,0 +1,2 @@
+export { registerDashboardRoutes } from './dashboard.routes.ts';
+export { getDashboard } from './dashboard.service.ts';
