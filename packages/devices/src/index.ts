@@ -48,7 +48,26 @@ export {
 export { formatPlinkDevices, parsePlinkDevices, type PlinkEntry } from './plink-devices.ts';
 export { formatDiscoveryAnswer, parseDiscoveryAnswer, type DiscoveryAnswer } from './discovery.ts';
 export { createSimulator } from './simulator/simulator.ts';
-export { createSiteSpec, type CreateSiteSpecOptions } from './simulator/site-spec.ts';
+export {
+  createSiteSpec,
+  type CreateSiteSpecOptions,
+  type ProductMix,
+  type StackOptions,
+} from './simulator/site-spec.ts';
+export {
+  parseSiteFile,
+  loadSiteFile,
+  siteFileSpecs,
+  siteFileSimulatorOptions,
+  siteFileSchema,
+  MAX_SITE_DEVICES,
+  type SiteFile,
+} from './simulator/site-file.ts';
+export {
+  createFaultController,
+  type FaultController,
+  type CreateFaultControllerOptions,
+} from './simulator/fault-commands.ts';
 export type {
   Credentials,
   Misbehaviour,
