@@ -2,10 +2,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@tutti/protocol';
 import { createAgent, loadAgentConfig } from '@tutti/agent';
-import { createSimulator, createSiteSpec } from '@tutti/devices';
 import { createHub, ensureAgentAccount, ensureMember, ensureOrganization, verifyAuditChain } from '@tutti/hub';
 import { startDemo, webDistDir } from './demo.ts';
 import { createCliLogger } from './logger.ts';
+import { buildSimSite, runSim, type SimFlags } from './sim.ts';
 
 function port(value: string): number {
   const parsed = Number(value);
@@ -16,6 +16,12 @@ function port(value: string): number {
 function positiveInt(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('Not a positive whole number.');
+  return parsed;
+}
+
+function nonNegativeInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('Not a whole number ≥ 0.');
   return parsed;
 }
 
@@ -153,22 +159,22 @@ program
 
 program
   .command('sim')
-  .description('Run simulated ClearOne devices on loopback subnets')
+  .description(
+    'Run simulated ClearOne devices on loopback subnets; type fault commands (help, list, down <serial>, …) while it runs',
+  )
+  .option('--site <file>', 'YAML or JSON site file (subnets, stacks, product mix, up to 10,000 devices)')
   .option('--subnet <subnet>', 'loopback /24 to populate (repeatable)', collect, [])
-  .option('--devices-per-subnet <n>', 'devices in each subnet', positiveInt, 20)
-  .option('--telnet-port <port>', 'telnet port of every simulated device', port, 2323)
+  .option('--devices-per-subnet <n>', 'devices in each subnet, peripherals included', positiveInt, 20)
+  .option('--telnet-port <port>', 'telnet port of every simulated device (default 2323)', port)
+  .option('--discovery-port <port>', 'UDP discovery port (default 50123)', port)
   .option('--seed <n>', 'layout seed', positiveInt, 1)
-  .action(async (options: { subnet: string[]; devicesPerSubnet: number; telnetPort: number; seed: number }) => {
-    const subnets = options.subnet.length > 0 ? options.subnet : ['127.20.1.0'];
-    const simulator = createSimulator({
-      devices: createSiteSpec({ subnets, devicesPerSubnet: options.devicesPerSubnet, seed: options.seed }),
-      port: options.telnetPort,
-    });
-    await simulator.start();
-    process.stdout.write(
-      `${simulator.devices().length} simulated devices on ${subnets.join(', ')} (telnet ${options.telnetPort})\n`,
-    );
-    untilSignalled(() => simulator.close());
+  .option('--mix <weights>', 'units by weight, e.g. CONVERGE_PRO_2_128V=3,CONVERGE_HUDDLE=1,COLLABORATE_LIVE_600=1')
+  .option('--peripheral-mix <weights>', 'P-Link peripherals by weight, e.g. BMA_2=2,DIALOG_20=1')
+  .option('--stack-size <n|min-max>', 'boxes per CONVERGE Pro 2 stack (default 1-3)')
+  .option('--max-peripherals <n>', 'most P-Link peripherals per DSP (default 4)', nonNegativeInt)
+  .action(async (flags: SimFlags) => {
+    const sim = await runSim(await buildSimSite(flags), process.stdin, process.stdout);
+    untilSignalled(() => sim.close());
   });
 
 const admin = program.command('admin').description('Administer a hub database (uses DATABASE_URL or --data-dir)');

@@ -126,6 +126,7 @@ describe('fault commands', () => {
     expect(await faults.execute('down')).toMatch(/Give its serial/);
     expect(await faults.execute('down 0000')).toMatch(/No simulated device or peripheral has serial 0000/);
     expect(await faults.execute('dance 3910-0001-01')).toBe('Unknown command "dance". Type help.');
+    expect(await faults.execute('bogus')).toBe('Unknown command "bogus". Type help.');
     expect(await faults.execute('overheat 3910-0002-01')).toMatch(/is a P-Link peripheral/);
     expect(await faults.execute('')).toBe('');
   });

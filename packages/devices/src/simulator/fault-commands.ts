@@ -40,6 +40,28 @@ const help = `Commands (serials as in \`list\`; peripherals take down/up/locate)
   chaos <eventsPerMinute> | chaos off
   help`;
 
+const targetCommands = new Set([
+  'down',
+  'up',
+  'locate',
+  'flap',
+  'overheat',
+  'cool',
+  'login-fail',
+  'login-ok',
+  'voip-fail',
+  'voip-ok',
+  'voip-restart-pending',
+  'safety-mute',
+  'restart',
+  'update-firmware',
+  'unconfigure',
+  'configure',
+  'comm-fail',
+  'comm-ok',
+  'misbehave',
+]);
+
 type Target = { kind: 'unit'; unit: SimulatedDevice } | { kind: 'peripheral'; peripheral: SimulatedPeripheral };
 
 function parseOnOff(value: string | undefined): boolean | undefined {
@@ -197,6 +219,7 @@ export function createFaultController(
       default:
         break;
     }
+    if (!targetCommands.has(command)) return `Unknown command "${command}". Type help.`;
     const target = find(serial);
     if (typeof target === 'string') return target;
     const name = serial ?? '';
