@@ -342,6 +342,13 @@ describe.each(peripheralSpecs)('P-Link $model', (peripheralSpec) => {
     await expectPeripheralStatus(session, serial, 'updating_firmware', () => void peripheral.updateFirmware('1.0.0.2'));
     await expectPeripheralStatus(session, serial, 'healthy', () => undefined);
     expect(peripheral.firmware).toBe('1.0.0.2');
+    // The same through the driver, as a firmware job would run it.
+    const progress: number[] = [];
+    expect(
+      await session.updatePeripheralFirmware(peripheralSpec.plink, 'bma-1.0.0.3.bin', (p) => progress.push(p)),
+    ).toBe('1.0.0.3');
+    expect(progress.at(-1)).toBe(100);
+    await expect(session.updatePeripheralFirmware(peripheralSpec.plink, 'fail.bin')).rejects.toThrow(/FAILED/);
     // The host's own statuses come first: a peripheral is only reachable through it.
     expect(derivePeripheralStatus({ reachable: false, loginFailed: false }, serial)).toBe('down');
     expect(derivePeripheralStatus({ reachable: true, loginFailed: true }, serial)).toBe('login_failed');

@@ -71,6 +71,11 @@ export interface DeviceSession {
    * reboots and closes the session). Rejects with DeviceCommandError on FAILED, or with the close error.
    */
   updateFirmware(token: string, onProgress?: (percent: number) => void): Promise<string>;
+  /**
+   * Starts `PLINK <port> FW_UPDATE <token>` on a peripheral of this box and resolves with the installed version
+   * once the host reports DONE (the host does not reboot). Rejects with DeviceCommandError on FAILED.
+   */
+  updatePeripheralFirmware(plink: number, token: string, onProgress?: (percent: number) => void): Promise<string>;
   /** Subscribes this session to unsolicited status lines (box status and UA registration). */
   subscribe(): Promise<void>;
   /** Called with the full state each time a device line changes it, once a first `readState()` set the baseline. */
@@ -496,8 +501,23 @@ class DeviceSessionImpl implements DeviceSession {
   }
 
   async updateFirmware(token: string, onProgress?: (percent: number) => void): Promise<string> {
-    const line = systemCommandLine(await this.boxName(), 'firmwareUpdate', token);
     const path = systemCommandLine(await this.boxName(), 'firmwareUpdate');
+    return this.runTransfer(path, token, onProgress);
+  }
+
+  async updatePeripheralFirmware(
+    plink: number,
+    token: string,
+    onProgress?: (percent: number) => void,
+  ): Promise<string> {
+    if (!Number.isInteger(plink) || plink < 1) throw new DeviceProtocolError(`Bad P-Link port ${plink}`);
+    const path = `BOX ${await this.boxName()} ${PLINK_BLOCK} ${plink} ${plinkParams.firmwareUpdate}`;
+    return this.runTransfer(path, token, onProgress);
+  }
+
+  /** `<path> <token>` → STARTED, then PROGRESS lines until DONE <version> or FAILED <reason>. */
+  private async runTransfer(path: string, token: string, onProgress?: (percent: number) => void): Promise<string> {
+    const line = `${path} ${token}`;
     let stopLines = (): void => undefined;
     let stopClose = (): void => undefined;
     // Listen before sending: progress may follow the reply in the same chunk.
