@@ -145,6 +145,26 @@ function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
   return { ...shares, elsewhere: Math.max(0, round((shares.machineBusy / 100) * cores * 100 - ours, 0)) };
 }
 
+/**
+ * CPU microseconds each part spent per stored event: unlike rates, this barely moves when other work shares the
+ * machine, and its sum bounds what the cores can ingest with the simulator, agent, hub and database on one host.
+ */
+function cpuPerEvent(before: CpuSnapshot, after: CpuSnapshot, events: number) {
+  const micros = (from: number, to: number): number => (events > 0 ? round(((to - from) * 1000) / events, 1) : 0);
+  const perEvent = {
+    simulator: micros(before.simulator, after.simulator),
+    agent: micros(before.agent, after.agent),
+    hub: micros(before.hub, after.hub),
+    postgres: before.postgres === null || after.postgres === null ? null : micros(before.postgres, after.postgres),
+  };
+  const total = perEvent.simulator + perEvent.agent + perEvent.hub + (perEvent.postgres ?? 0);
+  return {
+    ...perEvent,
+    total: round(total, 1),
+    ceilingPerSecond: total > 0 ? Math.round((cores * 1e6) / total / 100) * 100 : 0,
+  };
+}
+
 async function run(options: BenchOptions, scope: BenchScope): Promise<BenchReport> {
   const settings = settingsOf(options);
   const { signal } = scope;
@@ -326,6 +346,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const latency = latencySummary(analysis.latencyMs);
   const agentLatency = latencySummary(analysis.agentLatencyMs);
   const cpu = cpuShares(before, after);
+  const perEvent = cpuPerEvent(before, after, analysis.eventsStored);
   const flipSeconds = (analysis.lastFlipMs - analysis.firstFlipMs) / 1000;
   const ingestSeconds = (analysis.lastReceivedMs - analysis.firstFlipMs) / 1000;
   const eventsPerSecond = round(analysis.eventsStored / ingestSeconds, 0);
@@ -361,6 +382,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     maxOutboxDepth,
     simulatorMaxLagMs: ms(flipped.maxLagMs),
     cpuPercent: cpu,
+    cpuMicrosPerEvent: perEvent,
     discoveryMs: Math.round(discoveryMs),
     database: settings.database,
     budgetMet,
@@ -389,6 +411,11 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['                   everything else', `${cpu.elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
       ...(cpu.elsewhere > 25 ? [['warning', 'other work shared the machine; figures understate Tutti'] as const] : []),
+      [
+        'CPU µs per event (sim/agent/hub/pg)',
+        `${perEvent.simulator} / ${perEvent.agent} / ${perEvent.hub} / ${perEvent.postgres ?? '-'} = ${perEvent.total}`,
+      ],
+      [`CPU ceiling on ${cores} cores`, `${perEvent.ceilingPerSecond}/s (all four parts on this host)`],
       ['discovery (all devices in hub)', `${json.discoveryMs} ms`],
       ['budget ≥ 20,000/s, p99 < 500 ms', budgetMet ? 'met' : 'NOT met'],
     ],
