@@ -45,6 +45,7 @@ import type {
   SimulatedPeripheral,
   SimulatorChangeKind,
 } from './types.ts';
+import { hashString } from './random.ts';
 
 export const DEFAULT_CREDENTIALS: Credentials = { username: 'clearone', password: 'converge' };
 
@@ -108,12 +109,6 @@ for (const counts of Object.values(modelEndpoints)) {
     maxChannels.set(type, Math.max(maxChannels.get(type) ?? 0, count));
 }
 maxChannels.set('BFM', 9);
-
-function hashString(text: string): number {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  return hash >>> 0;
-}
 
 function isBinary(value: string): value is '0' | '1' {
   return value === '0' || value === '1';

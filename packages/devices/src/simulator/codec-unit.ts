@@ -18,6 +18,7 @@ import {
 import { DEFAULT_CREDENTIALS, type BoxContext } from './box.ts';
 import { MisbehaviourGate } from './misbehaviour.ts';
 import type { Credentials, Misbehaviour, SimulatedDevice, SimulatedDeviceSpec, SimulatedPeripheral } from './types.ts';
+import { hashString } from './random.ts';
 
 interface CodecSession {
   socket: Socket;
@@ -28,12 +29,6 @@ interface CodecSession {
   subscribed: boolean;
   /** Lines produced while the session's own command runs wait until its reply is out. */
   deferred: string[] | undefined;
-}
-
-function hashString(text: string): number {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  return hash >>> 0;
 }
 
 /**

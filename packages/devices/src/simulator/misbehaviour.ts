@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { appError } from '@tutti/protocol';
+import { createRandom } from './random.ts';
 import type { Misbehaviour } from './types.ts';
 
 const GARBAGE_MIN_BYTES = 8;
@@ -23,10 +24,10 @@ export class MisbehaviourGate {
   private mode: Misbehaviour = { mode: 'none' };
   /** Connections taken over on accept (never sessions): held silent, or babbled at. */
   private readonly taken = new Set<Socket>();
-  private state: number;
+  private readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = createRandom(seed);
   }
 
   get current(): Misbehaviour {
@@ -122,15 +123,6 @@ export class MisbehaviourGate {
     const bytes = Buffer.allocUnsafe(length);
     for (let index = 0; index < length; index += 1) bytes[index] = Math.floor(this.next() * 256);
     return bytes;
-  }
-
-  /** mulberry32, as the site layout uses. */
-  private next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** Drops every taken-over connection (mode change, power off). */

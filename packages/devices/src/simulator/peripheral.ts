@@ -9,6 +9,7 @@ import {
   type ErrorPayload,
 } from '../system-commands.ts';
 import type { SimulatedPeripheral, SimulatedPeripheralSpec } from './types.ts';
+import { hashString } from './random.ts';
 
 /** What a peripheral needs from its host box. */
 export interface PeripheralHost {
@@ -30,12 +31,6 @@ interface WirelessChannel {
 
 /** DIALOG 20 receives two wireless mics [INF: a two-channel receiver]. */
 const DIALOG_20_CHANNELS = 2;
-
-function hashString(text: string): number {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  return hash >>> 0;
-}
 
 /** One P-Link peripheral: state of its own, reachable only through its host's telnet session. */
 export class Peripheral implements SimulatedPeripheral {

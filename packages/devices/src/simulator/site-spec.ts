@@ -1,6 +1,7 @@
 import { appError, isLoopbackIpv4, modelInfo, type DeviceModel } from '@tutti/protocol';
 import { CODEC_STACK_NONE } from '../system-commands.ts';
 import type { Credentials, SimulatedDeviceSpec, SimulatedPeripheralSpec } from './types.ts';
+import { createRandom } from './random.ts';
 
 /** Relative weights by model code, e.g. `{ CONVERGE_PRO_2_128V: 3, CONVERGE_HUDDLE: 1, COLLABORATE_LIVE_600: 1 }`. */
 export type ProductMix = Partial<Record<DeviceModel, number>>;
@@ -80,18 +81,6 @@ const peripheralKinds: PeripheralKind[] = [
 ];
 /** Each P-Link chain takes at most 3 Beamforming Mic Array 2 (DEVICE-PROTOCOL §3). */
 const MAX_BMA2_PER_CHAIN = 3;
-
-/** mulberry32: small, fast and deterministic, which is all a site layout needs. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
