@@ -43,8 +43,15 @@ describe('tutti sim', () => {
     );
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'subnets:\n  - { subnet: 172.16.0.0, devices: 3 }\n');
-    await expect(buildSimSite(flags({ site: file }))).rejects.toThrow(/172\.16\.0\.0 is not a loopback address/);
-    await expect(buildSimSite(flags({ site: join(dir, 'missing.yaml') }))).rejects.toThrow(/Cannot read site file/);
+    await expect(buildSimSite(flags({ subnet: [], site: file }))).rejects.toThrow(
+      /172\.16\.0\.0 is not a loopback address/,
+    );
+    await expect(buildSimSite(flags({ subnet: [], site: join(dir, 'missing.yaml') }))).rejects.toThrow(
+      /Cannot read site file/,
+    );
+    await expect(buildSimSite(flags({ site: file, mix: 'BMA_2=1' }))).rejects.toThrow(
+      '--site describes the whole layout; leave out --subnet, --mix or put them in the file',
+    );
   });
 
   it('runs a site file and answers fault commands typed on stdin', async () => {
@@ -57,7 +64,7 @@ describe('tutti sim', () => {
     const output = new PassThrough();
     let text = '';
     output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    const sim = await runSim(await buildSimSite(flags({ site: file })), input, output);
+    const sim = await runSim(await buildSimSite(flags({ subnet: [], site: file })), input, output);
     try {
       expect(text).toMatch(
         /^8 simulated devices \(\d+ units, \d+ P-Link peripherals\) on 127\.39\.203\.0, telnet port 2401/,

@@ -81,6 +81,20 @@ export async function buildSimSite(flags: SimFlags): Promise<SimSite> {
     ...(flags.discoveryPort === undefined ? {} : { discoveryPort: flags.discoveryPort }),
   };
   if (flags.site !== undefined) {
+    const layoutFlags = [
+      flags.subnet.length > 0 && '--subnet',
+      flags.mix !== undefined && '--mix',
+      flags.peripheralMix !== undefined && '--peripheral-mix',
+      flags.stackSize !== undefined && '--stack-size',
+      flags.maxPeripherals !== undefined && '--max-peripherals',
+    ].filter((flag): flag is string => flag !== false);
+    if (layoutFlags.length > 0) {
+      throw appError(
+        'CONFIG_INVALID',
+        { flags: layoutFlags },
+        `--site describes the whole layout; leave out ${layoutFlags.join(', ')} or put them in the file`,
+      );
+    }
     const site = await loadSiteFile(flags.site);
     return {
       devices: siteFileSpecs(site),
