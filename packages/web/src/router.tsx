@@ -11,6 +11,8 @@ import {
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorKey } from './api.ts';
+import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
+import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { sessionQueryOptions } from './session/session.ts';
 import { SignInPage } from './session/SignInPage.tsx';
@@ -75,9 +77,30 @@ const indexRoute = createRoute({
   },
 });
 
-const devicesRoute = createRoute({ getParentRoute: () => appRoute, path: '/devices', component: DevicesPage });
+const devicesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/devices',
+  validateSearch: (search: Record<string, unknown>): DevicesSearch => parseDevicesSearch(search),
+  component: function DevicesRoute() {
+    const filters = devicesRoute.useSearch();
+    const navigate = devicesRoute.useNavigate();
+    return <DevicesPage filters={filters} onFiltersChange={(next) => void navigate({ search: next, replace: true })} />;
+  },
+});
 
-const routeTree = rootRoute.addChildren([signInRoute, appRoute.addChildren([indexRoute, devicesRoute])]);
+const deviceDetailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/devices/$id',
+  component: function DeviceDetailRoute() {
+    const { id } = deviceDetailRoute.useParams();
+    return <DeviceDetailPage key={id} id={id} />;
+  },
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([indexRoute, devicesRoute, deviceDetailRoute]),
+]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

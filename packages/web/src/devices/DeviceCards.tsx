@@ -1,4 +1,5 @@
-import { Card, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Card, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { DeviceDto } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
@@ -36,9 +37,14 @@ export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
         >
           <Stack gap="sm">
             <Stack gap={0} miw={0}>
-              <Text fw={600} truncate>
+              <Anchor
+                renderRoot={(props) => <Link {...props} to="/devices/$id" params={{ id: device.id }} />}
+                fw={600}
+                truncate
+                data-testid={`device-link-${device.serial}`}
+              >
                 <bdi>{device.name}</bdi>
-              </Text>
+              </Anchor>
               <Text size="sm" c="dimmed" truncate>
                 <bdi>{device.modelName}</bdi>
               </Text>

@@ -1,5 +1,5 @@
 import {
-  Alert,
+  Anchor,
   Badge,
   Button,
   Chip,
@@ -13,19 +13,22 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { IconAlertCircle, IconSearch } from '@tabler/icons-react';
+import { IconSearch, IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { deviceStatuses, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { deviceStatuses, modelInfo, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { LoadError } from '../shell/LoadError.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
 import { DeviceCards } from './DeviceCards.tsx';
 import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { devicesQueryOptions } from './devices.queries.ts';
+import type { DevicesSearch } from './devices.search.ts';
 import { severityColor, severityLabelKey, statusLabelKey } from './status.ts';
 
 /** Table column → the API's sort field. */
@@ -48,14 +51,22 @@ const PAGE_SIZES = [25, 50, 100];
 // Most urgent first, as the chips read left to right (or right to left).
 const severityOrder: Severity[] = ['down', 'issue', 'healthy'];
 
-export function DevicesPage() {
+export interface DevicesPageProps {
+  /** Filters from the URL: links from the dashboard open the list already filtered. */
+  filters: DevicesSearch;
+  onFiltersChange: (filters: DevicesSearch) => void;
+}
+
+export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   const { t } = useTranslation();
   const language = currentLanguage();
+  const navigate = useNavigate();
   const isPhone = useMediaQuery('(max-width: 48em)');
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(filters.q ?? '');
   const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
-  const [severity, setSeverity] = useState<Severity | null>(null);
-  const [statuses, setStatuses] = useState<DeviceStatus[]>([]);
+  const severity = filters.severity ?? null;
+  const statuses = filters.status ?? [];
+  const models = filters.model ?? [];
   const [sortStatus, setSortStatus] = useState<DataTableSortStatus<DeviceDto>>({
     columnAccessor: 'name',
     direction: 'asc',
@@ -63,22 +74,30 @@ export function DevicesPage() {
   const [page, setPage] = useState(1);
   const [limit, setLimit] = useState(50);
 
+  function setFilters(next: DevicesSearch): void {
+    setPage(1);
+    onFiltersChange(next);
+  }
+
+  // The typed search reaches the URL once typing pauses; a link that changes the URL resets the box.
+  useEffect(() => {
+    if ((filters.q ?? '') !== debouncedSearch) onFiltersChange({ ...filters, q: debouncedSearch || undefined });
+    // Only a new debounced value writes the URL, so the dependency list holds it alone.
+  }, [debouncedSearch]);
+
   const column = String(sortStatus.columnAccessor);
   const sortField = isSortable(column) ? sortFields[column] : 'name';
   const params = {
     q: debouncedSearch,
     severity,
     status: statuses,
+    model: models,
     sort: `${sortStatus.direction === 'desc' ? '-' : ''}${sortField}`,
     page,
     limit,
   };
   const devices = useQuery(devicesQueryOptions(params));
-  const title = t('devices.title');
-  useEffect(() => {
-    // Screen readers and browser tabs announce the page by its title.
-    document.title = `${title} · Tutti`;
-  }, [title]);
+  usePageTitle(t('devices.title'));
   const list = devices.data;
 
   const statusOptions = useMemo(
@@ -109,9 +128,15 @@ export function DevicesPage() {
       sortable: true,
       // Names are typed by people in any script: let each name find its own direction.
       render: (device) => (
-        <Text span size="sm" fw={500}>
+        <Anchor
+          renderRoot={(props) => <Link {...props} to="/devices/$id" params={{ id: device.id }} />}
+          size="sm"
+          fw={500}
+          onClick={(event) => event.stopPropagation()}
+          data-testid={`device-link-${device.serial}`}
+        >
           <bdi>{device.name}</bdi>
-        </Text>
+        </Anchor>
       ),
     },
     {
@@ -160,7 +185,7 @@ export function DevicesPage() {
     };
   }
 
-  const filtersActive = search !== '' || severity !== null || statuses.length > 0;
+  const filtersActive = search !== '' || severity !== null || statuses.length > 0 || models.length > 0;
   const pageRange = (from: number, to: number, total: number) =>
     t('devices.pageRange', {
       from: formatNumber(language, from),
@@ -203,9 +228,12 @@ export function DevicesPage() {
           placeholder={statuses.length === 0 ? t('devices.statusFilterPlaceholder') : undefined}
           data={statusOptions}
           value={statuses}
-          onChange={resetPage((values: string[]) =>
-            setStatuses(values.filter((value): value is DeviceStatus => (deviceStatuses as string[]).includes(value))),
-          )}
+          onChange={(values: string[]) => {
+            const status = values.filter((value): value is DeviceStatus =>
+              (deviceStatuses as string[]).includes(value),
+            );
+            setFilters({ ...filters, status: status.length > 0 ? status : undefined });
+          }}
           clearable
           searchable
           style={{ flex: '1 1 220px', maxWidth: 360 }}
@@ -218,10 +246,7 @@ export function DevicesPage() {
           <Chip
             key={item}
             checked={severity === item}
-            onChange={() => {
-              setSeverity(severity === item ? null : item);
-              setPage(1);
-            }}
+            onChange={() => setFilters({ ...filters, severity: severity === item ? undefined : item })}
             color={severityColor[item]}
             variant="outline"
             data-testid={`severity-${item}`}
@@ -234,15 +259,39 @@ export function DevicesPage() {
             </Group>
           </Chip>
         ))}
+        {models.map((model) => (
+          <Badge
+            key={model}
+            size="lg"
+            variant="light"
+            color="gray"
+            radius="sm"
+            style={{ textTransform: 'none', fontWeight: 500 }}
+            rightSection={
+              <IconX
+                size={14}
+                role="button"
+                tabIndex={0}
+                aria-label={t('devices.removeModelFilter', { model: modelInfo(model).name })}
+                style={{ cursor: 'pointer' }}
+                onClick={() => {
+                  const rest = models.filter((item) => item !== model);
+                  setFilters({ ...filters, model: rest.length > 0 ? rest : undefined });
+                }}
+              />
+            }
+            data-testid={`model-filter-${model}`}
+          >
+            <bdi>{modelInfo(model).name}</bdi>
+          </Badge>
+        ))}
         {filtersActive ? (
           <Button
             variant="subtle"
             size="compact-sm"
             onClick={() => {
               setSearch('');
-              setSeverity(null);
-              setStatuses([]);
-              setPage(1);
+              setFilters({});
             }}
           >
             {t('devices.clearFilters')}
@@ -251,20 +300,7 @@ export function DevicesPage() {
       </Group>
 
       {devices.isError && !list ? (
-        <Alert
-          color="red"
-          variant="light"
-          icon={<IconAlertCircle aria-hidden />}
-          role="alert"
-          title={t('devices.loadFailed')}
-        >
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{t(errorKey(devices.error))}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void devices.refetch()}>
-              {t('action.retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError title={t('devices.loadFailed')} error={devices.error} onRetry={() => void devices.refetch()} />
       ) : isPhone ? (
         <Stack gap="sm">
           {list && list.items.length === 0 ? (
@@ -312,6 +348,8 @@ export function DevicesPage() {
           onSortStatusChange={resetPage(setSortStatus)}
           noRecordsText={t('devices.noRecords')}
           customRowAttributes={(device) => ({ 'data-testid': `device-row-${device.serial}` })}
+          onRowClick={({ record }) => void navigate({ to: '/devices/$id', params: { id: record.id } })}
+          rowStyle={() => ({ cursor: 'pointer' })}
         />
       )}
     </Stack>

@@ -41,3 +41,22 @@ export function formatNumber(language: Language, value: number): string {
 export function formatDateTime(language: Language, epochMs: number): string {
   return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle: 'medium' }).format(epochMs);
 }
+
+export function formatDate(language: Language, epochMs: number): string {
+  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium' }).format(epochMs);
+}
+
+/** An ISO timestamp as a date and time, or null when absent or unreadable. */
+export function formatIsoDateTime(language: Language, iso: string | null): string | null {
+  if (iso === null) return null;
+  const epoch = Date.parse(iso);
+  return Number.isNaN(epoch) ? null : formatDateTime(language, epoch);
+}
+
+/**
+ * Wraps a left-to-right value (a name, an address) in Unicode isolate marks before it goes into a translated
+ * sentence, so that Arabic text around it keeps its order (GLOSSARY.md §1).
+ */
+export function isolate(value: string): string {
+  return `\u2068${value}\u2069`;
+}

@@ -20,6 +20,9 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Name: ['de'],
   Password: ['it'],
   Backups: ['pt'],
+  Stack: ['it', 'de'],
+  'Stack {{name}}': ['it', 'de'],
+  Port: ['fr', 'de', 'pl'],
 };
 
 type Tree = { [key: string]: string | Tree };

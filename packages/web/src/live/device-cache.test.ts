@@ -1,6 +1,6 @@
 import type { DeviceDto, DeviceList } from '@tutti/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyChanges, applyRemovals } from './device-cache.ts';
+import { applyChanges, applyDetailChanges, applyRemovals } from './device-cache.ts';
 
 function device(id: string, overrides: Partial<DeviceDto> = {}): DeviceDto {
   return {
@@ -51,5 +51,31 @@ describe('applyRemovals', () => {
   it('drops removed rows', () => {
     const list = page([device('a'), device('b')], { healthy: 2, issue: 0, down: 0 });
     expect(applyRemovals(list, new Set(['a'])).items.map((item) => item.id)).toEqual(['b']);
+  });
+});
+
+describe('applyDetailChanges', () => {
+  it('updates the device and the stack units drawn around it', () => {
+    const unit = device('a');
+    const peripheral = device('p');
+    const detail = {
+      ...unit,
+      port: 23,
+      lostAt: null,
+      firstSeenAt: '2026-01-01T00:00:00.000Z',
+      host: null,
+      peripherals: [peripheral],
+      stack: { name: 'S', members: [{ device: unit, peripherals: [peripheral] }] },
+    };
+    const changed = new Map([
+      ['a', device('a', { status: 'down', severity: 'down' })],
+      ['p', device('p', { status: 'locate_light_on', severity: 'issue' })],
+    ]);
+    const next = applyDetailChanges(detail, changed);
+    expect(next.status).toBe('down');
+    expect(next.port).toBe(23);
+    expect(next.peripherals[0]!.status).toBe('locate_light_on');
+    expect(next.stack!.members[0]!.device.status).toBe('down');
+    expect(next.stack!.members[0]!.peripherals[0]!.status).toBe('locate_light_on');
   });
 });

@@ -1,9 +1,12 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { DeviceList, LiveMessage } from '@tutti/protocol';
+import type { DeviceDetail, DeviceList, LiveMessage } from '@tutti/protocol';
 import { useEffect, useState } from 'react';
-import { devicesQueryKey } from '../devices/devices.queries.ts';
-import { applyChanges, applyRemovals } from './device-cache.ts';
+import { deviceDetailKey, devicesQueryKey, devicesRootKey } from '../devices/devices.queries.ts';
+import { applyChanges, applyDetailChanges, applyRemovals } from './device-cache.ts';
 import { connectLive, type LiveState } from './live-connection.ts';
+
+/** Queries that follow device changes: lists, details, histories and the dashboard. */
+const liveKeys = [devicesRootKey, ['dashboard']] as const;
 
 /** Counts and ordering come from the server: refetch after changes, at most once per this interval. */
 const REFRESH_INTERVAL_MS = 2_000;
@@ -19,7 +22,7 @@ function createThrottledRefresh(queryClient: QueryClient): { schedule: () => voi
       if (timer !== undefined) return;
       timer = setTimeout(() => {
         timer = undefined;
-        void queryClient.invalidateQueries({ queryKey: devicesQueryKey });
+        for (const queryKey of liveKeys) void queryClient.invalidateQueries({ queryKey });
       }, REFRESH_INTERVAL_MS);
     },
     cancel: () => clearTimeout(timer),
@@ -35,11 +38,14 @@ function applyLiveMessage(
   switch (message.type) {
     case 'ready':
       // Changes may have been missed while disconnected.
-      if (reconnected) void queryClient.invalidateQueries({ queryKey: devicesQueryKey });
+      if (reconnected) for (const queryKey of liveKeys) void queryClient.invalidateQueries({ queryKey });
       return;
     case 'devices.changed': {
       const changed = new Map(message.devices.map((device) => [device.id, device]));
       updateCachedLists(queryClient, (list) => applyChanges(list, changed));
+      queryClient.setQueriesData<DeviceDetail>({ queryKey: deviceDetailKey }, (detail) =>
+        detail ? applyDetailChanges(detail, changed) : detail,
+      );
       refresh();
       return;
     }
@@ -52,7 +58,7 @@ function applyLiveMessage(
   }
 }
 
-/** Keeps the device lists in the query cache current from `/live`; returns the connection state. */
+/** Keeps the device queries in the cache current from `/live`; returns the connection state. */
 export function useLiveUpdates(): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
