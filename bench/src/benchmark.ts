@@ -6,6 +6,8 @@ export interface BenchOptions {
   seconds: number | undefined;
   /** Target aggregate rate (benchmark-specific unit, e.g. status changes per second). */
   rate: number | undefined;
+  /** Repetitions, for benchmarks that repeat a measurement (discovery). */
+  runs: number | undefined;
   /** Use the embedded PGlite engine instead of PostgreSQL. */
   pglite: boolean;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { BenchOptions, BenchReport, BenchScope, Benchmark } from './benchmark.ts';
 import { benchmarks } from './registry.ts';
 
-const usage = `Usage: npm run bench -- [name…] [--quick] [--devices N] [--seconds S] [--rate R] [--pglite]
+const usage = `Usage: npm run bench -- [name…] [--quick] [--devices N] [--seconds S] [--rate R] [--runs N] [--pglite]
 Benchmarks: ${benchmarks.map((benchmark) => `${benchmark.name} (${benchmark.description})`).join('; ')}`;
 /** Each clean-up step gets this long before the next one runs. */
 const CLEANUP_STEP_MS = 30_000;
@@ -24,6 +24,7 @@ function parseCommandLine(argv: string[]): { selected: Benchmark[]; options: Ben
       devices: { type: 'string' },
       seconds: { type: 'string' },
       rate: { type: 'string' },
+      runs: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -41,6 +42,8 @@ function parseCommandLine(argv: string[]): { selected: Benchmark[]; options: Ben
         });
   const devices = positiveNumber('devices', values.devices);
   if (devices !== undefined && !Number.isInteger(devices)) throw new Error('--devices takes a whole number');
+  const runs = positiveNumber('runs', values.runs);
+  if (runs !== undefined && !Number.isInteger(runs)) throw new Error('--runs takes a whole number');
   return {
     selected,
     options: {
@@ -49,6 +52,7 @@ function parseCommandLine(argv: string[]): { selected: Benchmark[]; options: Ben
       devices,
       seconds: positiveNumber('seconds', values.seconds),
       rate: positiveNumber('rate', values.rate),
+      runs,
     },
   };
 }

@@ -1,5 +1,13 @@
 import type { Benchmark } from './benchmark.ts';
+import { agentMemoryBenchmark } from './agent-memory/agent-memory.ts';
+import { discoveryBenchmark } from './discovery/discovery.ts';
 import { ingestBenchmark } from './ingest/ingest.ts';
+import { latencyBenchmark } from './latency/latency.ts';
 
-/** Every benchmark, in the order `npm run bench` runs them; later ones (discovery, live latency, API) go here. */
-export const benchmarks: readonly Benchmark[] = [ingestBenchmark];
+/** Every benchmark, in the order `npm run bench` runs them; later ones (live latency to the browser, API) go here. */
+export const benchmarks: readonly Benchmark[] = [
+  discoveryBenchmark,
+  agentMemoryBenchmark,
+  latencyBenchmark,
+  ingestBenchmark,
+];

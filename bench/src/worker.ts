@@ -28,11 +28,13 @@ export function startWorker<Request extends WorkerMessage, Reply extends WorkerM
   name: string,
   scope: BenchScope,
   stopMessage: Request,
+  /** Extra Node flags for the child, e.g. `--expose-gc`. */
+  extraExecArgv: readonly string[] = [],
 ): Worker<Request, Reply> {
   const child: ChildProcess = fork(fileURLToPath(script), [], {
     cwd: repoRoot,
     // `node --cpu-prof --cpu-prof-dir D --import tsx bench/src/main.ts` profiles the workers too.
-    execArgv: ['--import', 'tsx', ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'))],
+    execArgv: ['--import', 'tsx', ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')), ...extraExecArgv],
     stdio: ['ignore', 2, 2, 'ipc'],
     serialization: 'advanced',
   });

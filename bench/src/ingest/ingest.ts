@@ -1,20 +1,34 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createHub,
-  createTestDatabase,
-  ensureAgentAccount,
-  ensureOrganization,
-  rowsOf,
-  type Database,
-} from '@tutti/hub';
+import type { Database } from '@tutti/hub';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, round } from '../format.ts';
 import { sleep, until } from '../wait.ts';
-import { cpuMs, startWorker, type Worker } from '../worker.ts';
-import { analyseIngest, latencySummary, type StoredStatusEvent } from './analyse.ts';
-import type { AgentReply, AgentRequest, SimReply, SimRequest, SubnetLayout } from './messages.ts';
+import { cpuMs } from '../worker.ts';
+import { analyseIngest, latencySummary } from '../shared/analyse.ts';
+import {
+  BUSY_WARNING_PERCENT,
+  cores,
+  elsewherePercent,
+  machineBusyPercent,
+  machineTicks,
+  postgresCpuMs,
+} from '../shared/machine.ts';
+import type { SimReply } from '../shared/messages.ts';
+import {
+  agentConfig,
+  eventCounts,
+  layoutOf,
+  startAgentWorker,
+  startHubSite,
+  startSimulatorWorker,
+  storedStatusEvents,
+  waitForDevicesInHub,
+  waitForSettled,
+  type AgentWorker,
+  type SimWorker,
+} from '../shared/site.ts';
 
 /** Loopback block reserved for this benchmark (the demo uses 127.20.x, tests 127.4x.x). */
 const SUBNET_PREFIX = '127.60';
@@ -25,7 +39,6 @@ const HOT_CELSIUS = 82;
 const COOL_CELSIUS = 40;
 /** 10 % above the budget: a pipeline that keeps up then measures at least 20,000/s despite its drain tail. */
 const DEFAULT_RATE = 22_000;
-const cores = availableParallelism();
 /** The budget DESIGN.md sets for ingestion on this machine. */
 const BUDGET = { eventsPerSecond: 20_000, p99Ms: 500 };
 const RATE_DEFINITION = 'stored status events / (last received_at - first flip)';
@@ -53,48 +66,6 @@ function settingsOf(options: BenchOptions): IngestSettings {
   };
 }
 
-/** Spreads the devices evenly over at least two /24s of at most 200 boxes each. */
-function layoutOf(devices: number): SubnetLayout[] {
-  const count = Math.max(2, Math.ceil(devices / MAX_DEVICES_PER_SUBNET));
-  if (count > 250) throw new Error(`Too many devices: ${devices}`);
-  return Array.from({ length: count }, (_, index) => ({
-    subnet: `${SUBNET_PREFIX}.${index + 1}.0`,
-    devices: Math.floor(devices / count) + (index < devices % count ? 1 : 0),
-  }));
-}
-
-/** Raw SQL on the bench's own connection (superuser, so row-level security does not apply). */
-async function query<Row>(database: Database, text: string): Promise<Row[]> {
-  return rowsOf<Row>(await database.db.execute(text));
-}
-
-/** CPU time (ms) of the PostgreSQL backends serving this database, from /proc; null on PGlite (it runs in-process). */
-async function postgresCpuMs(database: Database): Promise<number | null> {
-  if (database.kind !== 'postgres') return null;
-  const pids = await query<{ pid: number }>(
-    database,
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
-  );
-  let ticks = 0;
-  for (const { pid } of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // A backend that just ended; its time is lost, which only understates PostgreSQL's share.
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux.
-}
-
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
 interface CpuSnapshot {
   at: number;
   simulator: number;
@@ -104,11 +75,7 @@ interface CpuSnapshot {
   machine: { busy: number; total: number };
 }
 
-async function cpuSnapshot(
-  sim: Worker<SimRequest, SimReply>,
-  agent: Worker<AgentRequest, AgentReply>,
-  database: Database,
-): Promise<CpuSnapshot> {
+async function cpuSnapshot(sim: SimWorker, agent: AgentWorker, database: Database): Promise<CpuSnapshot> {
   const [simCpu, agentCpu, postgres] = await Promise.all([
     sim.request({ type: 'cpu' }, 'cpu', 10_000),
     agent.request({ type: 'cpu' }, 'cpu', 10_000),
@@ -128,21 +95,19 @@ async function cpuSnapshot(
 function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
   const window = after.at - before.at;
   const share = (from: number, to: number): number => round(((to - from) / window) * 100, 0);
-  const busy = after.machine.busy - before.machine.busy;
-  const total = after.machine.total - before.machine.total;
   const shares = {
     simulator: share(before.simulator, after.simulator),
     agent: share(before.agent, after.agent),
     hub: share(before.hub, after.hub),
     postgres: before.postgres === null || after.postgres === null ? null : share(before.postgres, after.postgres),
-    machineBusy: total > 0 ? round((busy / total) * 100, 0) : 0,
+    machineBusy: machineBusyPercent(before.machine, after.machine),
   };
   const ours = [shares.simulator, shares.agent, shares.hub, shares.postgres ?? 0].reduce(
     (sum, value) => sum + value,
     0,
   );
   // Whatever else ran meanwhile (other test runs, PostgreSQL's background writers), in the same one-core units.
-  return { ...shares, elsewhere: Math.max(0, round((shares.machineBusy / 100) * cores * 100 - ours, 0)) };
+  return { ...shares, elsewhere: elsewherePercent(shares.machineBusy, ours) };
 }
 
 /**
@@ -169,100 +134,37 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const settings = settingsOf(options);
   const { signal } = scope;
   const progress = (message: string): void => scope.progress(message);
-  const layout = layoutOf(settings.devices);
+  const layout = layoutOf(settings.devices, SUBNET_PREFIX, MAX_DEVICES_PER_SUBNET);
   const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-ingest-'));
   scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
 
   progress(`ingest: ${settings.devices} devices on ${layout.length} subnets, ${settings.database}`);
-  const database = await createTestDatabase(settings.database);
-  scope.defer(() => database.close());
-  const hub = await createHub({
-    database,
-    config: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir: join(dataDir, 'hub') },
-  });
-  const hubUrl = await hub.start();
-  scope.defer(() => hub.close());
-  const org = await ensureOrganization(database.db, { name: 'Bench Organization', kind: 'client' }, 'bench');
-  const agentName = 'Bench-Site';
-  const agentPassword = 'Bench-agent-2026!';
-  const { id: agentId } = await ensureAgentAccount(database.db, org.id, agentName, agentPassword, 'bench');
+  const site = await startHubSite(scope, settings.database, dataDir);
+  const { database } = site;
+  const { sim, serials } = await startSimulatorWorker(scope, layout, TELNET_PORT, DISCOVERY_PORT);
 
-  const sim = startWorker<SimRequest, SimReply>(new URL('./sim-worker.ts', import.meta.url), 'simulator', scope, {
-    type: 'stop',
-  });
-  const started = await sim.request(
-    { type: 'start', layout, port: TELNET_PORT, discoveryPort: DISCOVERY_PORT },
-    'started',
-    60_000,
-  );
-  const serials = started.serials;
-  if (serials.length !== settings.devices)
-    throw new Error(`Simulator made ${serials.length} boxes, not ${settings.devices}`);
-
-  const agent = startWorker<AgentRequest, AgentReply>(new URL('./agent-worker.ts', import.meta.url), 'agent', scope, {
-    type: 'stop',
-  });
+  const agent = startAgentWorker(scope);
   await agent.request(
     {
       type: 'start',
-      config: {
+      config: agentConfig({
         dataDir: join(dataDir, 'agent'),
-        serverName: agentName,
-        hub: { url: hubUrl, agentName, password: agentPassword },
-        subnets: layout.map(({ subnet }) => ({ subnet, interfaceName: 'lo', enabled: true })),
+        site,
+        subnets: layout.map(({ subnet }) => subnet),
         telnetPort: TELNET_PORT,
         discoveryPort: DISCOVERY_PORT,
-        hubReconnect: { initialMs: 100, maxMs: 1_000 },
-        logLevel: 'warn',
-      },
+      }),
     },
     'started',
     30_000,
   );
 
-  const agentFilter = `agent_id = '${agentId}'::uuid`;
-  const discoveryStart = performance.now();
-  await until(
-    async () =>
-      (await query<{ n: number }>(database, `SELECT count(*)::int AS n FROM devices WHERE ${agentFilter}`))[0]!.n >=
-      settings.devices,
-    { timeoutMs: settings.discoveryTimeoutMs, intervalMs: 250, signal, what: `${settings.devices} devices in the hub` },
-  );
-  const discoveryMs = performance.now() - discoveryStart;
+  const discoveryMs = await waitForDevicesInHub(site, settings.devices, settings.discoveryTimeoutMs, signal);
   progress(`ingest: hub has all ${settings.devices} devices after ${Math.round(discoveryMs)} ms`);
 
   // Baseline: nothing in flight, so every status event above this seq comes from a flip.
-  const maxSeq = async (): Promise<number> =>
-    Number(
-      (
-        await query<{ s: string }>(
-          database,
-          `SELECT coalesce(max(seq), 0) AS s FROM device_events WHERE ${agentFilter}`,
-        )
-      )[0]!.s,
-    );
-  let stableSince = performance.now();
-  let lastSeen = -1;
-  await until(
-    async () => {
-      const [seq, status] = await Promise.all([maxSeq(), agent.request({ type: 'status' }, 'status', 10_000)]);
-      const settled = status.outboxDepth === 0 && seq === status.lastSeq;
-      if (!settled || seq !== lastSeen) {
-        lastSeen = seq;
-        stableSince = performance.now();
-      }
-      return performance.now() - stableSince >= 1_000;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, signal, what: 'the agent and hub to settle before flipping' },
-  );
-  const baselineSeq = lastSeen;
-  const statusCount = async (): Promise<number> =>
-    (
-      await query<{ n: number }>(
-        database,
-        `SELECT count(*)::int AS n FROM device_events WHERE ${agentFilter} AND kind = 'device.status' AND seq > ${baselineSeq}`,
-      )
-    )[0]!.n;
+  const baselineSeq = await waitForSettled(site, agent, { timeoutMs: 30_000, signal });
+  const statusCount = async (): Promise<number> => (await eventCounts(site, baselineSeq)).status;
 
   progress(`ingest: flipping at ${settings.rate}/s for ${settings.seconds} s`);
   const before = await cpuSnapshot(sim, agent, database);
@@ -321,27 +223,8 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   }
   const after = await cpuSnapshot(sim, agent, database);
 
-  const rows = await query<{ serial: string; status: string; occurred_ms: number; received_ms: number }>(
-    database,
-    `SELECT serial, payload->>'status' AS status,
-            (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms,
-            (extract(epoch FROM received_at) * 1000)::float8 AS received_ms
-       FROM device_events
-      WHERE ${agentFilter} AND kind = 'device.status' AND seq > ${baselineSeq}
-      ORDER BY seq`,
-  );
-  const otherEvents = (
-    await query<{ n: number }>(
-      database,
-      `SELECT count(*)::int AS n FROM device_events WHERE ${agentFilter} AND kind <> 'device.status' AND seq > ${baselineSeq}`,
-    )
-  )[0]!.n;
-  const events: StoredStatusEvent[] = rows.map((row) => ({
-    serial: row.serial,
-    status: row.status,
-    occurredMs: Number(row.occurred_ms),
-    receivedMs: Number(row.received_ms),
-  }));
+  const events = await storedStatusEvents(site, baselineSeq);
+  const otherEvents = (await eventCounts(site, baselineSeq)).other;
   const analysis = analyseIngest(serials, flipped.device, flipped.at, events);
   const latency = latencySummary(analysis.latencyMs);
   const agentLatency = latencySummary(analysis.agentLatencyMs);
@@ -410,7 +293,9 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['                   postgres backends', percent(cpu.postgres)],
       ['                   everything else', `${cpu.elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
-      ...(cpu.elsewhere > 25 ? [['warning', 'other work shared the machine; figures understate Tutti'] as const] : []),
+      ...(cpu.elsewhere > BUSY_WARNING_PERCENT
+        ? [['warning', 'other work shared the machine; figures understate Tutti'] as const]
+        : []),
       [
         'CPU µs per event (sim/agent/hub/pg)',
         `${perEvent.simulator} / ${perEvent.agent} / ${perEvent.hub} / ${perEvent.postgres ?? '-'} = ${perEvent.total}`,

@@ -6,7 +6,7 @@ import {
   type Simulator,
 } from '@tutti/devices';
 import { cpuMs, serveWorker } from '../worker.ts';
-import { WORKER_LIFETIME_MS, type SimReply, type SimRequest, type SubnetLayout } from './messages.ts';
+import { WORKER_LIFETIME_MS, type FlipOrder, type SimReply, type SimRequest, type SubnetLayout } from './messages.ts';
 
 /** The simulated site and the flip driver share a process, so flip times are taken where the change happens. */
 let simulator: Simulator | null = null;
@@ -27,11 +27,38 @@ function boxSpecs(layout: SubnetLayout[]): SimulatedDeviceSpec[] {
   });
 }
 
+/** Device indices in flip order: `0, 1, 2, …`, or a seeded random permutation (mulberry32), repeated as needed. */
+function flipOrder(order: FlipOrder, seed: number): Int32Array {
+  const indices = Int32Array.from(devices, (_, index) => index);
+  if (order === 'round-robin') return indices;
+  let state = seed >>> 0;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  for (let index = indices.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [indices[index], indices[other]] = [indices[other]!, indices[index]!];
+  }
+  return indices;
+}
+
 /**
- * Flips devices round-robin between hot and cool at `rate` flips per second for `seconds`. A 1 ms timer loop
+ * Flips devices between hot and cool at `rate` flips per second for `seconds`, in `order`. A 1 ms timer loop
  * catches up on every flip that is due, so a slow tick delays flips (reported as lag) instead of dropping them.
  */
-function flip(rate: number, seconds: number, hot: number, cool: number): Promise<SimReply> {
+function flip(
+  rate: number,
+  seconds: number,
+  hot: number,
+  cool: number,
+  order: FlipOrder,
+  seed: number,
+): Promise<SimReply> {
+  const sequence = flipOrder(order, seed);
   const total = Math.round(rate * seconds);
   const device = new Int32Array(total);
   const at = new Float64Array(total);
@@ -45,7 +72,7 @@ function flip(rate: number, seconds: number, hot: number, cool: number): Promise
       const due = Math.min(total, Math.floor((elapsed * rate) / 1000));
       if (due > done) maxLagMs = Math.max(maxLagMs, elapsed - ((done + 1) * 1000) / rate);
       while (done < due) {
-        const index = done % devices.length;
+        const index = sequence[done % sequence.length]!;
         const heat = !isHot[index];
         isHot[index] = heat ? 1 : 0;
         device[done] = index;
@@ -78,7 +105,14 @@ serveWorker<SimRequest, SimReply>(async (message) => {
       };
     }
     case 'flip':
-      return flip(message.rate, message.seconds, message.hotCelsius, message.coolCelsius);
+      return flip(
+        message.rate,
+        message.seconds,
+        message.hotCelsius,
+        message.coolCelsius,
+        message.order ?? 'round-robin',
+        message.seed ?? 1,
+      );
     case 'cpu':
       return { type: 'cpu', cpuMs: cpuMs() };
     case 'stop':
