@@ -33,32 +33,49 @@ export const agentSubnetStateSchema = z.strictObject({
 });
 export type AgentSubnetState = z.infer<typeof agentSubnetStateSchema>;
 
-/** What an agent reports. Every event carries the agent's monotonically increasing `seq`. */
+const deviceSeenBody = z.strictObject({ kind: z.literal('device.seen'), device: deviceReportSchema });
+const deviceStatusBody = z.strictObject({
+  kind: z.literal('device.status'),
+  serial: serialNumberSchema,
+  status: deviceStatusSchema,
+  since: timestampSchema,
+});
+const deviceLostBody = z.strictObject({ kind: z.literal('device.lost'), serial: serialNumberSchema });
+const agentStateBody = z.strictObject({
+  kind: z.literal('agent.state'),
+  monitoring: monitoringStatusSchema,
+  subnetsEnabled: z.number().int().min(0),
+  subnetsTotal: z.number().int().min(0),
+  version: z.string().max(32),
+  deviceCount: z.number().int().min(0),
+  /** Device sessions by state (hosts only: peripherals share their host's session). Added in agent 0.2. */
+  sessions: agentSessionCountsSchema.optional(),
+  /** Per-subnet scan progress. Added in agent 0.2. */
+  subnets: z.array(agentSubnetStateSchema).max(1024).optional(),
+});
+
+/** What an agent reports, before the outbox gives it a `seq` and a time. */
 export const agentEventBodySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('device.seen'), device: deviceReportSchema }),
-  z.strictObject({
-    kind: z.literal('device.status'),
-    serial: serialNumberSchema,
-    status: deviceStatusSchema,
-    since: timestampSchema,
-  }),
-  z.strictObject({ kind: z.literal('device.lost'), serial: serialNumberSchema }),
-  z.strictObject({
-    kind: z.literal('agent.state'),
-    monitoring: monitoringStatusSchema,
-    subnetsEnabled: z.number().int().min(0),
-    subnetsTotal: z.number().int().min(0),
-    version: z.string().max(32),
-    deviceCount: z.number().int().min(0),
-    /** Device sessions by state (hosts only: peripherals share their host's session). Added in agent 0.2. */
-    sessions: agentSessionCountsSchema.optional(),
-    /** Per-subnet scan progress. Added in agent 0.2. */
-    subnets: z.array(agentSubnetStateSchema).max(1024).optional(),
-  }),
+  deviceSeenBody,
+  deviceStatusBody,
+  deviceLostBody,
+  agentStateBody,
 ]);
 export type AgentEventBody = z.infer<typeof agentEventBodySchema>;
 
-export const agentEventSchema = z.intersection(z.object({ seq: seqSchema, at: timestampSchema }), agentEventBodySchema);
+const eventEnvelope = { seq: seqSchema, at: timestampSchema };
+
+/**
+ * An event as sent: every variant carries the agent's monotonically increasing `seq` and its time directly.
+ * A flat union validates four to six times faster than an intersection of envelope and body, and the hub
+ * validates tens of thousands of these a second.
+ */
+export const agentEventSchema = z.discriminatedUnion('kind', [
+  deviceSeenBody.extend(eventEnvelope),
+  deviceStatusBody.extend(eventEnvelope),
+  deviceLostBody.extend(eventEnvelope),
+  agentStateBody.extend(eventEnvelope),
+]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 
 /** Agent → hub. */
