@@ -12,7 +12,8 @@ import {
   elsewherePercent,
   machineBusyPercent,
   machineTicks,
-  postgresCpuMs,
+  postgresCpuByPid,
+  postgresCpuDelta,
 } from '../shared/machine.ts';
 import {
   agentConfig,
@@ -67,7 +68,7 @@ async function cpuSnapshot(sim: SimWorker, agent: AgentWorker, site: HubSite) {
   const [simCpu, agentCpu, postgres] = await Promise.all([
     sim.request({ type: 'cpu' }, 'cpu', 10_000),
     agent.request({ type: 'cpu' }, 'cpu', 10_000),
-    postgresCpuMs(site.database),
+    postgresCpuByPid(site.database),
   ]);
   return {
     at: performance.now(),
@@ -161,11 +162,12 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const agentLatency = latencySummary(analysis.agentLatencyMs);
   const window = after.at - before.at;
   const share = (from: number, to: number): number => round(((to - from) / window) * 100, 1);
+  const pgShare = (delta: number | null): number | null => (delta === null ? null : share(0, delta));
   const cpu = {
     simulator: share(before.simulator, after.simulator),
     agent: share(before.agent, after.agent),
     hub: share(before.hub, after.hub),
-    postgres: before.postgres === null || after.postgres === null ? null : share(before.postgres, after.postgres),
+    postgres: pgShare(postgresCpuDelta(before.postgres, after.postgres)),
     machineBusy: machineBusyPercent(before.machine, after.machine),
   };
   const elsewhere = elsewherePercent(cpu.machineBusy, cpu.simulator + cpu.agent + cpu.hub + (cpu.postgres ?? 0));

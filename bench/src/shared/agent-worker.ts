@@ -55,6 +55,7 @@ serveWorker<AgentRequest, AgentReply>(async (message) => {
         connectedSessions: status.sessions.connected,
         devices: status.devices.length,
         identified: identifiedOf(status),
+        scans: status.subnets.reduce((sum, subnet) => sum + subnet.scan.scans, 0),
       };
     }
     case 'identified': {
@@ -80,6 +81,10 @@ serveWorker<AgentRequest, AgentReply>(async (message) => {
       return { type: 'subnets' };
     case 'memory':
       if (message.gc) await collect();
+      if (message.gc && message.settleMs) {
+        await sleep(message.settleMs);
+        await collect();
+      }
       return { type: 'memory', ...memory() };
     case 'probe': {
       const began = performance.now();

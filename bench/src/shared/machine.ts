@@ -12,21 +12,38 @@ export async function query<Row>(database: Database, text: string): Promise<Row[
 
 /** CPU time (ms) of the PostgreSQL backends serving this database, from /proc; null on PGlite (it runs in-process). */
 export async function postgresCpuMs(database: Database): Promise<number | null> {
+  const byPid = await postgresCpuByPid(database);
+  return byPid === null ? null : [...byPid.values()].reduce((sum, value) => sum + value, 0);
+}
+
+/**
+ * CPU time (ms) per PostgreSQL backend of this database; null on PGlite. Compare two samples with
+ * `postgresCpuDelta`, which counts a backend that ended in between as nothing instead of as negative time.
+ */
+export async function postgresCpuByPid(database: Database): Promise<Map<number, number> | null> {
   if (database.kind !== 'postgres') return null;
   const pids = await query<{ pid: number }>(
     database,
     'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
   );
-  let ticks = 0;
+  const byPid = new Map<number, number>();
   for (const { pid } of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // USER_HZ is 100 on Linux.
     } catch {
       // A backend that just ended; its time is lost, which only understates PostgreSQL's share.
     }
   }
-  return ticks * 10; // USER_HZ is 100 on Linux.
+  return byPid;
+}
+
+/** CPU ms the backends spent between two `postgresCpuByPid` samples (new backends count from zero). */
+export function postgresCpuDelta(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (before === null || after === null) return null;
+  let total = 0;
+  for (const [pid, value] of after) total += value - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** Busy and total jiffies of the whole machine, from /proc/stat. */

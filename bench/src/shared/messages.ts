@@ -48,6 +48,8 @@ export interface AgentProgress {
   devices: number;
   /** Devices with a connected session, an identity (firmware read) and a status. */
   identified: number;
+  /** Subnet sweeps finished since the agent started, all subnets together. */
+  scans: number;
 }
 
 /** `process.memoryUsage()` of the agent's process, in bytes. */
@@ -65,8 +67,11 @@ export type AgentRequest =
   | { type: 'cpu' }
   /** Enables (or adds) subnets on the running agent, as the UI does. */
   | { type: 'subnets'; subnets: string[] }
-  /** Memory, after a full garbage collection when `gc` is set (the worker needs `--expose-gc`). */
-  | { type: 'memory'; gc: boolean }
+  /**
+   * Memory, after full garbage collections when `gc` is set (the worker needs `--expose-gc`); with `settleMs`, GC
+   * again after that long, so V8 has returned freed heap pages to the OS and RSS is comparable between samples.
+   */
+  | { type: 'memory'; gc: boolean; settleMs?: number }
   /** Polls `agent.status()` every few ms until `count` devices are identified; times from the start request. */
   | { type: 'identified'; count: number; timeoutMs: number }
   /** One UDP discovery sweep with `probeSubnet`, timed. */
