@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentLinks } from './agents/index.ts';
 import type { Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
@@ -18,4 +19,6 @@ export interface HubContext {
   mailer: Mailer;
   metrics: HubMetrics;
   log: Logger;
+  /** Live agent links of this node. */
+  agentLinks: AgentLinks;
 }

@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
-import { agentLinkSocketOptions, registerAgentLink } from './agents/index.ts';
+import { agentLinkSocketOptions, createAgentLinks, registerAgentLink } from './agents/index.ts';
 import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts';
 import { registerAuditRoutes } from './audit/index.ts';
 import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub-config.ts';
@@ -97,6 +97,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     mailer: createMailer(config.smtp, log),
     metrics: { eventsIngested: 0, eventsDuplicate: 0 },
     log,
+    agentLinks: createAgentLinks(),
   };
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();

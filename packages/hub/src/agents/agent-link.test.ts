@@ -3,7 +3,8 @@ import { WebSocket } from 'ws';
 import { sql } from 'drizzle-orm';
 import { AGENT_LINK_PATH, agentLinkCloseCodes, type AgentEvent, type HubMessage } from '@tutti/protocol';
 import { rowsOf } from '../db/index.ts';
-import { makeAgent, makeDeviceReport, makeOrg, TEST_PASSWORD } from '../testing/factories.ts';
+import { makeAgent, makeDeviceReport, makeOrg, makeUser, TEST_PASSWORD } from '../testing/factories.ts';
+import { signInCookies } from '../testing/sign-in.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 import { ingestAgentEvents } from './agents.service.ts';
 
@@ -51,8 +52,8 @@ async function openLink(): Promise<Link> {
   };
 }
 
-const hello = (password: string) =>
-  JSON.stringify({ type: 'hello', protocol: 1, agentName, password, version: 'test' });
+const hello = (password: string, name = agentName) =>
+  JSON.stringify({ type: 'hello', protocol: 1, agentName: name, password, version: 'test' });
 
 describe('agent link', () => {
   it('rejects a wrong password with an error and close code 4001', async () => {
@@ -141,5 +142,29 @@ describe('agent link', () => {
     expect(await state()).toEqual({ status: 'down', lost: true });
     await ingestAgentEvents(hub.database.db, agent, [{ seq: 5, at, kind: 'device.seen', device }]);
     expect(await state()).toEqual({ status: 'healthy', lost: false });
+  });
+
+  it('closes a live link at once with code 4005 when an admin disables the agent', async () => {
+    const org = await makeOrg(hub.database.db);
+    const admin = await makeUser(hub.database.db, org.id);
+    const agent = await makeAgent(hub.database.db, org.id);
+    const cookies = await signInCookies(hub.app, admin.email, admin.password);
+    const link = await openLink();
+    link.socket.send(hello(TEST_PASSWORD, agent.name));
+    await link.next('welcome');
+
+    const disabled = await hub.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/servers/${agent.id}`,
+      cookies,
+      payload: { enabled: false },
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect(await link.closed).toBe(agentLinkCloseCodes.disabled);
+    expect(link.messages).toContainEqual(expect.objectContaining({ type: 'error', code: 'AGENT_AUTH_FAILED' }));
+
+    const again = await openLink();
+    again.socket.send(hello(TEST_PASSWORD, agent.name));
+    expect(await again.closed).toBe(agentLinkCloseCodes.authFailed);
   });
 });

@@ -16,6 +16,36 @@ import { authenticateAgent, ingestAgentEvents, type AuthenticatedAgent } from '.
 
 const HELLO_TIMEOUT_MS = 10_000;
 
+/**
+ * The agent links open on this hub node, by agent id, so other features can end one at once. Several hub nodes each
+ * keep their own; an agent holds one link to one node.
+ */
+export interface AgentLinks {
+  readonly sockets: Map<string, WebSocket>;
+  /** Ends the agent's live link on this node, if any, with close code `disabled` (4005). */
+  closeDisabled(agentId: string): void;
+}
+
+export function createAgentLinks(): AgentLinks {
+  const sockets = new Map<string, WebSocket>();
+  return {
+    sockets,
+    closeDisabled(agentId) {
+      const socket = sockets.get(agentId);
+      if (!socket) return;
+      if (socket.readyState === socket.OPEN) {
+        const message: HubMessage = {
+          type: 'error',
+          code: 'AGENT_AUTH_FAILED',
+          message: 'This agent account was disabled.',
+        };
+        socket.send(JSON.stringify(message));
+      }
+      socket.close(agentLinkCloseCodes.disabled, 'AGENT_AUTH_FAILED');
+    },
+  };
+}
+
 function parseFrame(data: unknown): AgentMessage | null {
   try {
     const text = Buffer.isBuffer(data)
@@ -33,7 +63,7 @@ function parseFrame(data: unknown): AgentMessage | null {
 /** `/agent/v1`: the outbound link every Local Agent holds to its hub (DESIGN.md §5). */
 export function registerAgentLink(app: FastifyInstance, context: HubContext): void {
   const log = app.log.child({ module: 'agent-link' });
-  const liveLinks = new Map<string, WebSocket>();
+  const liveLinks = context.agentLinks.sockets;
 
   app.addHook('onClose', async () => {
     for (const socket of liveLinks.values()) socket.close(1001, 'hub shutting down');

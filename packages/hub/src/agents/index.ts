@@ -1,4 +1,4 @@
-export { registerAgentLink, agentLinkSocketOptions } from './agent-link.ts';
+export { registerAgentLink, agentLinkSocketOptions, createAgentLinks, type AgentLinks } from './agent-link.ts';
 export {
   ensureAgentAccount,
   ingestAgentEvents,

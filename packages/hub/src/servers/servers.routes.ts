@@ -105,9 +105,12 @@ export function registerServerRoutes(app: FastifyInstance, context: HubContext):
     },
     async (request) => {
       const auth = requirePermission(request, 'servers.manage');
-      return withTenant(context.db, auth.orgIds, (tx) =>
+      const server = await withTenant(context.db, auth.orgIds, (tx) =>
         setServerEnabled(tx, auth, request.params.id, request.body.enabled, clientInfo(request)),
       );
+      // After commit: a disabled agent's live link ends now, not at its next reconnect.
+      if (!server.enabled) context.agentLinks.closeDisabled(server.id);
+      return server;
     },
   );
 }

@@ -109,7 +109,7 @@ export async function setServerPasswordOf(
   });
 }
 
-/** A disabled agent can no longer authenticate; its link is refused from the next connection on. */
+/** A disabled agent can no longer authenticate; the route then closes its live link (close code 4005). */
 export async function setServerEnabled(
   tx: Tx,
   auth: AuthContext,
