@@ -11,12 +11,16 @@ import {
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorKey } from './api.ts';
+import { DashboardPage } from './dashboard/DashboardPage.tsx';
 import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
 import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { sessionQueryOptions } from './session/session.ts';
 import { SignInPage } from './session/SignInPage.tsx';
+import { ServersPage } from './servers/ServersPage.tsx';
+import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
+import { UsersPage } from './users/UsersPage.tsx';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -49,7 +53,7 @@ const signInRoute = createRoute({
   beforeLoad: async ({ context }) => {
     const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
     // `throw: true` makes redirect() throw its own Response (lint allows only Errors to be thrown by hand).
-    if (session) redirect({ to: '/devices', throw: true });
+    if (session) redirect({ to: '/dashboard', throw: true });
   },
   component: function SignInRoute() {
     const { redirect: redirectTo } = signInRoute.useSearch();
@@ -73,9 +77,14 @@ const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
   beforeLoad: () => {
-    redirect({ to: '/devices', throw: true });
+    redirect({ to: '/dashboard', throw: true });
   },
 });
+
+const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
+const serversRoute = createRoute({ getParentRoute: () => appRoute, path: '/servers', component: ServersPage });
+const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings', component: SettingsPage });
 
 const devicesRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -99,7 +108,15 @@ const deviceDetailRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  appRoute.addChildren([indexRoute, devicesRoute, deviceDetailRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    dashboardRoute,
+    devicesRoute,
+    deviceDetailRoute,
+    serversRoute,
+    usersRoute,
+    settingsRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -23,6 +23,14 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Stack: ['it', 'de'],
   'Stack {{name}}': ['it', 'de'],
   Port: ['fr', 'de', 'pl'],
+  Version: ['fr', 'de'],
+  '{{count}} server': ['it'],
+  Type: ['fr'],
+  Local: ['fr', 'es', 'pt'],
+  Administrator: ['de', 'pl'],
+  // Names that GLOSSARY.md §1 keeps in Latin script in every language.
+  LDAP: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
+  SSO: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
 };
 
 type Tree = { [key: string]: string | Tree };

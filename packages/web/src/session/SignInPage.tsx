@@ -29,7 +29,7 @@ export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
     onSuccess: async (session) => {
       queryClient.setQueryData(sessionQueryKey, session);
       // Only same-app paths: an absolute URL here would be an open redirect.
-      const target = redirectTo?.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/devices';
+      const target = redirectTo?.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/dashboard';
       await navigate({ to: target });
     },
   });

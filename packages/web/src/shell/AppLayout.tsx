@@ -19,11 +19,13 @@ import {
 } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import type { Permission } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
 import { LiveIndicator } from '../live/LiveIndicator.tsx';
 import { useLiveUpdates } from '../live/useLiveUpdates.ts';
+import { usePermissions } from '../session/permissions.ts';
 import { organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
 import { BrandMark } from './BrandMark.tsx';
 
@@ -45,23 +47,25 @@ type NavKey =
 interface Section {
   key: NavKey;
   icon: Icon;
-  to?: '/devices';
+  to?: '/dashboard' | '/devices' | '/users' | '/servers' | '/settings';
+  /** Hidden from roles without it. */
+  permission?: Permission;
 }
 
-// Only Devices exists yet; the rest are listed (disabled) so the product's shape is visible, never faked.
+// Sections whose API does not exist yet are listed (disabled) so the product's shape is visible, never faked.
 const sections: Section[] = [
-  { key: 'dashboard', icon: IconLayoutDashboard },
-  { key: 'devices', icon: IconDeviceSpeaker, to: '/devices' },
+  { key: 'dashboard', icon: IconLayoutDashboard, to: '/dashboard', permission: 'devices.view' },
+  { key: 'devices', icon: IconDeviceSpeaker, to: '/devices', permission: 'devices.view' },
   { key: 'locations', icon: IconMapPin },
   { key: 'organizations', icon: IconBuilding },
-  { key: 'users', icon: IconUsers },
-  { key: 'servers', icon: IconServer },
+  { key: 'users', icon: IconUsers, to: '/users', permission: 'users.view' },
+  { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
   { key: 'firmware', icon: IconUpload },
   { key: 'backups', icon: IconDatabaseExport },
   { key: 'alerts', icon: IconAlertTriangle },
   { key: 'billing', icon: IconCreditCard },
   { key: 'chat', icon: IconMessages },
-  { key: 'settings', icon: IconSettings },
+  { key: 'settings', icon: IconSettings, to: '/settings' },
   { key: 'help', icon: IconHelpCircle },
 ];
 
@@ -83,13 +87,15 @@ export function AppLayout() {
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const { data: session } = useQuery(sessionQueryOptions);
   const orgName = session ? organizationName(session) : null;
+  const { can } = usePermissions();
+  const visibleSections = sections.filter((section) => !section.permission || can(section.permission));
 
   async function signOut(): Promise<void> {
     try {
       await api.signOut();
     } finally {
       // Signed out locally even if the hub is unreachable: the cookie expires on its own.
-      queryClient.removeQueries({ queryKey: ['devices'] });
+      queryClient.clear();
       queryClient.setQueryData(sessionQueryKey, null);
       await navigate({ to: '/sign-in' });
     }
@@ -158,6 +164,13 @@ export function AppLayout() {
                 ) : null}
                 <Menu.Divider />
                 <Menu.Item
+                  leftSection={<IconSettings size={16} aria-hidden />}
+                  onClick={() => void navigate({ to: '/settings' })}
+                  data-testid="my-account"
+                >
+                  {t('settings.title')}
+                </Menu.Item>
+                <Menu.Item
                   leftSection={<IconLogout size={16} aria-hidden />}
                   onClick={() => void signOut()}
                   data-testid="sign-out"
@@ -177,10 +190,11 @@ export function AppLayout() {
               {orgName}
             </Text>
           ) : null}
-          {sections.map(({ key, icon: SectionIcon, to }) =>
+          {visibleSections.map(({ key, icon: SectionIcon, to }) =>
             to ? (
               <NavLink
                 key={key}
+                data-testid={`nav-${key}`}
                 component={Link}
                 to={to}
                 label={t(`nav.${key}`)}
