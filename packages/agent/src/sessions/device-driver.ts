@@ -1,58 +1,24 @@
-import type { DeviceModel, DeviceStatus } from '@tutti/protocol';
+import type { DeviceStatus } from '@tutti/protocol';
+import type {
+  ConnectDeviceOptions,
+  DeriveStatusInput as DevicesDeriveStatusInput,
+  DeviceIdentity,
+  DiscoveryAnswer,
+  PeripheralInfo,
+  ProbeSubnetOptions,
+} from '@tutti/devices';
 
 /*
- * What the agent needs from `@tutti/devices`, written down as types so the monitor and the scanner can be driven
- * by the real package in production and by a fake in unit tests.
+ * The seam between the agent and `@tutti/devices`: the wire and identity types are the package's own; only the
+ * session state stays generic so the monitor and the scanner can be driven by the real package in production and
+ * by a fake in unit tests.
  */
 
-export interface DiscoveryAnswer {
-  model: string;
-  boxName: string;
-  serial: string;
-  mac: string;
-  ip: string;
-  telnetPort: number;
-  stackName: string;
-}
+export type { ConnectDeviceOptions, DeviceIdentity, DiscoveryAnswer, ProbeSubnetOptions };
+/** A P-Link peripheral as its host lists it. */
+export type PeripheralIdentity = PeripheralInfo;
 
-export interface PeripheralIdentity {
-  plink: number;
-  model: string;
-  serial: string;
-  firmware: string;
-  name: string;
-}
-
-export interface DeviceIdentity {
-  boxName: string;
-  model: string;
-  serial: string;
-  mac: string;
-  firmware: string;
-  boxNumber: number;
-  stackName: string;
-  peripherals: readonly PeripheralIdentity[];
-}
-
-export interface ConnectDeviceOptions {
-  address: string;
-  port: number;
-  username: string;
-  password: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Box name for `BOX` commands, from the discovery answer (spares the driver a lookup). */
-  boxName?: string;
-  discoveryPort?: number;
-}
-
-export interface ProbeSubnetOptions {
-  port?: number;
-  timeoutMs?: number;
-  concurrency?: number;
-}
-
-/** One logged-in telnet session to a device. */
+/** One logged-in telnet session to a device (the part of `DeviceSession` the agent uses). */
 export interface DeviceSessionLike<State> {
   command(line: string): Promise<unknown>;
   readIdentity(): Promise<DeviceIdentity>;
@@ -65,15 +31,8 @@ export interface DeviceSessionLike<State> {
   close(): Promise<void> | void;
 }
 
-export interface DeriveStatusInput<State> {
-  reachable: boolean;
-  loginFailed: boolean;
-  restarting?: boolean;
-  updatingFirmware?: boolean;
-  /** Video models (COLLABORATE Live) get the video statuses. */
-  model?: DeviceModel;
-  state?: State;
-}
+/** `deriveStatus`'s input with the session state left generic. */
+export type DeriveStatusInput<State> = Omit<DevicesDeriveStatusInput, 'state'> & { state?: State | undefined };
 
 /** What an unsolicited device line says about the box's activity, when it says anything. */
 export type DeviceActivity =

@@ -602,6 +602,8 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         firmware: report.firmware,
         boxNumber: report.connection.clink + 1,
         stackName: report.connection.stack ?? '',
+        stackMembers: [],
+        stackStatus: { state: 'OK', missing: [], mismatched: [] },
         peripherals,
       };
     }

@@ -11,8 +11,9 @@ import {
 import type { DeviceActivity, DeviceDriver } from './device-driver.ts';
 
 /**
- * Values of `FW_UPDATE` lines ([INV], DEVICE-PROTOCOL §6.5). `@tutti/devices` keeps them in its system-command
- * table but does not export them yet; fix both together.
+ * Values of `FW_UPDATE` lines ([INV], DEVICE-PROTOCOL §6.5). `@tutti/devices` keeps them as `firmwareUpdateWords`
+ * in its system-command table but does not export that table from its index (and the agent may not import its
+ * `src/…`): this copy goes once the package exports it.
  */
 const firmwareWords = { progress: 'PROGRESS', done: 'DONE', failed: 'FAILED' } as const;
 

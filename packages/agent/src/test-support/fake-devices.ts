@@ -1,4 +1,4 @@
-import { subnetOf, type DeviceStatus } from '@tutti/protocol';
+import { subnetOf, type DeviceModel, type DeviceStatus } from '@tutti/protocol';
 import type {
   ConnectDeviceOptions,
   DeviceDriver,
@@ -18,7 +18,7 @@ export interface FakeDevice {
   serial: string;
   ip: string;
   boxName: string;
-  model: string;
+  model: DeviceModel;
   up: boolean;
   password: string;
   state: FakeState;
@@ -61,6 +61,8 @@ export function createFakeDriver(): FakeDriver {
     firmware: '4.4.0.2',
     boxNumber: 1,
     stackName: 'Stack1',
+    stackMembers: [],
+    stackStatus: { state: 'OK', missing: [], mismatched: [] },
     peripherals: device.peripherals,
   });
 
