@@ -72,6 +72,8 @@ describe('devices page in the browser', () => {
       await page.screenshot({ path: join(screenshots, 'sign-in-error-desktop.png') });
 
       await signIn(page, stack.adminPassword);
+      // The dashboard is the landing page; the list is one click away.
+      await page.getByTestId('nav-devices').click();
       const simulated = stack.simulator.devices();
       // Every simulated device must fit on the first page (50 rows) for the row checks below.
       expect(simulated.length).toBeLessThanOrEqual(50);

@@ -1,5 +1,12 @@
 import {
   API_PREFIX,
+  ldapSettingsDtoSchema,
+  ldapTestResultSchema,
+  oidcSettingsDtoSchema,
+  signInProvidersSchema,
+  type LdapSettingsRequest,
+  type LdapTestRequest,
+  type OidcSettingsRequest,
   apiTokenListSchema,
   auditListSchema,
   createdApiTokenSchema,
@@ -180,6 +187,19 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     listTokens: () => request('GET', '/tokens', apiTokenListSchema),
     createToken: (body: CreateApiTokenRequest) => request('POST', '/tokens', createdApiTokenSchema, body),
     revokeToken: (id: string) => request('DELETE', `/tokens/${encodeURIComponent(id)}`, null),
+
+    // Sign-in providers (Settings > Sign-in): LDAP and OIDC single sign-on of the current organization
+    signInProviders: () => request('GET', '/sign-in-providers', signInProvidersSchema),
+    setLdapSettings: (body: LdapSettingsRequest) =>
+      request('PUT', '/sign-in-providers/ldap', ldapSettingsDtoSchema, body),
+    testLdapSettings: (body: LdapTestRequest = {}) =>
+      request('POST', '/sign-in-providers/ldap/test', ldapTestResultSchema, body),
+    setOidcSettings: (body: OidcSettingsRequest) =>
+      request('PUT', '/sign-in-providers/oidc', oidcSettingsDtoSchema, body),
+    removeSignInProvider: (kind: 'ldap' | 'oidc') => request('DELETE', `/sign-in-providers/${kind}`, null),
+    /** Where a browser starts single sign-on for an organization (by account number); a full-page navigation. */
+    ssoStartUrl: (organization: string, redirect?: string) =>
+      `${baseUrl}${API_PREFIX}/auth/sso/${encodeURIComponent(organization)}/start${queryString({ redirect })}`,
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

@@ -66,7 +66,11 @@ function DevicesCard({ data }: { data: Dashboard }) {
                   data-testid={`dashboard-severity-${severity}`}
                   w="100%"
                   p="xs"
-                  style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-gray-3)' }}
+                  style={{
+                    display: 'block',
+                    borderRadius: 'var(--mantine-radius-md)',
+                    border: '1px solid var(--mantine-color-gray-3)',
+                  }}
                 >
                   <Group justify="space-between" wrap="nowrap">
                     <Group gap="sm" wrap="nowrap">
@@ -113,6 +117,7 @@ function ModelsCard({ data }: { data: Dashboard }) {
               <UnstyledButton
                 renderRoot={(props) => <Link {...props} to="/devices" search={{ model: [row.model] }} />}
                 w="100%"
+                style={{ display: 'block' }}
                 data-testid={`dashboard-model-${row.model}`}
               >
                 <Group justify="space-between" wrap="nowrap" mb={4}>

@@ -117,7 +117,7 @@ export function DeviceDetailPage({ id }: { id: string }) {
               <bdi className="tutti-mono">{device.serial}</bdi>
             </Field>
             <Field label={t('deviceDetail.mac')}>
-              <bdi className="tutti-mono">{device.mac}</bdi>
+              {device.mac ? <bdi className="tutti-mono">{device.mac}</bdi> : dash}
             </Field>
             <Field label={t('devices.columns.firmware')}>
               <bdi>{device.firmware}</bdi>

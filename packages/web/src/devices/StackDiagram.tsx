@@ -33,13 +33,13 @@ function UnitLink({ device, currentId, position }: { device: DeviceDto; currentI
         <Group gap="xs" wrap="nowrap" justify="space-between">
           <Stack gap={0} miw={0}>
             <Text size="xs" c="dimmed" className="tutti-mono">
-              <bdi>{position}</bdi>
+              <bdi dir="ltr">{position}</bdi>
             </Text>
             <Text size="sm" fw={600} truncate>
-              <bdi>{device.name}</bdi>
+              <bdi dir="auto">{device.name}</bdi>
             </Text>
             <Text size="xs" c="dimmed" truncate>
-              <bdi>{device.modelName}</bdi>
+              <bdi dir="ltr">{device.modelName}</bdi>
             </Text>
           </Stack>
           <Badge color={color} variant="light" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>

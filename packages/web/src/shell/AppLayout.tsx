@@ -121,6 +121,7 @@ export function AppLayout() {
               aria-label={t('shell.toggleNavigation')}
               aria-expanded={navOpened}
               aria-controls="main-navigation"
+              data-testid="nav-toggle"
             />
             <BrandMark />
             {orgName ? (

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@tutti/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.ts';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+
+// What a user reads, written out here on purpose: the test checks the screen, not the translation files.
+const connected = { en: 'Connected', ar: 'متصل' };
+const invited = { en: 'Invited', ar: 'مدعوّ' };
+
+const desktop = { width: 1440, height: 900 };
+const phone = { width: 390, height: 844 };
+
+describe('dashboard, device detail, servers, users and settings in the browser', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  /** Devices as the hub lists them (stacked peripherals included). */
+  let total = 0;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startTestStack({ devicesPerSubnet: 3 });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+    });
+    await stack.waitForDevices(stack.simulator.devices().length);
+    const client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
+    await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
+    total = (await client.listDevices({ limit: 1 })).total;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function settled(page: Page): Promise<void> {
+    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await settled(page);
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  }
+
+  async function chooseLanguage(page: Page, language: string): Promise<void> {
+    await page.getByTestId('language-picker').click();
+    await page.getByTestId(`language-option-${language}`).click();
+    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+  }
+
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
+    await page.getByTestId('sign-in-password').fill(stack.adminPassword);
+    await page.getByTestId('sign-in-submit').click();
+  }
+
+  async function count(page: Page, severity: string): Promise<number> {
+    return Number((await page.getByTestId(`dashboard-count-${severity}`).textContent()) ?? 'NaN');
+  }
+
+  /** Opens a section from the navigation, through the burger menu on phones. */
+  async function openSection(page: Page, key: string): Promise<void> {
+    if ((page.viewportSize()?.width ?? desktop.width) <= 768) await page.getByTestId('nav-toggle').click();
+    await page.getByTestId(`nav-${key}`).click();
+  }
+
+  for (const [language, viewport, label] of [
+    ['en', desktop, 'desktop'],
+    ['ar', phone, 'phone'],
+    ['ar', desktop, 'desktop'],
+    ['en', phone, 'phone'],
+  ] as const) {
+    it(`works in ${language} on a ${label}`, async () => {
+      const context = await browser.newContext({ viewport, locale: 'en-US' });
+      const page = await context.newPage();
+      try {
+        await signIn(page);
+        await page.getByTestId('dashboard-count-healthy').waitFor();
+        if (language !== 'en') {
+          await chooseLanguage(page, language);
+          await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+        }
+
+        // Dashboard: the three counts add up to every device.
+        await expect
+          .poll(async () => (await count(page, 'down')) + (await count(page, 'issue')) + (await count(page, 'healthy')))
+          .toBe(total);
+        await shot(page, `dashboard-${language}-${label}`);
+
+        // Click-through: the list opens filtered by that severity, with the same number of devices.
+        const severity = (await count(page, 'healthy')) > 0 ? 'healthy' : 'issue';
+        const expected = await count(page, severity);
+        await page.getByTestId(`dashboard-severity-${severity}`).click();
+        await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe(severity);
+        await expect
+          .poll(async () => (await page.getByTestId('devices-total').textContent())?.match(/\d+/)?.[0])
+          .toBe(String(expected));
+        await expect.poll(() => page.getByTestId(`severity-${severity}`).isChecked()).toBe(true);
+
+        // Device detail from the list.
+        const link = page.locator('[data-testid^="device-link-"]').first();
+        const serial = ((await link.getAttribute('data-testid')) ?? '').replace('device-link-', '');
+        await link.click();
+        await expect.poll(() => page.getByTestId('device-detail-serial').textContent()).toBe(serial);
+        await page.getByTestId('status-history').waitFor();
+        await shot(page, `device-detail-${language}-${label}`);
+
+        // Servers: the test stack's agent is connected.
+        await openSection(page, 'servers');
+        await expect
+          .poll(() => page.getByTestId(`server-status-${stack.agentName}`).first().textContent())
+          .toBe(connected[language]);
+        await shot(page, `servers-${language}-${label}`);
+
+        // Users: invite someone. The harness hub has no SMTP server: it records that the mail was not sent and
+        // still creates the invitation, so the new user appears as Invited.
+        await openSection(page, 'users');
+        const email = `invitee-${language}-${label}@stack.tutti.test`;
+        await page.getByTestId('invite-users').click();
+        await page.getByTestId('invite-emails').fill(email);
+        await page.getByTestId('invite-emails').press('Enter');
+        await page.getByTestId('invite-submit').click();
+        await expect
+          .poll(() => page.getByTestId(`user-status-${email}`).first().textContent(), { timeout: 15_000 })
+          .toBe(invited[language]);
+        await shot(page, `users-${language}-${label}`);
+
+        await openSection(page, 'settings');
+        await page.getByTestId('settings-sms').waitFor();
+        await shot(page, `settings-${language}-${label}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
