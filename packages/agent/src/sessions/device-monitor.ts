@@ -141,6 +141,10 @@ interface HostEntry<State> extends ReportedState {
 
 const LIVENESS_TICK_MS = 1_000;
 
+function isVideo(model: DeviceModel): boolean {
+  return modelInfo(model).category === 'video';
+}
+
 function parseModel(model: string): DeviceModel | null {
   const parsed = deviceModelSchema.safeParse(model);
   return parsed.success ? parsed.data : null;
@@ -189,19 +193,22 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       case 'login_failed':
         return driver.deriveStatus({ reachable: true, loginFailed: true, model: entry.model });
       case 'unreachable':
-        return restarting(entry)
-          ? driver.deriveStatus({ reachable: true, loginFailed: false, restarting: true })
-          : driver.deriveStatus({ reachable: false, loginFailed: false });
+        // Video units know no Restarting...: away is Down.
+        return restarting(entry) && !isVideo(entry.model)
+          ? driver.deriveStatus({ reachable: true, loginFailed: false, model: entry.model, restarting: true })
+          : driver.deriveStatus({ reachable: false, loginFailed: false, model: entry.model });
     }
   }
 
   function hostConnection(entry: HostEntry<State>): DeviceConnection {
-    const stack = entry.identity?.stackName || entry.answer.stackName || null;
+    // Video units (COLLABORATE Live) sit on no expansion bus: no stack, no C-Link position.
+    const video = isVideo(entry.model);
+    const stack = video ? null : entry.identity?.stackName || entry.answer.stackName || null;
     return {
       subnet: entry.subnet.subnet,
       interfaceName: entry.subnet.interfaceName,
       stack,
-      clink: entry.identity ? Math.max(0, entry.identity.boxNumber - 1) : null,
+      clink: entry.identity && !video ? Math.max(0, entry.identity.boxNumber - 1) : null,
       plink: null,
       hostSerial: null,
     };
@@ -593,14 +600,14 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
         statusSince: peripheral.statusSince,
       });
     }
-    if (report.connection.clink !== null) {
+    if (report.connection.clink !== null || isVideo(report.model)) {
       entry.identity = {
         boxName: report.name,
         model: report.model,
         serial: report.serial,
         mac: report.mac,
         firmware: report.firmware,
-        boxNumber: report.connection.clink + 1,
+        boxNumber: (report.connection.clink ?? 0) + 1,
         stackName: report.connection.stack ?? '',
         stackMembers: [],
         stackStatus: { state: 'OK', missing: [], mismatched: [] },
