@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { AgentLinks } from './agents/index.ts';
-import type { Mailer, SignInLimiter } from './auth/index.ts';
+import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
 import type { LiveBus } from './live/index.ts';
+import type { SecretBox } from './secrets/index.ts';
 
 export interface HubMetrics {
   eventsIngested: number;
@@ -21,4 +22,8 @@ export interface HubContext {
   log: Logger;
   /** Live agent links of this node. */
   agentLinks: AgentLinks;
+  /** Seals secrets kept in the database (LDAP bind passwords, OIDC client secrets). */
+  secrets: SecretBox;
+  /** LDAP sign-in of organizations that set it up. */
+  directorySignIn: DirectorySignIn;
 }

@@ -6,7 +6,8 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
@@ -20,9 +21,12 @@ import { registerDeviceRoutes } from './devices/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
+import { httpsOptionsOf } from './http/tls.ts';
 import { registerOrganizationRoutes } from './orgs/index.ts';
 import { registerServerRoutes } from './servers/index.ts';
+import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
+import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
 import { registerTokenRoutes } from './tokens/index.ts';
 import { registerUserRoutes } from './users/index.ts';
 import { createLocalLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
@@ -72,17 +76,22 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
 
   // Typed as Fastify's base logger so the app keeps the default FastifyInstance type plugins expect.
   const fastifyLogger: FastifyBaseLogger = log;
-  const app = Fastify({
+  const https = httpsOptionsOf(config);
+  const fastifyOptions: FastifyHttpOptions<Server> = {
     loggerInstance: fastifyLogger,
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-  });
+  };
+  // With certificates the server is an https.Server; typed as the plain HTTP instance every plugin expects, which it
+  // behaves like (same request handler, upgrade and listen).
+  const app = Fastify(https ? ({ ...fastifyOptions, https } as FastifyHttpOptions<Server>) : fastifyOptions);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const secrets = createSecretBox({ secretKey: config.secretKey, secretKeyFile: config.secretKeyFile });
   const context: HubContext = {
     config,
     db: database.db,
@@ -98,6 +107,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     metrics: { eventsIngested: 0, eventsDuplicate: 0 },
     log,
     agentLinks: createAgentLinks(),
+    secrets,
+    directorySignIn: createDirectorySignIn(database.db, secrets),
   };
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
@@ -126,6 +137,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       tags: [
         { name: 'auth', description: 'Sign-in and sessions' },
         { name: 'settings', description: 'Personal settings of the signed-in person' },
+        { name: 'sign-in', description: 'Directory sign-in (LDAP) and single sign-on (OIDC) of an organization' },
         { name: 'organizations', description: 'Organization tree: support and client organizations' },
         { name: 'users', description: 'People of an organization and invitations' },
         { name: 'servers', description: 'Local Agent server accounts' },
@@ -145,6 +157,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerHealthRoutes(scope, context, () => ready);
     registerAuth(scope, context);
     registerSettingsRoutes(scope, context);
+    registerSignInProviderRoutes(scope, context);
     registerOrganizationRoutes(scope, context);
     registerUserRoutes(scope, context);
     registerServerRoutes(scope, context);

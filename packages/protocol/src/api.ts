@@ -62,11 +62,29 @@ export function canGrantRole(held: readonly Permission[], role: Role): boolean {
   return rolePermissions[role].every((permission) => held.includes(permission));
 }
 
-export const signInRequestSchema = z.strictObject({
-  email: z.email().max(254),
-  password: z.string().min(1).max(256),
-  staySignedIn: z.boolean().default(false),
-});
+export const signInRequestSchema = z
+  .strictObject({
+    email: z.email().max(254).optional(),
+    /** A directory (LDAP) user name instead of an email address. */
+    username: z
+      .string()
+      .trim()
+      .min(1)
+      .max(254)
+      .refine(
+        (value) => !/[\s()*\\]/.test(value) && !value.includes(String.fromCharCode(0)),
+        'A user name without spaces, parentheses, asterisks or backslashes.',
+      )
+      .optional(),
+    /** Account number of the organization whose directory to ask, for a person the hub does not know yet. */
+    organization: z.string().trim().min(1).max(64).optional(),
+    password: z.string().min(1).max(256),
+    staySignedIn: z.boolean().default(false),
+  })
+  .refine((value) => (value.email === undefined) !== (value.username === undefined), {
+    message: 'Give an email address or a user name.',
+    path: ['email'],
+  });
 export type SignInRequest = z.input<typeof signInRequestSchema>;
 
 export const membershipSchema = z.object({

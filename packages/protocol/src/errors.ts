@@ -42,6 +42,13 @@ export const errorCatalog = {
   SERVER_NAME_TAKEN: { status: 409, message: 'A server account with this name already exists in the organization.' },
   API_TOKEN_NOT_FOUND: { status: 404, message: 'The API token does not exist.' },
   MAIL_FAILED: { status: 502, message: 'The email could not be sent.' },
+  SIGN_IN_NOT_ALLOWED: {
+    status: 403,
+    message: 'Your directory account is not in a group that gives access to this organization.',
+  },
+  DIRECTORY_UNAVAILABLE: { status: 502, message: 'The directory or identity provider could not be reached.' },
+  SSO_NOT_CONFIGURED: { status: 404, message: 'Single sign-on is not set up for this organization.' },
+  SSO_FAILED: { status: 401, message: 'Single sign-on did not complete. Try again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -6,3 +6,4 @@ export * from './devices.ts';
 export * from './agent-link.ts';
 export * from './api.ts';
 export * from './identity.ts';
+export * from './sign-in-providers.ts';

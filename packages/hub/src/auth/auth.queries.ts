@@ -146,3 +146,29 @@ export async function findLiveApiToken(db: Queryable, tokenHash: string, now: Da
 export async function touchApiToken(db: Queryable, id: string, now: Date) {
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
 }
+
+/** One membership, disabled or not. */
+export async function findMembership(db: Queryable, orgId: string, userId: string) {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function setMembershipRole(
+  db: Queryable,
+  orgId: string,
+  userId: string,
+  role: (typeof memberships.$inferInsert)['role'],
+) {
+  await db
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+}
+
+export async function setUserExternalId(db: Queryable, userId: string, externalId: string) {
+  await db.update(users).set({ externalId }).where(eq(users.id, userId));
+}

@@ -34,6 +34,7 @@ import {
   type AuthContext,
   type ClientInfo,
   type SessionAuth,
+  type SignedIn,
 } from './auth.service.ts';
 
 declare module 'fastify' {
@@ -72,6 +73,17 @@ export function requireSession(request: FastifyRequest): SessionAuth {
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** Sets the session cookie of a new session (Secure when the hub is reached over HTTPS). */
+export function setSessionCookie(reply: FastifyReply, signedIn: SignedIn, secure: boolean): void {
+  void reply.setCookie(SESSION_COOKIE, signedIn.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    ...(signedIn.persistent ? { expires: signedIn.expiresAt } : {}),
+  });
+}
+
 export function registerAuth(app: FastifyInstance, context: HubContext): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
@@ -106,20 +118,20 @@ export function registerAuth(app: FastifyInstance, context: HubContext): void {
       config: { anonymous: true },
       schema: {
         tags: ['auth'],
-        summary: 'Sign in with email and password; sets the session cookie',
+        summary: 'Sign in with email (or directory user name) and password; LDAP people are checked by their directory',
         body: signInRequestSchema,
         response: { 200: sessionInfoSchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
     async (request, reply) => {
-      const result = await signIn(context.db, context.signInLimiter, request.body, clientInfo(request));
-      void reply.setCookie(SESSION_COOKIE, result.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: context.config.secureCookies,
-        ...(result.persistent ? { expires: result.expiresAt } : {}),
-      });
+      const result = await signIn(
+        context.db,
+        context.signInLimiter,
+        request.body,
+        clientInfo(request),
+        context.directorySignIn,
+      );
+      setSessionCookie(reply, result, context.config.secureCookies);
       return result.info;
     },
   );

@@ -10,9 +10,10 @@ import {
   type Role,
   type SessionDto,
   type SessionInfo,
-  type SignInRequest,
+  type signInRequestSchema,
   type UpdatePersonalSettings,
 } from '@tutti/protocol';
+import type { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
@@ -20,16 +21,21 @@ import {
   findLiveApiToken,
   findLiveSessionByTokenHash,
   findUserByEmail,
+  findMembership,
   findUserById,
+  insertMembership,
   insertPasswordReset,
   insertSession,
+  insertUser,
   listLiveSessions,
   listMemberships,
   markUserAccessed,
   revokeOwnSession,
   revokeSession,
   revokeUserSessions,
+  setMembershipRole,
   setSessionOrganization,
+  setUserExternalId,
   setUserPassword,
   touchApiToken,
   touchSession,
@@ -84,56 +90,177 @@ async function sessionInfo(db: Db, userId: string, currentOrgId: string): Promis
   };
 }
 
-export async function signIn(
+/** A person a directory (LDAP) or identity provider (OIDC) vouched for, with the role their groups map to. */
+export interface DirectoryIdentity {
+  orgId: string;
+  type: 'ldap' | 'sso';
+  email: string;
+  name: string;
+  /** The LDAP DN or the OIDC subject. */
+  externalId: string;
+  role: Role;
+}
+
+/** How sign-in asks an organization's directory; implemented by the sign-in-providers feature. */
+export interface DirectorySignIn {
+  /**
+   * null: no directory applies to this login. `{ identity: null }`: a directory applies and refused the password
+   * (or does not know the person). Throws SIGN_IN_NOT_ALLOWED when the person is in no mapped group.
+   */
+  authenticate(request: {
+    login: string;
+    password: string;
+    organization: string | undefined;
+    knownIdentityOrgId: string | null;
+  }): Promise<{ identity: DirectoryIdentity | null } | null>;
+}
+
+export interface SignedIn {
+  token: string;
+  persistent: boolean;
+  expiresAt: Date;
+  info: SessionInfo;
+}
+
+async function startSession(
   db: Db,
-  limiter: SignInLimiter,
-  request: Required<SignInRequest>,
+  user: { id: string; email: string },
+  orgId: string,
+  staySignedIn: boolean,
   client: ClientInfo,
-): Promise<{ token: string; persistent: boolean; expiresAt: Date; info: SessionInfo }> {
-  const retryAfter = limiter.retryAfterSeconds(request.email, client.ip);
-  if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
-
-  const user = await findUserByEmail(db, request.email);
-  const passwordOk = user?.passwordHash
-    ? await verifyPassword(user.passwordHash, request.password)
-    : await verifyPassword(await decoyPasswordHash(), request.password).then(() => false);
-  const memberships = user && passwordOk && user.status === 'registered' ? await listMemberships(db, user.id) : [];
-  const firstMembership = memberships[0];
-  if (!user || !passwordOk || user.status !== 'registered' || !firstMembership) {
-    limiter.recordFailure(request.email, client.ip);
-    throw appError('INVALID_CREDENTIALS');
-  }
-  limiter.recordSuccess(request.email);
-
+  method: 'local' | 'ldap' | 'sso',
+): Promise<SignedIn> {
   const token = newToken();
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + (request.staySignedIn ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS));
+  const expiresAt = new Date(now.getTime() + (staySignedIn ? PERSISTENT_SESSION_MS : BROWSER_SESSION_MS));
   await db.transaction(async (tx) => {
     const session = await insertSession(tx, {
       tokenHash: hashToken(token),
       userId: user.id,
-      currentOrgId: firstMembership.organizationId,
-      persistent: request.staySignedIn,
+      currentOrgId: orgId,
+      persistent: staySignedIn,
       ip: client.ip,
       userAgent: client.userAgent,
       expiresAt,
     });
     await markUserAccessed(tx, user.id, now);
     await recordAudit(tx, {
-      orgId: firstMembership.organizationId,
+      orgId,
       actorUserId: user.id,
       actorLabel: user.email,
       action: 'auth.sign_in',
       target: `session:${session.id}`,
+      ...(method === 'local' ? {} : { after: { method } }),
       ip: client.ip,
     });
   });
-  return {
-    token,
-    persistent: request.staySignedIn,
-    expiresAt,
-    info: await sessionInfo(db, user.id, firstMembership.organizationId),
+  return { token, persistent: staySignedIn, expiresAt, info: await sessionInfo(db, user.id, orgId) };
+}
+
+/**
+ * Signs in a person a directory or identity provider vouched for: creates them on first sign-in (Type LDAP or SSO)
+ * with the mapped role, and keeps their role in step with the directory afterwards. An address that belongs to a
+ * local account, or to a person another organization's directory vouches for, is refused: a directory can only
+ * speak for its own people.
+ */
+export async function signInDirectoryIdentity(
+  db: Db,
+  identity: DirectoryIdentity,
+  staySignedIn: boolean,
+  client: ClientInfo,
+): Promise<SignedIn> {
+  const user = await db.transaction(async (tx) => {
+    let row = await findUserByEmail(tx, identity.email);
+    if (row && (row.type !== identity.type || row.identityOrgId !== identity.orgId)) {
+      throw appError('SIGN_IN_NOT_ALLOWED', { reason: 'the address belongs to another account' });
+    }
+    if (row && row.status !== 'registered') throw appError('SIGN_IN_NOT_ALLOWED', { reason: 'account disabled' });
+    if (!row) {
+      row = await insertUser(tx, {
+        email: identity.email,
+        name: identity.name,
+        status: 'registered',
+        type: identity.type,
+        identityOrgId: identity.orgId,
+        externalId: identity.externalId,
+      });
+      await recordAudit(tx, {
+        orgId: identity.orgId,
+        actorUserId: row.id,
+        actorLabel: row.email,
+        action: 'user.provision',
+        target: `user:${row.id}`,
+        after: { type: identity.type, role: identity.role },
+        ip: client.ip,
+      });
+    } else if (row.externalId !== identity.externalId) {
+      await setUserExternalId(tx, row.id, identity.externalId);
+    }
+    const membership = await findMembership(tx, identity.orgId, row.id);
+    if (membership?.disabledAt) throw appError('SIGN_IN_NOT_ALLOWED', { reason: 'account disabled' });
+    if (!membership) {
+      await insertMembership(tx, { orgId: identity.orgId, userId: row.id, role: identity.role });
+    } else if (membership.role !== identity.role) {
+      await setMembershipRole(tx, identity.orgId, row.id, identity.role);
+      await recordAudit(tx, {
+        orgId: identity.orgId,
+        actorUserId: row.id,
+        actorLabel: row.email,
+        action: 'user.role_sync',
+        target: `user:${row.id}`,
+        before: { role: membership.role },
+        after: { role: identity.role },
+        ip: client.ip,
+      });
+    }
+    return row;
+  });
+  return startSession(db, user, identity.orgId, staySignedIn, client, identity.type);
+}
+
+/**
+ * Sign-in with an email address or user name. Local accounts check their password here; LDAP people, and people
+ * the hub does not know yet in an organization with LDAP, are checked by the directory.
+ */
+export async function signIn(
+  db: Db,
+  limiter: SignInLimiter,
+  request: z.output<typeof signInRequestSchema>,
+  client: ClientInfo,
+  directory: DirectorySignIn,
+): Promise<SignedIn> {
+  const login = request.email ?? request.username ?? '';
+  const retryAfter = limiter.retryAfterSeconds(login, client.ip);
+  if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
+  const refuse = () => {
+    limiter.recordFailure(login, client.ip);
+    return appError('INVALID_CREDENTIALS');
   };
+
+  const user = request.email ? await findUserByEmail(db, request.email) : null;
+  if (!user || user.type === 'ldap') {
+    const answer = await directory.authenticate({
+      login,
+      password: request.password,
+      organization: request.organization,
+      knownIdentityOrgId: user?.identityOrgId ?? null,
+    });
+    if (answer) {
+      if (!answer.identity) throw refuse();
+      const signedIn = await signInDirectoryIdentity(db, answer.identity, request.staySignedIn, client);
+      limiter.recordSuccess(login);
+      return signedIn;
+    }
+  }
+
+  const passwordOk = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, request.password)
+    : await verifyPassword(await decoyPasswordHash(), request.password).then(() => false);
+  const memberships = user && passwordOk && user.status === 'registered' ? await listMemberships(db, user.id) : [];
+  const firstMembership = memberships[0];
+  if (!user || !passwordOk || user.status !== 'registered' || !firstMembership) throw refuse();
+  limiter.recordSuccess(login);
+  return startSession(db, user, firstMembership.organizationId, request.staySignedIn, client, 'local');
 }
 
 /** The signed-in caller behind a session token, or null when the token is unknown, expired or revoked. */

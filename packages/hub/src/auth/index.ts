@@ -1,9 +1,20 @@
-export { registerAuth, requireAuth, requirePermission, requireSession, clientInfo } from './auth.routes.ts';
+export {
+  registerAuth,
+  requireAuth,
+  requirePermission,
+  requireSession,
+  clientInfo,
+  setSessionCookie,
+} from './auth.routes.ts';
 export { createSignInLimiter } from './sign-in-limiter.ts';
 export type { SignInLimiter } from './sign-in-limiter.ts';
 export {
   changePassword,
   getPersonalSettings,
+  signInDirectoryIdentity,
+  type DirectoryIdentity,
+  type DirectorySignIn,
+  type SignedIn,
   updatePersonalSettings,
   type AuthContext,
   type ClientInfo,

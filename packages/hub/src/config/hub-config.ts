@@ -46,6 +46,15 @@ const hubConfigSchema = z.strictObject({
     .min(5)
     .max(24 * 60)
     .default(60),
+  /** Key material for sealing secrets at rest (LDAP bind passwords, OIDC client secrets); at least 32 characters. */
+  secretKey: z.string().min(32).optional(),
+  /** Where the key is kept when `secretKey` is not given; generated on first use. Default: `<dataDir>/secret.key`. */
+  secretKeyFile: z.string().optional(),
+  /** Serve HTTPS with this certificate chain and private key (PEM files). */
+  tlsCertFile: z.string().optional(),
+  tlsKeyFile: z.string().optional(),
+  /** `self-signed`: serve HTTPS with a certificate generated into `<dataDir>/tls/` (on-prem enterprise installs). */
+  tls: z.enum(['off', 'self-signed']).default('off'),
 });
 
 /** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
@@ -53,7 +62,17 @@ function readSecretFile(path: string | undefined): string | undefined {
   return path ? readFileSync(path, 'utf8').trim() : undefined;
 }
 
-export type HubConfig = z.infer<typeof hubConfigSchema>;
+const checkedHubConfigSchema = hubConfigSchema
+  .refine((config) => (config.tlsCertFile === undefined) === (config.tlsKeyFile === undefined), {
+    message: 'Give both tlsCertFile and tlsKeyFile, or neither.',
+    path: ['tlsKeyFile'],
+  })
+  .refine((config) => !(config.tlsCertFile && config.tls === 'self-signed'), {
+    message: 'Use either certificate files or a self-signed certificate, not both.',
+    path: ['tls'],
+  });
+
+export type HubConfig = z.infer<typeof hubConfigSchema> & { secretKeyFile: string; https: boolean };
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
 
 /** Reads the hub's settings once: environment first, explicit overrides (CLI flags, tests) win. */
@@ -65,6 +84,11 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     dataDir: env.TUTTI_DATA_DIR,
     logLevel: env.LOG_LEVEL,
     publicUrl: env.TUTTI_PUBLIC_URL,
+    secretKey: env.TUTTI_SECRET_KEY,
+    secretKeyFile: env.TUTTI_SECRET_KEY_FILE,
+    tlsCertFile: env.TUTTI_TLS_CERT_FILE,
+    tlsKeyFile: env.TUTTI_TLS_KEY_FILE,
+    tls: env.TUTTI_TLS,
     smtp: env.TUTTI_SMTP_HOST
       ? {
           host: env.TUTTI_SMTP_HOST,
@@ -79,10 +103,17 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
   const merged = Object.fromEntries(
     Object.entries({ ...fromEnv, ...overrides }).filter(([, value]) => value !== undefined),
   );
-  const parsed = hubConfigSchema.safeParse(merged);
+  const parsed = checkedHubConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw appError('CONFIG_INVALID', { problems }, `Invalid hub settings:\n  ${problems.join('\n  ')}`);
   }
-  return parsed.data;
+  const https = parsed.data.tlsCertFile !== undefined || parsed.data.tls === 'self-signed';
+  return {
+    ...parsed.data,
+    secretKeyFile: parsed.data.secretKeyFile ?? join(parsed.data.dataDir, 'secret.key'),
+    https,
+    // Cookies over HTTPS are always Secure; behind a TLS proxy, `secureCookies` says so.
+    secureCookies: parsed.data.secureCookies || https,
+  };
 }

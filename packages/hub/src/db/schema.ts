@@ -66,6 +66,10 @@ export const users = pgTable(
     /** E.164 mobile number for SMS alerts. */
     smsNumber: text('sms_number'),
     termsAcceptedAt: timestamp('terms_accepted_at', { withTimezone: true }),
+    /** LDAP and SSO people: the organization whose directory or identity provider vouches for them. */
+    identityOrgId: uuid('identity_org_id'),
+    /** LDAP and SSO people: their DN or the provider's subject. */
+    externalId: text('external_id'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('users_email_key').on(sql`lower(${table.email})`)],
@@ -287,4 +291,22 @@ export const auditLog = pgTable(
     hash: text('hash').notNull(),
   },
   (table) => [index('audit_log_org_at_idx').on(table.orgId, table.at)],
+);
+
+/**
+ * Directory sign-in (LDAP) and single sign-on (OIDC) of an organization: non-secret settings as JSON, the secret
+ * (bind password, client secret) sealed with the hub's secret box.
+ */
+export const signInProviders = pgTable(
+  'sign_in_providers',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['ldap', 'oidc'] }).notNull(),
+    settings: jsonb('settings').notNull(),
+    sealedSecret: text('sealed_secret'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('sign_in_providers_org_kind_key').on(table.orgId, table.kind)],
 );

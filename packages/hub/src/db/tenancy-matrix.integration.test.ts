@@ -17,6 +17,7 @@ const tenantTables = [
   ['audit_log', 'org_id'],
   ['invitations', 'org_id'],
   ['api_tokens', 'org_id'],
+  ['sign_in_providers', 'org_id'],
 ] as const;
 
 /**
@@ -79,6 +80,15 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     of.token = (await call('POST', '/tokens', { name: 'ci', role: 'monitor' })).json<{
       apiToken: { id: string };
     }>().apiToken.id;
+
+    const ldap = await call('PUT', '/sign-in-providers/ldap', {
+      url: 'ldap://127.0.0.1:3389',
+      bindDn: 'cn=reader,dc=b,dc=test',
+      bindPassword: 'Reader-1!',
+      userSearchBase: 'ou=people,dc=b,dc=test',
+      groupRoles: [{ match: 'admins', role: 'administrator' }],
+    });
+    if (ldap.statusCode !== 200) throw new Error(ldap.body);
 
     const make = async (name: string, orgId: string, role: Role) => {
       const person = await makeUser(db, orgId, { role });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createHub, type Hub } from '../hub.ts';
 import type { HubConfigInput } from '../config/hub-config.ts';
 import { createTestDatabase, type TestDatabaseKind } from '../db/index.ts';
@@ -19,6 +20,8 @@ export async function startTestHub(
       logLevel: 'silent',
       agentHeartbeatSeconds: 5,
       liveFlushMs: 50,
+      // Never the developer's ~/.tutti key file.
+      secretKey: randomBytes(32).toString('base64url'),
       ...options.config,
     },
   });

@@ -1,0 +1,1 @@
+export { createSecretBox, type SecretBox, type SecretKeySource } from './secret-box.ts';
