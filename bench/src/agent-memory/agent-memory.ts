@@ -40,12 +40,15 @@ const SCAN_INTERVAL_S = 60;
  * GC (its memory reducer), so without the wait the baseline keeps start-up garbage and RSS per device comes out low.
  */
 const MEMORY_SETTLE_MS = 10_000;
+const QUICK_MEMORY_SETTLE_MS = 6_000;
 
 interface MemorySettings {
   devices: number;
   idleSeconds: number;
   database: 'postgres' | 'pglite';
   identifyTimeoutMs: number;
+  memorySettleMs: number;
+  quietMs: number;
 }
 
 function settingsOf(options: BenchOptions): MemorySettings {
@@ -55,6 +58,8 @@ function settingsOf(options: BenchOptions): MemorySettings {
     idleSeconds: options.seconds ?? (options.quick ? 10 : 30),
     database: options.pglite ? 'pglite' : 'postgres',
     identifyTimeoutMs: 30_000 + devices * 40,
+    memorySettleMs: options.quick ? QUICK_MEMORY_SETTLE_MS : MEMORY_SETTLE_MS,
+    quietMs: options.quick ? 1_000 : 3_000,
   };
 }
 
@@ -92,8 +97,8 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     'started',
     30_000,
   );
-  await waitForSettled(site, agent, { timeoutMs: 30_000, quietMs: 2_000, signal });
-  const empty = await agent.request({ type: 'memory', gc: true, settleMs: MEMORY_SETTLE_MS }, 'memory', 60_000);
+  await waitForSettled(site, agent, { timeoutMs: 30_000, quietMs: settings.quietMs, signal });
+  const empty = await agent.request({ type: 'memory', gc: true, settleMs: settings.memorySettleMs }, 'memory', 60_000);
   progress(`agent-memory: agent without devices: RSS ${mib(empty.rss)} MiB, heap ${mib(empty.heapUsed)} MiB`);
 
   // Enable every subnet as an admin would in the UI; the agent sweeps them one after the other.
@@ -108,9 +113,13 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   progress(`agent-memory: all ${settings.devices} identified ${Math.round(identifiedMs)} ms after enabling`);
   await waitForDevicesInHub(site, settings.devices, 120_000, signal);
   const inHubMs = performance.now() - enabledAt;
-  await waitForSettled(site, agent, { timeoutMs: 120_000, quietMs: 3_000, signal });
+  await waitForSettled(site, agent, { timeoutMs: 120_000, quietMs: settings.quietMs, signal });
   const noGc = await agent.request({ type: 'memory', gc: false }, 'memory', 30_000);
-  const monitoring = await agent.request({ type: 'memory', gc: true, settleMs: MEMORY_SETTLE_MS }, 'memory', 60_000);
+  const monitoring = await agent.request(
+    { type: 'memory', gc: true, settleMs: settings.memorySettleMs },
+    'memory',
+    60_000,
+  );
 
   // Idle: nothing changes on the devices; the agent still runs its liveness probes and periodic sweeps.
   progress(`agent-memory: measuring idle CPU for ${settings.idleSeconds} s`);
