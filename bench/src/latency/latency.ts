@@ -14,6 +14,7 @@ import {
   machineTicks,
   postgresCpuByPid,
   postgresCpuDelta,
+  query,
 } from '../shared/machine.ts';
 import {
   agentConfig,
@@ -40,6 +41,7 @@ const COOL_CELSIUS = 40;
 /** Low enough that the pipeline is never the bottleneck: this measures latency, not throughput. */
 const DEFAULT_RATE = 50;
 const BUDGET_P99_MS = 500;
+/** The PostgreSQL row counts client backends only (the hub's pool and the bench's own queries). */
 const LATENCY_DEFINITION =
   'received_at (start of the hub transaction that stored the event) - flip time in the simulator process';
 
@@ -64,14 +66,28 @@ function settingsOf(options: BenchOptions): LatencySettings {
   };
 }
 
+/**
+ * Autovacuum and autoanalyze runs so far on this database's tables (null if the engine does not say). Those workers
+ * come and go between CPU samples, so their CPU is not in the PostgreSQL row; this count says whether any ran.
+ */
+async function autovacuumRuns(site: HubSite): Promise<number | null> {
+  if (site.database.kind !== 'postgres') return null;
+  const rows = await query<{ n: number }>(
+    site.database,
+    'SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)::int AS n FROM pg_stat_user_tables',
+  );
+  return rows[0]!.n;
+}
+
 async function cpuSnapshot(sim: SimWorker, agent: AgentWorker, site: HubSite) {
   const [simCpu, agentCpu, postgres] = await Promise.all([
     sim.request({ type: 'cpu' }, 'cpu', 10_000),
     agent.request({ type: 'cpu' }, 'cpu', 10_000),
-    postgresCpuByPid(site.database),
+    postgresCpuByPid(site.database, 'client'),
   ]);
   return {
     at: performance.now(),
+    autovacuumRuns: await autovacuumRuns(site),
     simulator: simCpu.cpuMs,
     agent: agentCpu.cpuMs,
     hub: cpuMs(),
@@ -199,6 +215,10 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     drained,
     simulatorMaxLagMs: ms(flipped.maxLagMs),
     cpuPercent: { ...cpu, elsewhere },
+    autovacuumRunsInWindow:
+      before.autovacuumRuns === null || after.autovacuumRuns === null
+        ? null
+        : after.autovacuumRuns - before.autovacuumRuns,
     discoveryMs: Math.round(discoveryMs),
     database: settings.database,
     budgetP99Ms: BUDGET_P99_MS,
@@ -224,6 +244,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['                   agent', `${cpu.agent} %`],
       ['                   hub', `${cpu.hub} %`],
       ['                   postgres backends', percent(cpu.postgres)],
+      ['  autovacuum / autoanalyze runs', json.autovacuumRunsInWindow ?? '-'],
       ['                   everything else', `${elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
       ...(elsewhere > BUSY_WARNING_PERCENT

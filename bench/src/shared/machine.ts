@@ -20,11 +20,15 @@ export async function postgresCpuMs(database: Database): Promise<number | null> 
  * CPU time (ms) per PostgreSQL backend of this database; null on PGlite. Compare two samples with
  * `postgresCpuDelta`, which counts a backend that ended in between as nothing instead of as negative time.
  */
-export async function postgresCpuByPid(database: Database): Promise<Map<number, number> | null> {
+export async function postgresCpuByPid(
+  database: Database,
+  backends: 'all' | 'client' | 'other' = 'all',
+): Promise<Map<number, number> | null> {
   if (database.kind !== 'postgres') return null;
+  const filter = backends === 'all' ? '' : ` AND backend_type ${backends === 'client' ? '=' : '<>'} 'client backend'`;
   const pids = await query<{ pid: number }>(
     database,
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()${filter}`,
   );
   const byPid = new Map<number, number>();
   for (const { pid } of pids) {
