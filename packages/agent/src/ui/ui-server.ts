@@ -11,7 +11,9 @@ import { z } from 'zod';
 import { errorCatalog, isAppError, type ErrorCode } from '@tutti/protocol';
 import { hubUrlSchema } from '../config/agent-config.ts';
 import type { Agent } from '../agent.ts';
+import type { MonitoredDevice } from '../sessions/device-monitor.ts';
 import { renderPage } from './page.ts';
+import { isUiLocale, uiLocales, type UiLocale } from './strings.ts';
 
 export interface UiServerOptions {
   agent: Pick<Agent, 'status' | 'configureHub' | 'setSubnet' | 'rescan'>;
@@ -42,6 +44,42 @@ export const subnetRequestSchema = z.strictObject({
   enabled: z.boolean(),
   interfaceName: z.string().trim().min(1).max(32).nullable().optional(),
 });
+
+/** `GET /api/status?limit=` pages the device list (the page shows thousands of devices one page at a time). */
+export const statusQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
+  /** Matches serial number, name, model, IP address or connection path, case-insensitively. */
+  q: z.string().trim().max(100).optional(),
+  /** `1`: only devices whose status is not Healthy. */
+  issues: z.enum(['0', '1']).optional(),
+});
+
+type StatusQuery = z.infer<typeof statusQuerySchema>;
+
+function devicePage(
+  devices: readonly MonitoredDevice[],
+  query: StatusQuery,
+): { devices: MonitoredDevice[]; deviceTotal: number; deviceMatches: number; offset: number } {
+  const needle = query.q?.toLowerCase() ?? '';
+  const matches = devices.filter(
+    (device) =>
+      (query.issues !== '1' || device.status !== 'healthy') &&
+      (needle === '' ||
+        [device.serial, device.name, device.modelName, device.model, device.accessIp, device.connectionPath].some(
+          (field) => field.toLowerCase().includes(needle),
+        )),
+  );
+  const limit = query.limit ?? matches.length;
+  // A page past the end (the list shrank) shows the last page.
+  const offset = Math.min(query.offset, Math.max(0, Math.floor((matches.length - 1) / limit) * limit));
+  return {
+    devices: matches.slice(offset, offset + limit),
+    deviceTotal: devices.length,
+    deviceMatches: matches.length,
+    offset,
+  };
+}
 
 const fastifyErrorCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -84,6 +122,20 @@ function requestIsTrusted(request: FastifyRequest, boundToLoopback: boolean): bo
   }
 }
 
+/** `?lang=` first, else the browser's preferred language we have; the page then prefers the one the user picked. */
+function pageLocale(request: FastifyRequest): UiLocale {
+  const lang = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (isUiLocale(lang)) return lang;
+  const accepted = (request.headers['accept-language'] ?? '').split(',').map((part) => part.split(';')[0]!.trim());
+  for (const tag of accepted) {
+    const exact = uiLocales.find((locale) => locale.toLowerCase() === tag.toLowerCase());
+    if (exact) return exact;
+    const base = uiLocales.find((locale) => locale.split('-')[0] === tag.split('-')[0]!.toLowerCase());
+    if (base) return base;
+  }
+  return 'en';
+}
+
 /** The agent's local web UI: one page and a small JSON API. */
 export function createUiServer(options: UiServerOptions): UiServer {
   const { agent, log } = options;
@@ -117,15 +169,20 @@ export function createUiServer(options: UiServerOptions): UiServer {
     }
   });
 
-  app.get('/', async (_request, reply) => {
+  app.get('/', async (request, reply) => {
     await reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
       .header('x-frame-options', 'DENY')
-      .send(renderPage());
+      .header('vary', 'accept-language')
+      .send(renderPage(pageLocale(request)));
   });
 
-  app.get('/api/status', () => agent.status());
+  app.get('/api/status', (request) => {
+    const status = agent.status();
+    const query = statusQuerySchema.parse(request.query);
+    return query.limit === undefined ? status : { ...status, ...devicePage(status.devices, query) };
+  });
 
   app.post('/api/hub', (request) => {
     const body = hubRequestSchema.parse(request.body);
