@@ -2,7 +2,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@tutti/protocol';
 import { createAgent, loadAgentConfig } from '@tutti/agent';
-import { createHub, ensureAgentAccount, ensureMember, ensureOrganization, verifyAuditChain } from '@tutti/hub';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  createHub,
+  ensureAgentAccount,
+  ensureMember,
+  ensureOrganization,
+  signLicense,
+  verifyAuditChain,
+} from '@tutti/hub';
 import { startDemo, webDistDir } from './demo.ts';
 import { createCliLogger } from './logger.ts';
 import { buildSimSite, runSim, type SimFlags } from './sim.ts';
@@ -269,6 +278,55 @@ admin
     process.stdout.write(`Audit chain broken at entry ${report.brokenAt?.id} (${report.brokenAt?.reason}).\n`);
     process.exitCode = 1;
   });
+
+admin
+  .command('license')
+  .description('Enterprise licenses')
+  .command('issue')
+  .description('Sign an enterprise license (Ed25519) and print it as JSON, or write it with --out')
+  .requiredOption('--key <pem>', 'Ed25519 private key file (PEM) of the license issuer')
+  .requiredOption('--customer <name>', 'customer the license is for')
+  .requiredOption('--max-devices <n>', 'most Pro Audio devices managed', (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('A whole number, 0 or more.');
+    return n;
+  })
+  .requiredOption('--expires <date>', 'expiry, e.g. 2027-06-30 or 2027-06-30T00:00:00Z')
+  .option('--features <list>', 'comma-separated features, e.g. ldap,sso', '')
+  .option('--id <licenseId>', 'license id (generated when left out)')
+  .option('--out <file>', 'write the license file here instead of printing it')
+  .action(
+    (options: {
+      key: string;
+      customer: string;
+      maxDevices: number;
+      expires: string;
+      features: string;
+      id?: string;
+      out?: string;
+    }) => {
+      const expires = new Date(options.expires);
+      if (Number.isNaN(expires.getTime())) throw new InvalidArgumentError('--expires: not a date.');
+      const signed = signLicense(readFileSync(options.key, 'utf8'), {
+        licenseId: options.id ?? `LIC-${randomUUID().slice(0, 8).toUpperCase()}`,
+        customer: options.customer,
+        maxProAudioDevices: options.maxDevices,
+        features: options.features
+          .split(',')
+          .map((feature) => feature.trim())
+          .filter(Boolean),
+        issuedAt: new Date().toISOString(),
+        expiresAt: expires.toISOString(),
+      });
+      const text = `${JSON.stringify(signed, null, 2)}\n`;
+      if (options.out) {
+        writeFileSync(options.out, text);
+        process.stdout.write(`License ${signed.license.licenseId} written to ${options.out}.\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${isAppError(error) || error instanceof Error ? error.message : String(error)}\n`);

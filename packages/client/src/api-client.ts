@@ -1,6 +1,8 @@
 import {
   API_PREFIX,
   ldapSettingsDtoSchema,
+  licenseStateSchema,
+  type SignedLicense,
   ldapTestResultSchema,
   oidcSettingsDtoSchema,
   signInProvidersSchema,
@@ -200,6 +202,10 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     /** Where a browser starts single sign-on for an organization (by account number); a full-page navigation. */
     ssoStartUrl: (organization: string, redirect?: string) =>
       `${baseUrl}${API_PREFIX}/auth/sso/${encodeURIComponent(organization)}/start${queryString({ redirect })}`,
+
+    // Enterprise license (Settings > License)
+    license: () => request('GET', '/settings/license', licenseStateSchema),
+    installLicense: (file: SignedLicense) => request('PUT', '/settings/license', licenseStateSchema, file),
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

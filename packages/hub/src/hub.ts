@@ -24,6 +24,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { httpsOptionsOf } from './http/tls.ts';
 import { registerOrganizationRoutes } from './orgs/index.ts';
 import { registerServerRoutes } from './servers/index.ts';
+import { registerLicenseRoutes } from './licenses/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
@@ -137,6 +138,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       tags: [
         { name: 'auth', description: 'Sign-in and sessions' },
         { name: 'settings', description: 'Personal settings of the signed-in person' },
+        { name: 'license', description: 'Enterprise license: customer, Pro Audio device limit, features, expiry' },
         { name: 'sign-in', description: 'Directory sign-in (LDAP) and single sign-on (OIDC) of an organization' },
         { name: 'organizations', description: 'Organization tree: support and client organizations' },
         { name: 'users', description: 'People of an organization and invitations' },
@@ -158,6 +160,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerAuth(scope, context);
     registerSettingsRoutes(scope, context);
     registerSignInProviderRoutes(scope, context);
+    registerLicenseRoutes(scope, context);
     registerOrganizationRoutes(scope, context);
     registerUserRoutes(scope, context);
     registerServerRoutes(scope, context);

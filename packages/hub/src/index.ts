@@ -12,3 +12,4 @@ export { createLocalLiveBus } from './live/index.ts';
 export type { LiveBus } from './live/index.ts';
 export { createTestDatabase, testDatabaseKinds } from './db/index.ts';
 export type { TestDatabaseKind } from './db/index.ts';
+export { signLicense, verifyLicense } from './licenses/index.ts';

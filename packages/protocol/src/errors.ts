@@ -49,6 +49,11 @@ export const errorCatalog = {
   DIRECTORY_UNAVAILABLE: { status: 502, message: 'The directory or identity provider could not be reached.' },
   SSO_NOT_CONFIGURED: { status: 404, message: 'Single sign-on is not set up for this organization.' },
   SSO_FAILED: { status: 401, message: 'Single sign-on did not complete. Try again.' },
+  LICENSE_INVALID: {
+    status: 400,
+    message: 'The license file is not valid: it is damaged, was changed, or was not issued for Tutti.',
+  },
+  LICENSE_EXPIRED: { status: 400, message: 'The license has expired.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

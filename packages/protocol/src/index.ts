@@ -7,3 +7,4 @@ export * from './agent-link.ts';
 export * from './api.ts';
 export * from './identity.ts';
 export * from './sign-in-providers.ts';
+export * from './license.ts';

@@ -55,6 +55,8 @@ const hubConfigSchema = z.strictObject({
   tlsKeyFile: z.string().optional(),
   /** `self-signed`: serve HTTPS with a certificate generated into `<dataDir>/tls/` (on-prem enterprise installs). */
   tls: z.enum(['off', 'self-signed']).default('off'),
+  /** The Ed25519 public key (PEM) enterprise licenses are verified with. */
+  licensePublicKey: z.string().optional(),
 });
 
 /** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
@@ -89,6 +91,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     tlsCertFile: env.TUTTI_TLS_CERT_FILE,
     tlsKeyFile: env.TUTTI_TLS_KEY_FILE,
     tls: env.TUTTI_TLS,
+    licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
     smtp: env.TUTTI_SMTP_HOST
       ? {
           host: env.TUTTI_SMTP_HOST,

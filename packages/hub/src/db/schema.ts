@@ -310,3 +310,15 @@ export const signInProviders = pgTable(
   },
   (table) => [uniqueIndex('sign_in_providers_org_kind_key').on(table.orgId, table.kind)],
 );
+
+/** An organization's enterprise license as uploaded (payload and signature), verified before it is stored. */
+export const licenses = pgTable('licenses', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  payload: jsonb('payload').notNull(),
+  signature: text('signature').notNull(),
+  maxProAudioDevices: integer('max_pro_audio_devices').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -18,6 +18,7 @@ const tenantTables = [
   ['invitations', 'org_id'],
   ['api_tokens', 'org_id'],
   ['sign_in_providers', 'org_id'],
+  ['licenses', 'org_id'],
 ] as const;
 
 /**
@@ -89,6 +90,10 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
       groupRoles: [{ match: 'admins', role: 'administrator' }],
     });
     if (ldap.statusCode !== 200) throw new Error(ldap.body);
+    await db.execute(
+      sql`INSERT INTO licenses (org_id, payload, signature, max_pro_audio_devices, expires_at)
+          VALUES (${ids.target}::uuid, '{}'::jsonb, 'sig', 10, now() + interval '1 day')`,
+    );
 
     const make = async (name: string, orgId: string, role: Role) => {
       const person = await makeUser(db, orgId, { role });

@@ -1,10 +1,11 @@
 import type { Queryable } from '../db/index.ts';
+import { licensedProAudioLimit } from '../licenses/index.ts';
 
 /**
- * Most Pro Audio devices an organization's service plan allows, or null for no limit. The plan lives with the
- * organizations (identity work); until it is stored this answers null for everyone. Devices beyond the limit
- * are kept and read as Overflowed (DESIGN.md §4).
+ * Most Pro Audio devices an organization's service plan allows, or null for no limit. An installed enterprise
+ * license in force sets it; without one there is no limit yet (cloud plans are stored with the organizations but do
+ * not feed this). Devices beyond the limit are kept and read as Overflowed (DESIGN.md §4).
  */
-export function proAudioDeviceLimit(_db: Queryable, _orgId: string): Promise<number | null> {
-  return Promise.resolve(null);
+export function proAudioDeviceLimit(db: Queryable, orgId: string): Promise<number | null> {
+  return licensedProAudioLimit(db, orgId);
 }
