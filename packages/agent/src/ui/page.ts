@@ -197,6 +197,8 @@ function renderOverview(status) {
     tile(t.linkState, badge(t.linkStates[link.state], linkSeverity[link.state]), linkSeverity[link.state] ?? '', true),
     tile(t.monitoring, badge(t.monitoringStates[status.monitoring], monitoringSeverity[status.monitoring]), monitoringSeverity[status.monitoring], true),
     tile(t.devicesTotal, fmt.number.format(status.deviceTotal ?? status.devices.length)),
+  );
+  $('sessions').replaceChildren(
     tile(t.sessionStates.connected, fmt.number.format(sessions.connected), 'healthy'),
     tile(t.sessionStates.connecting, fmt.number.format(sessions.connecting), sessions.connecting ? 'issue' : ''),
     tile(t.sessionStates.unreachable, fmt.number.format(sessions.unreachable), sessions.unreachable ? 'down' : ''),
@@ -444,6 +446,8 @@ export function renderPage(locale: UiLocale = 'en'): string {
   <h2 id="overview-title" ${tag('sectionOverview')}>${text('sectionOverview')}</h2>
   <div id="overview" class="tiles"></div>
   <div id="link-details" class="small details"></div>
+  <h3 ${tag('sectionSessions')}>${text('sectionSessions')}</h3>
+  <div id="sessions" class="tiles"></div>
   <h3 ${tag('sectionOutbox')}>${text('sectionOutbox')}</h3>
   <div id="outbox" class="tiles"></div>
 </section>
