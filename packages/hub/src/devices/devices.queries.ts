@@ -321,6 +321,15 @@ export interface StatusChangeInput {
   force_since: boolean;
 }
 
+/**
+ * The batch's serials as a text array parameter. Naming them lets the planner use the (org_id, serial) index;
+ * joining on the record set alone makes it scan every device of the organization (ms per batch at 5,000 devices).
+ * Serials are `[A-Za-z0-9-]+`, so a comma cannot occur in one.
+ */
+function serialList(rows: ReadonlyArray<{ serial: string }>) {
+  return sql`string_to_array(${rows.map((row) => row.serial).join(',')}, ',')`;
+}
+
 export async function applyStatusChanges(db: Queryable, orgId: string, rows: StatusChangeInput[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const result = await db.execute(sql`
@@ -331,7 +340,7 @@ export async function applyStatusChanges(db: Queryable, orgId: string, rows: Sta
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(serial text, status text, severity text,
                                                                  since timestamptz, at timestamptz,
                                                                  force_since boolean)
-    WHERE d.org_id = ${orgId}::uuid AND d.serial = r.serial
+    WHERE d.org_id = ${orgId}::uuid AND d.serial = r.serial AND d.serial = ANY (${serialList(rows)})
     RETURNING d.id`);
   return rowsOf<{ id: string }>(result).map((row) => row.id);
 }
@@ -349,7 +358,7 @@ export async function markDevicesLost(
         status_since = CASE WHEN d.status = 'down' THEN d.status_since ELSE r.at END,
         lost_at = r.at, updated_at = now()
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(serial text, at timestamptz)
-    WHERE d.org_id = ${orgId}::uuid AND d.serial = r.serial
+    WHERE d.org_id = ${orgId}::uuid AND d.serial = r.serial AND d.serial = ANY (${serialList(rows)})
     RETURNING d.id`);
   return rowsOf<{ id: string }>(result).map((row) => row.id);
 }
