@@ -1,16 +1,7 @@
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket as UdpSocket } from 'node:dgram';
+import type { Server } from 'node:net';
 import { appError, isIpv4, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
-import {
-  createLineDecoder,
-  formatReply,
-  isEndpointType,
-  lineTerminator,
-  parseCommand,
-  type EndpointType,
-  type LineDecoder,
-  type LineEnding,
-} from '../codec.ts';
+import { isEndpointType, parseCommand, type EndpointType, type LineEnding } from '../codec.ts';
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import { formatPlinkDevices } from '../plink-devices.ts';
 import { formatStackMembers, formatStackStatus, type StackStatus } from '../stack-status.ts';
@@ -18,7 +9,6 @@ import {
   configLoadWords,
   errorPayloads,
   firmwareUpdateWords,
-  loginTexts,
   PASSWORD_OK,
   PLINK_BLOCK,
   REG_STATUS_BLOCK,
@@ -46,6 +36,13 @@ import type {
   SimulatorChangeKind,
 } from './types.ts';
 import { hashString } from './random.ts';
+import {
+  bindDiscoveryResponder,
+  flushWaiters,
+  listenTelnet,
+  TelnetSessions,
+  type TelnetSession,
+} from './telnet-session.ts';
 
 export const DEFAULT_CREDENTIALS: Credentials = { username: 'clearone', password: 'converge' };
 
@@ -68,14 +65,7 @@ export interface BoxContext {
   emit(unit: SimulatedDevice, kind: SimulatorChangeKind, value: string, target?: string): void;
 }
 
-interface Session {
-  socket: Socket;
-  decoder: LineDecoder;
-  phase: 'username' | 'password' | 'ready';
-  username: string;
-  failures: number;
-  /** While the session's own command runs, its unsolicited lines wait here until the reply is out. */
-  deferred: string[] | undefined;
+interface Session extends TelnetSession {
   /** Box names whose status lines this session asked for (`BOX <name> NOTIFICATION STATUS 1`). */
   statusBoxes: Set<string>;
   /** `<epn> <TYPE>` pairs from `EP UA <epn> NOTIFICATION <TYPE>`. */
@@ -147,6 +137,7 @@ export class Box implements SimulatedDevice {
   private network: Record<string, string>;
   private pendingNetwork: Record<string, string> = {};
   private readonly sessions = new Set<Session>();
+  private readonly telnet: TelnetSessions<Session>;
   private server: Server | undefined;
   private udp: UdpSocket | undefined;
   private availability: Availability = 'down';
@@ -192,6 +183,14 @@ export class Box implements SimulatedDevice {
     this.registration = Array.from({ length: this.uaLines }, () => 'REGISTERED');
     this.autoAnswer = Array.from({ length: this.uaLines }, () => '0');
     this.gate = new MisbehaviourGate(hashString(spec.serial));
+    this.telnet = new TelnetSessions<Session>({
+      settings: ctx,
+      gate: this.gate,
+      sessions: this.sessions,
+      credentials: () => this.credentials,
+      extra: () => ({ statusBoxes: new Set(), uaSubscriptions: new Set() }),
+      command: (session, line) => this.runCommand(session, line),
+    });
     const host = {
       serial: spec.serial,
       boxName: spec.boxName,
@@ -305,9 +304,7 @@ export class Box implements SimulatedDevice {
   }
 
   private flushRebootWaiters(): void {
-    const waiters = this.rebootWaiters;
-    this.rebootWaiters = [];
-    for (const resolve of waiters) resolve();
+    flushWaiters(this.rebootWaiters);
   }
 
   private setAvailability(next: Availability): void {
@@ -317,18 +314,8 @@ export class Box implements SimulatedDevice {
     this.ctx.stackChanged(this);
   }
 
-  private listen(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
-    return new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.currentAddress, port: this.port, exclusive: true }, () => {
-        server.off('error', reject);
-        // A failing listener after start must not crash the whole simulator.
-        server.on('error', () => undefined);
-        this.server = server;
-        resolve();
-      });
-    });
+  private async listen(): Promise<void> {
+    this.server = await listenTelnet(this.currentAddress, this.port, (socket) => this.telnet.accept(socket));
   }
 
   /** Stops accepting; `graceful` lets a last reply (REBOOT) flush before the sockets close. */
@@ -358,21 +345,11 @@ export class Box implements SimulatedDevice {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private bindDiscovery(): Promise<void> {
-    const udp = createSocket({ type: 'udp4' });
-    udp.on('message', (message, remote) => {
+  private async bindDiscovery(): Promise<void> {
+    this.udp = await bindDiscoveryResponder(this.currentAddress, this.ctx.discoveryPort, (udp, message, remote) => {
       if (this.availability !== 'up' || !isDiscoveryRequest(message.toString('latin1'))) return;
       const answer = this.gate.current.mode === 'garbage' ? this.gate.garbage() : this.discoveryAnswer();
       udp.send(answer, remote.port, remote.address);
-    });
-    udp.on('error', () => undefined);
-    return new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address: this.currentAddress, port: this.ctx.discoveryPort, exclusive: true }, () => {
-        udp.off('error', reject);
-        this.udp = udp;
-        resolve();
-      });
     });
   }
 
@@ -537,15 +514,11 @@ export class Box implements SimulatedDevice {
   }
 
   private flushConfigWaiters(): void {
-    const waiters = this.configWaiters;
-    this.configWaiters = [];
-    for (const resolve of waiters) resolve();
+    flushWaiters(this.configWaiters);
   }
 
   private flushFirmwareWaiters(): void {
-    const waiters = this.firmwareWaiters;
-    this.firmwareWaiters = [];
-    for (const resolve of waiters) resolve();
+    flushWaiters(this.firmwareWaiters);
   }
 
   // ---------------------------------------------------------------- state changes
@@ -677,8 +650,7 @@ export class Box implements SimulatedDevice {
   }
 
   private write(session: Session, payload: string): void {
-    if (session.deferred) session.deferred.push(payload);
-    else this.gate.send(session.socket, formatReply(payload, this.ctx.lineEnding), true);
+    this.telnet.write(session, payload);
   }
 
   /** Status line to every session subscribed to this box's status, on any box of the stack. */
@@ -712,71 +684,14 @@ export class Box implements SimulatedDevice {
 
   // ---------------------------------------------------------------- sessions
 
-  private accept(socket: Socket): void {
-    if (this.gate.accept(socket)) return;
-    const session: Session = {
-      socket,
-      decoder: createLineDecoder({ maxLineBytes: this.ctx.maxLineBytes }),
-      phase: 'username',
-      username: '',
-      failures: 0,
-      deferred: undefined,
-      statusBoxes: new Set(),
-      uaSubscriptions: new Set(),
-    };
-    this.sessions.add(session);
-    socket.setNoDelay(true);
-    socket.setTimeout(this.ctx.idleTimeoutMs, () => socket.destroy());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sessions.delete(session));
-    socket.on('data', (chunk: Buffer) => {
-      if (this.gate.intercept(socket)) return;
-      for (const line of session.decoder.push(chunk)) {
-        if (socket.destroyed) return;
-        this.handleLine(session, line);
-      }
-    });
-    this.gate.send(socket, loginTexts.usernamePrompt, false);
-  }
-
-  private handleLine(session: Session, line: string): void {
-    const end = lineTerminator(this.ctx.lineEnding);
-    switch (session.phase) {
-      case 'username':
-        // The username is checked with the password so a failure does not reveal which one was wrong.
-        session.username = line;
-        session.phase = 'password';
-        this.gate.send(session.socket, loginTexts.passwordPrompt, false);
-        return;
-      case 'password': {
-        if (session.username === this.credentials.username && line === this.credentials.password) {
-          session.phase = 'ready';
-          this.gate.send(session.socket, `${end}=> ${loginTexts.success}${end}`, false);
-          return;
-        }
-        session.failures += 1;
-        this.gate.send(session.socket, `=> ${loginTexts.failure}${end}`, false);
-        if (session.failures >= loginTexts.maxFailures) session.socket.end();
-        else {
-          session.phase = 'username';
-          this.gate.send(session.socket, loginTexts.usernamePrompt, false);
-        }
-        return;
-      }
-      case 'ready': {
-        // Reply first, then unsolicited lines, so replies are never interleaved (§6.2).
-        session.deferred = [];
-        const outcome = this.execute(session, line, true);
-        const reply = typeof outcome === 'string' ? outcome : outcome.payload;
-        const deferred = session.deferred;
-        session.deferred = undefined;
-        this.write(session, reply);
-        // The writer already has its own change in the reply; it does not get it twice.
-        for (const payload of deferred) if (payload !== reply) this.write(session, payload);
-        if (typeof outcome !== 'string' && outcome.echo) this.echo(session, outcome.echo.line, outcome.echo.statusBox);
-        return;
-      }
-    }
+  /** A logged-in session's line: reply first, then unsolicited lines, then the fan-out echo (§6.2, §6.3). */
+  private runCommand(session: Session, line: string): void {
+    const outcome = this.telnet.reply(
+      session,
+      () => this.execute(session, line, true),
+      (done) => (typeof done === 'string' ? done : done.payload),
+    );
+    if (typeof outcome !== 'string' && outcome.echo) this.echo(session, outcome.echo.line, outcome.echo.statusBox);
   }
 
   // ---------------------------------------------------------------- commands

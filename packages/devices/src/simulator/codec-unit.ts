@@ -1,14 +1,13 @@
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket as UdpSocket } from 'node:dgram';
+import type { Server } from 'node:net';
 import { appError, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
-import { createLineDecoder, formatReply, lineTerminator, parseCommand, type LineDecoder } from '../codec.ts';
+import { parseCommand } from '../codec.ts';
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import {
   CODEC_STACK_NONE,
   CODEC_VERB,
   codecParams,
   errorPayloads,
-  loginTexts,
   systemCommandFor,
   type CodecCallState,
   type CodecServiceState,
@@ -19,16 +18,16 @@ import { DEFAULT_CREDENTIALS, type BoxContext } from './box.ts';
 import { MisbehaviourGate } from './misbehaviour.ts';
 import type { Credentials, Misbehaviour, SimulatedDevice, SimulatedDeviceSpec, SimulatedPeripheral } from './types.ts';
 import { hashString } from './random.ts';
+import {
+  bindDiscoveryResponder,
+  flushWaiters,
+  listenTelnet,
+  TelnetSessions,
+  type TelnetSession,
+} from './telnet-session.ts';
 
-interface CodecSession {
-  socket: Socket;
-  decoder: LineDecoder;
-  phase: 'username' | 'password' | 'ready';
-  username: string;
-  failures: number;
+interface CodecSession extends TelnetSession {
   subscribed: boolean;
-  /** Lines produced while the session's own command runs wait until its reply is out. */
-  deferred: string[] | undefined;
 }
 
 /**
@@ -47,6 +46,7 @@ export class CodecUnit implements SimulatedDevice {
   private standby = false;
   private serviceStatus: CodecServiceState = 'OK';
   private readonly sessions = new Set<CodecSession>();
+  private readonly telnet: TelnetSessions<CodecSession>;
   private readonly gate: MisbehaviourGate;
   private server: Server | undefined;
   private udp: UdpSocket | undefined;
@@ -67,6 +67,20 @@ export class CodecUnit implements SimulatedDevice {
     this.credentials = { ...(spec.credentials ?? DEFAULT_CREDENTIALS) };
     this.firmware = spec.firmware;
     this.gate = new MisbehaviourGate(hashString(spec.serial));
+    this.telnet = new TelnetSessions<CodecSession>({
+      settings: ctx,
+      gate: this.gate,
+      sessions: this.sessions,
+      credentials: () => this.credentials,
+      extra: () => ({ subscribed: false }),
+      command: (session, line) => {
+        this.telnet.reply(
+          session,
+          () => this.execute(session, parseCommand(line)),
+          (reply) => reply,
+        );
+      },
+    });
   }
 
   get address(): string {
@@ -135,9 +149,7 @@ export class CodecUnit implements SimulatedDevice {
   }
 
   private flushRebootWaiters(): void {
-    const waiters = this.rebootWaiters;
-    this.rebootWaiters = [];
-    for (const resolve of waiters) resolve();
+    flushWaiters(this.rebootWaiters);
   }
 
   private setAvailability(next: 'up' | 'down' | 'restarting'): void {
@@ -146,17 +158,8 @@ export class CodecUnit implements SimulatedDevice {
     this.ctx.emit(this, 'availability', next);
   }
 
-  private listen(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
-    return new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.address, port: this.port, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', () => undefined);
-        this.server = server;
-        resolve();
-      });
-    });
+  private async listen(): Promise<void> {
+    this.server = await listenTelnet(this.address, this.port, (socket) => this.telnet.accept(socket));
   }
 
   private async stopListening(): Promise<void> {
@@ -168,9 +171,8 @@ export class CodecUnit implements SimulatedDevice {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private bindDiscovery(): Promise<void> {
-    const udp = createSocket({ type: 'udp4' });
-    udp.on('message', (message, remote) => {
+  private async bindDiscovery(): Promise<void> {
+    this.udp = await bindDiscoveryResponder(this.address, this.ctx.discoveryPort, (udp, message, remote) => {
       if (this.availability !== 'up' || !isDiscoveryRequest(message.toString('latin1'))) return;
       const answer =
         this.gate.current.mode === 'garbage'
@@ -185,15 +187,6 @@ export class CodecUnit implements SimulatedDevice {
               stackName: CODEC_STACK_NONE,
             });
       udp.send(answer, remote.port, remote.address);
-    });
-    udp.on('error', () => undefined);
-    return new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address: this.address, port: this.ctx.discoveryPort, exclusive: true }, () => {
-        udp.off('error', reject);
-        this.udp = udp;
-        resolve();
-      });
     });
   }
 
@@ -285,69 +278,8 @@ export class CodecUnit implements SimulatedDevice {
 
   // ---------------------------------------------------------------- sessions
 
-  private accept(socket: Socket): void {
-    if (this.gate.accept(socket)) return;
-    const session: CodecSession = {
-      socket,
-      decoder: createLineDecoder({ maxLineBytes: this.ctx.maxLineBytes }),
-      phase: 'username',
-      username: '',
-      failures: 0,
-      subscribed: false,
-      deferred: undefined,
-    };
-    this.sessions.add(session);
-    socket.setNoDelay(true);
-    socket.setTimeout(this.ctx.idleTimeoutMs, () => socket.destroy());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sessions.delete(session));
-    socket.on('data', (chunk: Buffer) => {
-      if (this.gate.intercept(socket)) return;
-      for (const line of session.decoder.push(chunk)) {
-        if (socket.destroyed) return;
-        this.handleLine(session, line);
-      }
-    });
-    this.gate.send(socket, loginTexts.usernamePrompt, false);
-  }
-
   private write(session: CodecSession, payload: string): void {
-    if (session.deferred) session.deferred.push(payload);
-    else this.gate.send(session.socket, formatReply(payload, this.ctx.lineEnding), true);
-  }
-
-  private handleLine(session: CodecSession, line: string): void {
-    const end = lineTerminator(this.ctx.lineEnding);
-    switch (session.phase) {
-      case 'username':
-        session.username = line;
-        session.phase = 'password';
-        this.gate.send(session.socket, loginTexts.passwordPrompt, false);
-        return;
-      case 'password':
-        if (session.username === this.credentials.username && line === this.credentials.password) {
-          session.phase = 'ready';
-          this.gate.send(session.socket, `${end}=> ${loginTexts.success}${end}`, false);
-          return;
-        }
-        session.failures += 1;
-        this.gate.send(session.socket, `=> ${loginTexts.failure}${end}`, false);
-        if (session.failures >= loginTexts.maxFailures) session.socket.end();
-        else {
-          session.phase = 'username';
-          this.gate.send(session.socket, loginTexts.usernamePrompt, false);
-        }
-        return;
-      case 'ready': {
-        session.deferred = [];
-        const reply = this.execute(session, parseCommand(line));
-        const deferred = session.deferred;
-        session.deferred = undefined;
-        this.write(session, reply);
-        for (const payload of deferred) if (payload !== reply) this.write(session, payload);
-        return;
-      }
-    }
+    this.telnet.write(session, payload);
   }
 
   private execute(session: CodecSession, tokens: string[]): string {
