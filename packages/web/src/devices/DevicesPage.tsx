@@ -1,28 +1,15 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Chip,
-  Group,
-  Loader,
-  MultiSelect,
-  Pagination,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { IconSearch, IconX } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Chip, Group, Loader, MultiSelect, Pagination, Stack, Text, Title } from '@mantine/core';
+import { IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { deviceStatuses, modelInfo, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
-import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
-import { useEffect, useMemo, useState } from 'react';
+import type { DataTableColumn } from 'mantine-datatable';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
-import { LoadError } from '../shell/LoadError.tsx';
+import { ListView, SearchBox } from '../shared/ListPage.tsx';
+import { usePagedList, usePageRange } from '../shared/usePagedList.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
 import { DeviceCards } from './DeviceCards.tsx';
@@ -61,18 +48,15 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   const { t } = useTranslation();
   const language = currentLanguage();
   const navigate = useNavigate();
-  const isPhone = useMediaQuery('(max-width: 48em)');
-  const [search, setSearch] = useState(filters.q ?? '');
-  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const paged = usePagedList<DeviceDto>({
+    sortField: (column) => (isSortable(column) ? sortFields[column] : 'name'),
+    initialSearch: filters.q ?? '',
+    initialLimit: 50,
+  });
+  const { search, setSearch, q: debouncedSearch, page, setPage, limit } = paged;
   const severity = filters.severity ?? null;
   const statuses = filters.status ?? [];
   const models = filters.model ?? [];
-  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<DeviceDto>>({
-    columnAccessor: 'name',
-    direction: 'asc',
-  });
-  const [page, setPage] = useState(1);
-  const [limit, setLimit] = useState(50);
 
   function setFilters(next: DevicesSearch): void {
     setPage(1);
@@ -85,14 +69,12 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     // Only a new debounced value writes the URL, so the dependency list holds it alone.
   }, [debouncedSearch]);
 
-  const column = String(sortStatus.columnAccessor);
-  const sortField = isSortable(column) ? sortFields[column] : 'name';
   const params = {
     q: debouncedSearch,
     severity,
     status: statuses,
     model: models,
-    sort: `${sortStatus.direction === 'desc' ? '-' : ''}${sortField}`,
+    sort: paged.sort,
     page,
     limit,
   };
@@ -178,20 +160,8 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     },
   ];
 
-  function resetPage<T>(set: (value: T) => void): (value: T) => void {
-    return (value) => {
-      set(value);
-      setPage(1);
-    };
-  }
-
   const filtersActive = search !== '' || severity !== null || statuses.length > 0 || models.length > 0;
-  const pageRange = (from: number, to: number, total: number) =>
-    t('devices.pageRange', {
-      from: formatNumber(language, from),
-      to: formatNumber(language, to),
-      total: formatNumber(language, total),
-    });
+  const pageRange = usePageRange();
 
   return (
     <Stack gap="md">
@@ -210,16 +180,11 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
       </Group>
 
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
-          aria-label={t('devices.searchLabel')}
+        <SearchBox
+          label={t('devices.searchLabel')}
           placeholder={t('devices.searchPlaceholder')}
-          leftSection={<IconSearch size={16} aria-hidden />}
-          type="search"
           value={search}
-          onChange={(event) => {
-            setSearch(event.currentTarget.value);
-            setPage(1);
-          }}
+          onChange={setSearch}
           style={{ flex: '1 1 260px', maxWidth: 420 }}
           data-testid="devices-search"
         />
@@ -299,59 +264,42 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
         ) : null}
       </Group>
 
-      {devices.isError && !list ? (
-        <LoadError title={t('devices.loadFailed')} error={devices.error} onRetry={() => void devices.refetch()} />
-      ) : isPhone ? (
-        <Stack gap="sm">
-          {list && list.items.length === 0 ? (
-            <Text c="dimmed" ta="center" py="xl">
-              {t('devices.noRecords')}
-            </Text>
-          ) : null}
-          {list ? <DeviceCards devices={list.items} /> : <Loader mx="auto" my="xl" />}
-          {list && list.total > list.limit ? (
-            <Stack gap={4} align="center">
-              <Pagination
-                total={Math.ceil(list.total / list.limit)}
-                value={page}
-                onChange={setPage}
-                size="sm"
-                getControlProps={(control) => ({ 'aria-label': t(`devices.${control}Page`) })}
-              />
-              <Text size="xs" c="dimmed">
-                {pageRange((page - 1) * list.limit + 1, Math.min(page * list.limit, list.total), list.total)}
+      <ListView
+        query={devices}
+        paged={paged}
+        columns={columns}
+        loadFailed={t('devices.loadFailed')}
+        noRecordsText={t('devices.noRecords')}
+        rowTestId={(device) => `device-row-${device.serial}`}
+        phone={
+          <Stack gap="sm">
+            {list && list.items.length === 0 ? (
+              <Text c="dimmed" ta="center" py="xl">
+                {t('devices.noRecords')}
               </Text>
-            </Stack>
-          ) : null}
-        </Stack>
-      ) : (
-        <DataTable<DeviceDto>
-          withTableBorder
-          borderRadius="md"
-          highlightOnHover
-          verticalSpacing="sm"
-          minHeight={list && list.items.length > 0 ? undefined : 220}
-          records={list?.items ?? []}
-          columns={columns}
-          idAccessor="id"
-          fetching={!list && devices.isLoading}
-          totalRecords={list?.total ?? 0}
-          recordsPerPage={limit}
-          page={page}
-          onPageChange={setPage}
-          recordsPerPageOptions={PAGE_SIZES}
-          onRecordsPerPageChange={resetPage(setLimit)}
-          recordsPerPageLabel={t('devices.rowsPerPage')}
-          paginationText={({ from, to, totalRecords }) => pageRange(from, to, totalRecords)}
-          getPaginationControlProps={(control) => ({ 'aria-label': t(`devices.${control}Page`) })}
-          sortStatus={sortStatus}
-          onSortStatusChange={resetPage(setSortStatus)}
-          noRecordsText={t('devices.noRecords')}
-          customRowAttributes={(device) => ({ 'data-testid': `device-row-${device.serial}` })}
-          onRowClick={({ record }) => void navigate({ to: '/devices/$id', params: { id: record.id } })}
-          rowStyle={() => ({ cursor: 'pointer' })}
-        />
-      )}
+            ) : null}
+            {list ? <DeviceCards devices={list.items} /> : <Loader mx="auto" my="xl" />}
+            {list && list.total > list.limit ? (
+              <Stack gap={4} align="center">
+                <Pagination
+                  total={Math.ceil(list.total / list.limit)}
+                  value={page}
+                  onChange={setPage}
+                  size="sm"
+                  getControlProps={(control) => ({ 'aria-label': t(`devices.${control}Page`) })}
+                />
+                <Text size="xs" c="dimmed">
+                  {pageRange((page - 1) * list.limit + 1, Math.min(page * list.limit, list.total), list.total)}
+                </Text>
+              </Stack>
+            ) : null}
+          </Stack>
+        }
+        minHeight={220}
+        pageSizes={{ options: PAGE_SIZES, label: t('devices.rowsPerPage') }}
+        paginationControlLabel={(control) => t(`devices.${control}Page`)}
+        onRowClick={(device) => void navigate({ to: '/devices/$id', params: { id: device.id } })}
+      />
     </Stack>
   );
 }

@@ -1,58 +1,40 @@
-import { ActionIcon, Alert, Button, Group, Loader, Menu, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import {
-  IconDots,
-  IconMailForward,
-  IconSearch,
-  IconTrash,
-  IconUserCheck,
-  IconUserCog,
-  IconUserOff,
-  IconUserPlus,
-} from '@tabler/icons-react';
+import { Alert, Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
+import { IconMailForward, IconTrash, IconUserCheck, IconUserCog, IconUserOff, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { canGrantRole, type OrgUserDto } from '@tutti/protocol';
-import { DataTable, type DataTableColumn, type DataTableSortStatus } from 'mantine-datatable';
+import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorKey } from '../api.ts';
-import { formatDate, formatNumber, isolate } from '../i18n/format.ts';
+import { api } from '../api.ts';
+import { formatDate, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { sessionQueryOptions } from '../session/session.ts';
-import { LoadError } from '../shell/LoadError.tsx';
-import { RecordCards, type CardField } from '../shell/RecordCards.tsx';
+import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
+import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
+import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { EditRoleDialog, InviteUsersDialog } from './InviteUsersDialog.tsx';
 import { UserStatus } from './UserBadges.tsx';
 import { usersQueryKey, usersQueryOptions } from './users.queries.ts';
 
-const sortable = new Set(['status', 'name', 'email', 'role', 'lastAccessedAt', 'type']);
+const sortField = sortableColumns(['status', 'name', 'email', 'role', 'lastAccessedAt', 'type']);
 type Action = 'disable' | 'enable' | 'remove' | 'resend';
 
 export function UsersPage() {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const isPhone = useMediaQuery('(max-width: 48em)');
   const queryClient = useQueryClient();
   const { can } = usePermissions();
   const { data: session } = useQuery(sessionQueryOptions);
   usePageTitle(t('nav.users'));
 
-  const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search.trim(), 300);
-  const [page, setPage] = useState(1);
-  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<OrgUserDto>>({
-    columnAccessor: 'name',
-    direction: 'asc',
-  });
+  const paged = usePagedList<OrgUserDto>({ sortField });
   const [inviting, setInviting] = useState(false);
   const [editing, setEditing] = useState<OrgUserDto | null>(null);
   const [removing, setRemoving] = useState<OrgUserDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const limit = 25;
-  const column = String(sortStatus.columnAccessor);
-  const sort = `${sortStatus.direction === 'desc' ? '-' : ''}${sortable.has(column) ? column : 'name'}`;
+  const { q, page, limit, sort } = paged;
   const users = useQuery(usersQueryOptions({ q, page, limit, sort }));
   const list = users.data;
 
@@ -90,51 +72,39 @@ export function UsersPage() {
   function actions(user: OrgUserDto) {
     if (!manageable(user)) return null;
     return (
-      <Menu position="bottom-end" shadow="md" withinPortal>
-        <Menu.Target>
-          <ActionIcon
-            variant="subtle"
-            color="gray"
-            aria-label={t('users.actionsFor', { name: isolate(user.name) })}
-            data-testid={`user-actions-${user.email}`}
+      <RowActionsMenu label={t('users.actionsFor', { name: isolate(user.name) })} testId={`user-actions-${user.email}`}>
+        <Menu.Item leftSection={<IconUserCog size={16} aria-hidden />} onClick={() => setEditing(user)}>
+          {t('users.editRole')}
+        </Menu.Item>
+        {user.status === 'invited' ? (
+          <Menu.Item
+            leftSection={<IconMailForward size={16} aria-hidden />}
+            onClick={() => act.mutate({ user, action: 'resend' })}
+            data-testid={`user-resend-${user.email}`}
           >
-            <IconDots size={18} aria-hidden />
-          </ActionIcon>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Item leftSection={<IconUserCog size={16} aria-hidden />} onClick={() => setEditing(user)}>
-            {t('users.editRole')}
+            {t('users.resendInvitation')}
           </Menu.Item>
-          {user.status === 'invited' ? (
-            <Menu.Item
-              leftSection={<IconMailForward size={16} aria-hidden />}
-              onClick={() => act.mutate({ user, action: 'resend' })}
-              data-testid={`user-resend-${user.email}`}
-            >
-              {t('users.resendInvitation')}
-            </Menu.Item>
-          ) : null}
-          {user.status === 'disabled' ? (
-            <Menu.Item
-              leftSection={<IconUserCheck size={16} aria-hidden />}
-              onClick={() => act.mutate({ user, action: 'enable' })}
-            >
-              {t('action.enable')}
-            </Menu.Item>
-          ) : (
-            <Menu.Item
-              leftSection={<IconUserOff size={16} aria-hidden />}
-              onClick={() => act.mutate({ user, action: 'disable' })}
-            >
-              {t('action.disable')}
-            </Menu.Item>
-          )}
-          <Menu.Divider />
-          <Menu.Item color="red" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setRemoving(user)}>
-            {t('users.remove')}
+        ) : null}
+        {user.status === 'disabled' ? (
+          <Menu.Item
+            leftSection={<IconUserCheck size={16} aria-hidden />}
+            onClick={() => act.mutate({ user, action: 'enable' })}
+          >
+            {t('action.enable')}
           </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+        ) : (
+          <Menu.Item
+            leftSection={<IconUserOff size={16} aria-hidden />}
+            onClick={() => act.mutate({ user, action: 'disable' })}
+          >
+            {t('action.disable')}
+          </Menu.Item>
+        )}
+        <Menu.Divider />
+        <Menu.Item color="red" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setRemoving(user)}>
+          {t('users.remove')}
+        </Menu.Item>
+      </RowActionsMenu>
     );
   }
 
@@ -177,107 +147,50 @@ export function UsersPage() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center" gap="sm">
-        <Group align="baseline" gap="sm">
-          <Title order={1} size="h2">
-            {t('nav.users')}
-          </Title>
-          {list ? (
-            <Text c="dimmed" size="sm">
-              {t('users.count', { count: list.total })}
-            </Text>
-          ) : null}
-          {users.isFetching ? <Loader size="xs" aria-hidden /> : null}
-        </Group>
-        {can('users.manage') ? (
-          <Button
-            leftSection={<IconUserPlus size={16} aria-hidden />}
-            onClick={() => setInviting(true)}
-            data-testid="invite-users"
-          >
-            {t('users.invite.title')}
-          </Button>
-        ) : null}
-      </Group>
-      <TextInput
-        aria-label={t('users.searchLabel')}
+      <ListHeader
+        title={t('nav.users')}
+        count={list ? t('users.count', { count: list.total }) : null}
+        fetching={users.isFetching}
+        action={
+          can('users.manage') ? (
+            <Button
+              leftSection={<IconUserPlus size={16} aria-hidden />}
+              onClick={() => setInviting(true)}
+              data-testid="invite-users"
+            >
+              {t('users.invite.title')}
+            </Button>
+          ) : null
+        }
+      />
+      <SearchBox
+        label={t('users.searchLabel')}
         placeholder={t('users.searchPlaceholder')}
-        leftSection={<IconSearch size={16} aria-hidden />}
-        type="search"
-        value={search}
-        onChange={(event) => {
-          setSearch(event.currentTarget.value);
-          setPage(1);
-        }}
+        value={paged.search}
+        onChange={paged.setSearch}
         maw={420}
         data-testid="users-search"
       />
-      {act.isError ? (
-        <Alert color="red" variant="light" role="alert" withCloseButton onClose={() => act.reset()}>
-          {t(errorKey(act.error))}
-        </Alert>
-      ) : null}
+      <MutationError mutation={act} />
       {notice ? (
         <Alert color="teal" variant="light" role="status" withCloseButton onClose={() => setNotice(null)}>
           {notice}
         </Alert>
       ) : null}
-      {users.isError && !list ? (
-        <LoadError title={t('users.loadFailed')} error={users.error} onRetry={() => void users.refetch()} />
-      ) : isPhone ? (
-        list ? (
-          <RecordCards
-            records={list.items}
-            recordKey={(u) => u.id}
-            testId={(u) => `user-row-${u.email}`}
-            header={(u) => (
-              <Group justify="space-between" wrap="nowrap" align="flex-start">
-                <Stack gap={4} miw={0}>
-                  <Text fw={600} truncate>
-                    <bdi>{u.name}</bdi>
-                  </Text>
-                  <UserStatus user={u} />
-                </Stack>
-                {actions(u)}
-              </Group>
-            )}
-            fields={fields}
-            emptyText={t('users.noRecords')}
-          />
-        ) : (
-          <Loader mx="auto" my="xl" />
-        )
-      ) : (
-        <DataTable<OrgUserDto>
-          withTableBorder
-          borderRadius="md"
-          highlightOnHover
-          verticalSpacing="sm"
-          minHeight={list && list.items.length > 0 ? undefined : 200}
-          records={list?.items ?? []}
-          columns={columns}
-          idAccessor="id"
-          fetching={!list && users.isLoading}
-          totalRecords={list?.total ?? 0}
-          recordsPerPage={limit}
-          page={page}
-          onPageChange={setPage}
-          sortStatus={sortStatus}
-          onSortStatusChange={(next) => {
-            setSortStatus(next);
-            setPage(1);
-          }}
-          paginationText={({ from, to, totalRecords }) =>
-            t('devices.pageRange', {
-              from: formatNumber(language, from),
-              to: formatNumber(language, to),
-              total: formatNumber(language, totalRecords),
-            })
-          }
-          noRecordsText={t('users.noRecords')}
-          customRowAttributes={(user) => ({ 'data-testid': `user-row-${user.email}` })}
-        />
-      )}
+      <ListView
+        query={users}
+        paged={paged}
+        columns={columns}
+        loadFailed={t('users.loadFailed')}
+        noRecordsText={t('users.noRecords')}
+        rowTestId={(user) => `user-row-${user.email}`}
+        cards={{
+          header: (u) => (
+            <CardHeader name={u.name} status={<UserStatus user={u} />} actions={actions(u)} align="flex-start" />
+          ),
+          fields,
+        }}
+      />
       <InviteUsersDialog opened={inviting} onClose={() => setInviting(false)} />
       <EditRoleDialog user={editing} onClose={() => setEditing(null)} />
       <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t('users.remove')} centered>
