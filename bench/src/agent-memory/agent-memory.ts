@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, round } from '../format.ts';
 import { sleep } from '../wait.ts';
 import { cpuMs } from '../worker.ts';
 import {
-  BUSY_WARNING_PERCENT,
   cores,
   elsewherePercent,
   machineBusyPercent,
@@ -25,12 +22,21 @@ import {
   waitForDevicesInHub,
   waitForSettled,
 } from '../shared/site.ts';
+import {
+  benchDataDir,
+  benchNetworks,
+  busyWarningRows,
+  cpuWindow,
+  databaseOf,
+  MAX_DEVICES_PER_SUBNET,
+  type BenchDatabase,
+} from '../shared/setup.ts';
 
-/** Loopback block reserved for this benchmark; ports distinct from the other benchmarks'. */
-const SUBNET_PREFIX = '127.62';
-const TELNET_PORT = 2426;
-const DISCOVERY_PORT = 50_126;
-const MAX_DEVICES_PER_SUBNET = 200;
+const {
+  subnetPrefix: SUBNET_PREFIX,
+  telnetPort: TELNET_PORT,
+  discoveryPort: DISCOVERY_PORT,
+} = benchNetworks.agentMemory;
 const BUDGET_KIB_PER_DEVICE = 20;
 /** The agent's defaults (agent-config.ts), which decide what "idle" contains. */
 const LIVENESS_INTERVAL_S = 45;
@@ -45,7 +51,7 @@ const QUICK_MEMORY_SETTLE_MS = 6_000;
 interface MemorySettings {
   devices: number;
   idleSeconds: number;
-  database: 'postgres' | 'pglite';
+  database: BenchDatabase;
   identifyTimeoutMs: number;
   memorySettleMs: number;
   quietMs: number;
@@ -56,7 +62,7 @@ function settingsOf(options: BenchOptions): MemorySettings {
   return {
     devices,
     idleSeconds: options.seconds ?? (options.quick ? 10 : 30),
-    database: options.pglite ? 'pglite' : 'postgres',
+    database: databaseOf(options),
     identifyTimeoutMs: 30_000 + devices * 40,
     memorySettleMs: options.quick ? QUICK_MEMORY_SETTLE_MS : MEMORY_SETTLE_MS,
     quietMs: options.quick ? 1_000 : 3_000,
@@ -71,8 +77,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const { signal } = scope;
   const progress = (message: string): void => scope.progress(message);
   const layout = layoutOf(settings.devices, SUBNET_PREFIX, MAX_DEVICES_PER_SUBNET, 1);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-agent-memory-'));
-  scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = benchDataDir(scope, 'agent-memory');
 
   progress(`agent-memory: ${settings.devices} devices on ${layout.length} subnets, ${settings.database}`);
   // The database, the simulator and the agent's process start side by side: a shorter --quick run.
@@ -147,9 +152,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const afterIdle = await agent.request({ type: 'memory', gc: true }, 'memory', 30_000);
   const status = await agent.request({ type: 'status' }, 'status', 30_000);
 
-  const window = after.at - before.at;
-  const share = (from: number, to: number): number => round(((to - from) / window) * 100, 1);
-  const pgShare = (delta: number | null): number | null => (delta === null ? null : share(0, delta));
+  const { window, share, pgShare } = cpuWindow(before, after);
   const idle = {
     agent: share(before.agent, after.agent),
     simulator: share(before.sim, after.sim),
@@ -221,9 +224,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     ['                   postgres backends', percent(idle.postgres)],
     ['                   everything else', `${elsewhere} %`],
     [`machine busy (${cores} cores = 100 %)`, `${idle.machineBusy} %`],
-    ...(elsewhere > BUSY_WARNING_PERCENT
-      ? [['warning', 'other work shared the machine; figures understate Tutti'] as const]
-      : []),
+    ...busyWarningRows(elsewhere),
     ['events stored / subnet sweeps while idle', `${json.idleEventsStored} / ${json.idleSubnetSweeps}`],
     ['idle includes', `liveness every ${LIVENESS_INTERVAL_S} s, sweep of every subnet every ${SCAN_INTERVAL_S} s`],
     [`budget ≤ ${BUDGET_KIB_PER_DEVICE} KiB RSS per device`, budgetMet ? 'met' : 'NOT met'],

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, percentile, round } from '../format.ts';
 import { cpuMs } from '../worker.ts';
-import { BUSY_WARNING_PERCENT, cores, elsewherePercent, machineBusyPercent, machineTicks } from '../shared/machine.ts';
+import { cores, elsewherePercent, machineBusyPercent, machineTicks } from '../shared/machine.ts';
 import { agentConfig, layoutOf, startAgentWorker, startSimulatorWorker, withInnerScope } from '../shared/site.ts';
+import { benchDataDir, benchNetworks, busyWarningRows } from '../shared/setup.ts';
 
-/** Loopback block reserved for this benchmark; ports distinct from the other benchmarks'. */
-const SUBNET_PREFIX = '127.61';
-const TELNET_PORT = 2425;
-const DISCOVERY_PORT = 50_125;
+const { subnetPrefix: SUBNET_PREFIX, telnetPort: TELNET_PORT, discoveryPort: DISCOVERY_PORT } = benchNetworks.discovery;
 /** The agent's defaults (agent-config.ts): how long a sweep listens after its last request, requests in flight. */
 const AGENT_DISCOVERY_TIMEOUT_MS = 1_000;
 const AGENT_SCAN_CONCURRENCY = 64;
@@ -59,8 +55,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const progress = (message: string): void => scope.progress(message);
   const [layout] = layoutOf(settings.devices, SUBNET_PREFIX, 253, 1);
   const subnet = layout!.subnet;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-discovery-'));
-  scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = benchDataDir(scope, 'discovery');
 
   progress(`discovery: ${settings.devices} devices on ${subnet}, ${settings.runs} runs`);
   const { sim } = await startSimulatorWorker(scope, [layout!], TELNET_PORT, DISCOVERY_PORT);
@@ -203,9 +198,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       `machine busy (${cores} cores = 100 %)`,
       `p50 ${machineBusy.p50} %, max ${machineBusy.max} %; everything else max ${elsewhere.max} % of a core`,
     ],
-    ...(elsewhere.max > BUSY_WARNING_PERCENT
-      ? [['warning', 'other work shared the machine; figures understate Tutti'] as const]
-      : []),
+    ...busyWarningRows(elsewhere.max),
     [`budget < ${BUDGET_MS} ms (every run)`, budgetMet ? 'met' : 'NOT met'],
   ]);
   return { table, json };

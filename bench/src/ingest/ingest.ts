@@ -1,26 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Database } from '@tutti/hub';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, round } from '../format.ts';
 import { sleep, until } from '../wait.ts';
 import { cpuMs } from '../worker.ts';
 import { analyseIngest, latencySummary } from '../shared/analyse.ts';
-import {
-  BUSY_WARNING_PERCENT,
-  cores,
-  elsewherePercent,
-  machineBusyPercent,
-  machineTicks,
-  postgresCpuMs,
-} from '../shared/machine.ts';
+import { cores, elsewherePercent, machineBusyPercent, machineTicks, postgresCpuMs } from '../shared/machine.ts';
 import type { SimReply } from '../shared/messages.ts';
 import {
-  agentConfig,
   eventCounts,
   layoutOf,
-  startAgentWorker,
   startHubSite,
   startSimulatorWorker,
   storedStatusEvents,
@@ -29,12 +17,17 @@ import {
   type AgentWorker,
   type SimWorker,
 } from '../shared/site.ts';
+import {
+  benchDataDir,
+  benchNetworks,
+  busyWarningRows,
+  flipSettingsOf,
+  MAX_DEVICES_PER_SUBNET,
+  startSiteAgent,
+  type FlipSettings,
+} from '../shared/setup.ts';
 
-/** Loopback block reserved for this benchmark (the demo uses 127.20.x, tests 127.4x.x). */
-const SUBNET_PREFIX = '127.60';
-const TELNET_PORT = 2424;
-const DISCOVERY_PORT = 50_124;
-const MAX_DEVICES_PER_SUBNET = 200;
+const { subnetPrefix: SUBNET_PREFIX, telnetPort: TELNET_PORT, discoveryPort: DISCOVERY_PORT } = benchNetworks.ingest;
 const HOT_CELSIUS = 82;
 const COOL_CELSIUS = 40;
 /** 10 % above the budget: a pipeline that keeps up then measures at least 20,000/s despite its drain tail. */
@@ -45,25 +38,14 @@ const RATE_DEFINITION = 'stored status events / (last received_at - first flip)'
 const LATENCY_DEFINITION =
   'received_at (start of the hub transaction that stored the event) - flip time in the simulator process';
 
-interface IngestSettings {
-  devices: number;
-  seconds: number;
-  rate: number;
-  database: 'postgres' | 'pglite';
-  discoveryTimeoutMs: number;
-  drainTimeoutMs: number;
-}
-
-function settingsOf(options: BenchOptions): IngestSettings {
-  const devices = options.devices ?? (options.quick ? 200 : 1000);
-  return {
-    devices,
-    seconds: options.seconds ?? (options.quick ? 8 : 20),
-    rate: options.rate ?? DEFAULT_RATE,
-    database: options.pglite ? 'pglite' : 'postgres',
-    discoveryTimeoutMs: 30_000 + devices * 60,
-    drainTimeoutMs: options.quick ? 20_000 : 120_000,
-  };
+function settingsOf(options: BenchOptions): FlipSettings {
+  return flipSettingsOf(options, {
+    devices: [200, 1000],
+    seconds: [8, 20],
+    rate: DEFAULT_RATE,
+    discoveryMsPerDevice: 60,
+    drainTimeoutMs: [20_000, 120_000],
+  });
 }
 
 interface CpuSnapshot {
@@ -135,29 +117,14 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const { signal } = scope;
   const progress = (message: string): void => scope.progress(message);
   const layout = layoutOf(settings.devices, SUBNET_PREFIX, MAX_DEVICES_PER_SUBNET);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-ingest-'));
-  scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = benchDataDir(scope, 'ingest');
 
   progress(`ingest: ${settings.devices} devices on ${layout.length} subnets, ${settings.database}`);
   const site = await startHubSite(scope, settings.database, dataDir);
   const { database } = site;
   const { sim, serials } = await startSimulatorWorker(scope, layout, TELNET_PORT, DISCOVERY_PORT);
 
-  const agent = startAgentWorker(scope);
-  await agent.request(
-    {
-      type: 'start',
-      config: agentConfig({
-        dataDir: join(dataDir, 'agent'),
-        site,
-        subnets: layout.map(({ subnet }) => subnet),
-        telnetPort: TELNET_PORT,
-        discoveryPort: DISCOVERY_PORT,
-      }),
-    },
-    'started',
-    30_000,
-  );
+  const agent = await startSiteAgent(scope, { dataDir, site, layout, network: benchNetworks.ingest });
 
   const discoveryMs = await waitForDevicesInHub(site, settings.devices, settings.discoveryTimeoutMs, signal);
   progress(`ingest: hub has all ${settings.devices} devices after ${Math.round(discoveryMs)} ms`);
@@ -293,9 +260,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['                   postgres backends', percent(cpu.postgres)],
       ['                   everything else', `${cpu.elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
-      ...(cpu.elsewhere > BUSY_WARNING_PERCENT
-        ? [['warning', 'other work shared the machine; figures understate Tutti'] as const]
-        : []),
+      ...busyWarningRows(cpu.elsewhere),
       [
         'CPU µs per event (sim/agent/hub/pg)',
         `${perEvent.simulator} / ${perEvent.agent} / ${perEvent.hub} / ${perEvent.postgres ?? '-'} = ${perEvent.total}`,

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, round } from '../format.ts';
 import { until } from '../wait.ts';
 import { cpuMs } from '../worker.ts';
 import { analyseIngest, latencySummary } from '../shared/analyse.ts';
 import {
-  BUSY_WARNING_PERCENT,
   cores,
   elsewherePercent,
   machineBusyPercent,
@@ -17,10 +13,8 @@ import {
   query,
 } from '../shared/machine.ts';
 import {
-  agentConfig,
   eventCounts,
   layoutOf,
-  startAgentWorker,
   startHubSite,
   startSimulatorWorker,
   storedStatusEvents,
@@ -30,12 +24,18 @@ import {
   type HubSite,
   type SimWorker,
 } from '../shared/site.ts';
+import {
+  benchDataDir,
+  benchNetworks,
+  busyWarningRows,
+  cpuWindow,
+  flipSettingsOf,
+  MAX_DEVICES_PER_SUBNET,
+  startSiteAgent,
+  type FlipSettings,
+} from '../shared/setup.ts';
 
-/** Loopback block reserved for this benchmark; ports distinct from the other benchmarks'. */
-const SUBNET_PREFIX = '127.63';
-const TELNET_PORT = 2427;
-const DISCOVERY_PORT = 50_127;
-const MAX_DEVICES_PER_SUBNET = 200;
+const { subnetPrefix: SUBNET_PREFIX, telnetPort: TELNET_PORT, discoveryPort: DISCOVERY_PORT } = benchNetworks.latency;
 const HOT_CELSIUS = 82;
 const COOL_CELSIUS = 40;
 /** Low enough that the pipeline is never the bottleneck: this measures latency, not throughput. */
@@ -45,25 +45,14 @@ const BUDGET_P99_MS = 500;
 const LATENCY_DEFINITION =
   'received_at (start of the hub transaction that stored the event) - flip time in the simulator process';
 
-interface LatencySettings {
-  devices: number;
-  seconds: number;
-  rate: number;
-  database: 'postgres' | 'pglite';
-  discoveryTimeoutMs: number;
-  drainTimeoutMs: number;
-}
-
-function settingsOf(options: BenchOptions): LatencySettings {
-  const devices = options.devices ?? (options.quick ? 1000 : 5000);
-  return {
-    devices,
-    seconds: options.seconds ?? (options.quick ? 10 : 60),
-    rate: options.rate ?? DEFAULT_RATE,
-    database: options.pglite ? 'pglite' : 'postgres',
-    discoveryTimeoutMs: 30_000 + devices * 40,
-    drainTimeoutMs: 60_000,
-  };
+function settingsOf(options: BenchOptions): FlipSettings {
+  return flipSettingsOf(options, {
+    devices: [1000, 5000],
+    seconds: [10, 60],
+    rate: DEFAULT_RATE,
+    discoveryMsPerDevice: 40,
+    drainTimeoutMs: [60_000, 60_000],
+  });
 }
 
 /**
@@ -101,8 +90,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const { signal } = scope;
   const progress = (message: string): void => scope.progress(message);
   const layout = layoutOf(settings.devices, SUBNET_PREFIX, MAX_DEVICES_PER_SUBNET, 1);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tutti-bench-latency-'));
-  scope.defer(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = benchDataDir(scope, 'latency');
 
   progress(`latency: ${settings.devices} devices on ${layout.length} subnets, ${settings.database}`);
   // The database, the simulator and the agent's process start side by side: a shorter --quick run.
@@ -110,21 +98,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     startHubSite(scope, settings.database, dataDir),
     startSimulatorWorker(scope, layout, TELNET_PORT, DISCOVERY_PORT),
   ]);
-  const agent = startAgentWorker(scope);
-  await agent.request(
-    {
-      type: 'start',
-      config: agentConfig({
-        dataDir: join(dataDir, 'agent'),
-        site,
-        subnets: layout.map(({ subnet }) => subnet),
-        telnetPort: TELNET_PORT,
-        discoveryPort: DISCOVERY_PORT,
-      }),
-    },
-    'started',
-    30_000,
-  );
+  const agent = await startSiteAgent(scope, { dataDir, site, layout, network: benchNetworks.latency });
   const discoveryMs = await waitForDevicesInHub(site, settings.devices, settings.discoveryTimeoutMs, signal);
   progress(`latency: hub has all ${settings.devices} devices after ${Math.round(discoveryMs)} ms`);
   const baselineSeq = await waitForSettled(site, agent, { timeoutMs: 120_000, quietMs: 2_000, signal });
@@ -179,9 +153,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const analysis = analyseIngest(serials, flipped.device, flipped.at, events);
   const latency = latencySummary(analysis.latencyMs);
   const agentLatency = latencySummary(analysis.agentLatencyMs);
-  const window = after.at - before.at;
-  const share = (from: number, to: number): number => round(((to - from) / window) * 100, 1);
-  const pgShare = (delta: number | null): number | null => (delta === null ? null : share(0, delta));
+  const { share, pgShare } = cpuWindow(before, after);
   const cpu = {
     simulator: share(before.simulator, after.simulator),
     agent: share(before.agent, after.agent),
@@ -247,9 +219,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       ['  autovacuum / autoanalyze runs', json.autovacuumRunsInWindow ?? '-'],
       ['                   everything else', `${elsewhere} %`],
       [`machine busy (${cores} cores = 100 %)`, `${cpu.machineBusy} %`],
-      ...(elsewhere > BUSY_WARNING_PERCENT
-        ? [['warning', 'other work shared the machine; figures understate Tutti'] as const]
-        : []),
+      ...busyWarningRows(elsewhere),
       ['discovery (all devices in hub)', `${json.discoveryMs} ms`],
       [`budget p99 < ${BUDGET_P99_MS} ms, nothing lost`, budgetMet ? 'met' : 'NOT met'],
     ],
