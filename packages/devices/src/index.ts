@@ -21,6 +21,7 @@ export {
   loginTexts,
   discovery as discoveryProtocol,
   unitStates,
+  firmwareUpdateWords,
   plinkParams,
   plinkChannelParams,
   plinkLinkStates,
