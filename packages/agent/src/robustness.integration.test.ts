@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Misbehaviour, type SimulatedDeviceSpec, type Simulator } from '@tutti/devices';
+import type { Misbehaviour, SimulatedDeviceSpec, Simulator } from '@tutti/devices';
 import type { DeviceStatus } from '@tutti/protocol';
-import { createAgent, type Agent } from './agent.ts';
-import { parseAgentConfig } from './config/agent-config.ts';
-import { startFakeHub, type FakeHub } from './test-support/fake-hub.ts';
+import type { Agent } from './agent.ts';
+import { startSimulatedSite, type SimulatedSite } from './test-support/simulated-site.ts';
 import { waitFor } from './test-support/wait-for.ts';
 
 // Random per run: the checkout's test suites may run concurrently with this one.
@@ -42,53 +37,34 @@ const GOOD = '37010';
 const SLOW_OK = '37011';
 const badSerials = modes.map((_, index) => `37${String(20 + index).padStart(3, '0')}`);
 
+let site: SimulatedSite;
 let simulator: Simulator;
-let hub: FakeHub;
 let agent: Agent;
-let dataDir: string;
 
-const device = (serial: string) => agent.status().devices.find((candidate) => candidate.serial === serial);
-const statusIs = (serial: string, status: DeviceStatus) => device(serial)?.status === status;
+const device = (serial: string) => site.device(serial);
+const statusIs = (serial: string, status: DeviceStatus) => site.statusIs(serial, status);
 
 beforeAll(async () => {
-  simulator = createSimulator({
-    port: TELNET_PORT,
+  site = await startSimulatedSite({
+    simulator: {
+      devices: [box(10), box(11), ...modes.map((_, index) => box(20 + index))],
+    },
+    telnetPort: TELNET_PORT,
     discoveryPort: DISCOVERY_PORT,
-    devices: [box(10), box(11), ...modes.map((_, index) => box(20 + index))],
-  });
-  await simulator.start();
-  hub = await startFakeHub();
-  dataDir = mkdtempSync(join(tmpdir(), 'tutti-agent-robust-'));
-  agent = createAgent({
-    config: parseAgentConfig({
-      dataDir,
-      uiPort: 0,
-      telnetPort: TELNET_PORT,
-      discoveryPort: DISCOVERY_PORT,
-      discoveryTimeoutMs: 100,
-      scanIntervalSeconds: 0.3,
+    subnet: SUBNET,
+    agentName: 'robust',
+    config: {
       deviceTimeoutMs: 500,
       livenessIntervalSeconds: 0.2,
-      missingScansBeforeLost: 100,
       connectConcurrency: 2,
-      hub: { url: hub.url, agentName: 'robust-site', password: hub.password },
-      subnets: [{ subnet: SUBNET, enabled: true }],
       deviceRetry: { initialMs: 50, maxMs: 300 },
-      hubReconnect: { initialMs: 20, maxMs: 100 },
-      credentialsKey: 'c'.repeat(64),
-    }),
-    logger: pino({ level: 'silent' }),
+    },
   });
-  await agent.start();
+  ({ simulator, agent } = site);
   await waitFor(() => agent.status().sessions.connected === 2 + modes.length);
 });
 
-afterAll(async () => {
-  await agent.close();
-  await hub.close();
-  await simulator.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
 describe('one misbehaving device does not disturb the others', () => {
   it('marks misbehaving units Down and keeps following the well-behaved one', async () => {

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type SimulatedDeviceSpec, type Simulator } from '@tutti/devices';
+import type { SimulatedDeviceSpec, Simulator } from '@tutti/devices';
 import { formatConnectionPath, type DeviceStatus } from '@tutti/protocol';
-import { createAgent, type Agent } from './agent.ts';
-import { parseAgentConfig } from './config/agent-config.ts';
-import { startFakeHub, type FakeHub } from './test-support/fake-hub.ts';
+import type { Agent } from './agent.ts';
+import type { FakeHub } from './test-support/fake-hub.ts';
+import { startSimulatedSite, type SimulatedSite } from './test-support/simulated-site.ts';
 import { waitFor } from './test-support/wait-for.ts';
 
 // Random per run: the checkout's test suites may run concurrently with this one.
@@ -37,69 +33,48 @@ function unit(
   };
 }
 
+let site: SimulatedSite;
 let simulator: Simulator;
 let hub: FakeHub;
 let agent: Agent;
-let dataDir: string;
 
-const device = (serial: string) => agent.status().devices.find((candidate) => candidate.serial === serial);
-const statusIs = (serial: string, status: DeviceStatus) => device(serial)?.status === status;
+const device = (serial: string) => site.device(serial);
+const statusIs = (serial: string, status: DeviceStatus) => site.statusIs(serial, status);
 
 beforeAll(async () => {
-  simulator = createSimulator({
-    port: TELNET_PORT,
+  site = await startSimulatedSite({
+    simulator: {
+      rebootMs: 200,
+      firmwareUpdateMs: 200,
+      devices: [
+        unit('BOARDROOM', 1, 10, {
+          model: 'CONVERGE_PRO_2_128V',
+          peripherals: [
+            { plink: 1, model: 'BMA_2', serial: '35901', firmware: '1.0.3.12', name: 'Ceiling_Mic' },
+            { plink: 2, model: 'DIALOG_20', serial: '35902', firmware: '3.0.1.4', name: 'Wireless' },
+          ],
+        }),
+        unit('BOARDROOM', 2, 11, {
+          peripherals: [{ plink: 1, model: 'BMA_360', serial: '35903', firmware: '2.1.0.8', name: 'Table_Mic' }],
+        }),
+        unit('BOARDROOM', 3, 12),
+        // A second stack on the same subnet.
+        unit('TRAINING', 1, 20, { expectedStackSize: 2 }),
+        unit('TRAINING', 2, 21, { expectedStackSize: 2 }),
+      ],
+    },
+    telnetPort: TELNET_PORT,
     discoveryPort: DISCOVERY_PORT,
-    rebootMs: 200,
-    firmwareUpdateMs: 200,
-    devices: [
-      unit('BOARDROOM', 1, 10, {
-        model: 'CONVERGE_PRO_2_128V',
-        peripherals: [
-          { plink: 1, model: 'BMA_2', serial: '35901', firmware: '1.0.3.12', name: 'Ceiling_Mic' },
-          { plink: 2, model: 'DIALOG_20', serial: '35902', firmware: '3.0.1.4', name: 'Wireless' },
-        ],
-      }),
-      unit('BOARDROOM', 2, 11, {
-        peripherals: [{ plink: 1, model: 'BMA_360', serial: '35903', firmware: '2.1.0.8', name: 'Table_Mic' }],
-      }),
-      unit('BOARDROOM', 3, 12),
-      // A second stack on the same subnet.
-      unit('TRAINING', 1, 20, { expectedStackSize: 2 }),
-      unit('TRAINING', 2, 21, { expectedStackSize: 2 }),
-    ],
+    subnet: SUBNET,
+    interfaceName: 'eth0',
+    agentName: 'stacks',
+    config: { serverName: 'Site-S', restartGraceSeconds: 60, credentialsKey: 'b'.repeat(64) },
   });
-  await simulator.start();
-  hub = await startFakeHub();
-  dataDir = mkdtempSync(join(tmpdir(), 'tutti-agent-stacks-'));
-  agent = createAgent({
-    config: parseAgentConfig({
-      dataDir,
-      uiPort: 0,
-      serverName: 'Site-S',
-      telnetPort: TELNET_PORT,
-      discoveryPort: DISCOVERY_PORT,
-      discoveryTimeoutMs: 100,
-      scanIntervalSeconds: 0.3,
-      missingScansBeforeLost: 100,
-      restartGraceSeconds: 60,
-      hub: { url: hub.url, agentName: 'stacks-site', password: hub.password },
-      subnets: [{ subnet: SUBNET, enabled: true, interfaceName: 'eth0' }],
-      deviceRetry: { initialMs: 50, maxMs: 200 },
-      hubReconnect: { initialMs: 20, maxMs: 100 },
-      credentialsKey: 'b'.repeat(64),
-    }),
-    logger: pino({ level: 'silent' }),
-  });
-  await agent.start();
+  ({ simulator, hub, agent } = site);
   await waitFor(() => agent.status().devices.filter((candidate) => candidate.status === 'healthy').length === 8);
 });
 
-afterAll(async () => {
-  await agent.close();
-  await hub.close();
-  await simulator.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
 describe('stacks and connections', () => {
   it('reconstructs Server > Subnet (ifname) > Stack > C-Link > P-Link for every unit and peripheral', async () => {

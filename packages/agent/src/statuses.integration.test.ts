@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '@tutti/devices';
+import type { Simulator } from '@tutti/devices';
 import type { DeviceStatus } from '@tutti/protocol';
-import { createAgent, type Agent } from './agent.ts';
-import { parseAgentConfig } from './config/agent-config.ts';
-import { startFakeHub, type FakeHub } from './test-support/fake-hub.ts';
+import type { FakeHub } from './test-support/fake-hub.ts';
+import { startSimulatedSite, type SimulatedSite } from './test-support/simulated-site.ts';
 import { waitFor } from './test-support/wait-for.ts';
 
 // Random per run (127.33.x belongs to agent tests): other suites may run at the same time.
@@ -22,81 +17,59 @@ const MIC = '33901';
 const WIRELESS = '33902';
 const CODEC = '33050';
 
+let site: SimulatedSite;
 let simulator: Simulator;
 let hub: FakeHub;
-let agent: Agent;
-let dataDir: string;
 
-const device = (serial: string) => agent.status().devices.find((candidate) => candidate.serial === serial);
-const statusIs = (serial: string, status: DeviceStatus) => device(serial)?.status === status;
+const device = (serial: string) => site.device(serial);
+const statusIs = (serial: string, status: DeviceStatus) => site.statusIs(serial, status);
 
 beforeAll(async () => {
-  simulator = createSimulator({
-    port: TELNET_PORT,
+  site = await startSimulatedSite({
+    simulator: {
+      rebootMs: 150,
+      bootMs: 300,
+      configLoadMs: 300,
+      firmwareUpdateMs: 300,
+      devices: [
+        {
+          address: address(10),
+          model: 'CONVERGE_PRO_2_128V',
+          boxName: 'LOBBY',
+          serial: DSP,
+          mac: '00:06:2F:33:00:10',
+          firmware: '5.2.0.7',
+          stackName: 'LOBBY',
+          boxNumber: 1,
+          peripherals: [
+            { plink: 1, model: 'BMA_360', serial: MIC, firmware: '2.1.0.8', name: 'Ceiling_Mic' },
+            { plink: 2, model: 'DIALOG_20', serial: WIRELESS, firmware: '3.0.1.4', name: 'Wireless' },
+          ],
+        },
+        {
+          address: address(50),
+          model: 'COLLABORATE_LIVE_600',
+          boxName: 'HUDDLE_CODEC',
+          serial: CODEC,
+          mac: '00:06:2F:33:00:50',
+          firmware: '1.4.2.0',
+          stackName: 'NONE',
+          boxNumber: 1,
+        },
+      ],
+    },
+    telnetPort: TELNET_PORT,
     discoveryPort: DISCOVERY_PORT,
-    rebootMs: 150,
-    bootMs: 300,
-    configLoadMs: 300,
-    firmwareUpdateMs: 300,
-    devices: [
-      {
-        address: address(10),
-        model: 'CONVERGE_PRO_2_128V',
-        boxName: 'LOBBY',
-        serial: DSP,
-        mac: '00:06:2F:33:00:10',
-        firmware: '5.2.0.7',
-        stackName: 'LOBBY',
-        boxNumber: 1,
-        peripherals: [
-          { plink: 1, model: 'BMA_360', serial: MIC, firmware: '2.1.0.8', name: 'Ceiling_Mic' },
-          { plink: 2, model: 'DIALOG_20', serial: WIRELESS, firmware: '3.0.1.4', name: 'Wireless' },
-        ],
-      },
-      {
-        address: address(50),
-        model: 'COLLABORATE_LIVE_600',
-        boxName: 'HUDDLE_CODEC',
-        serial: CODEC,
-        mac: '00:06:2F:33:00:50',
-        firmware: '1.4.2.0',
-        stackName: 'NONE',
-        boxNumber: 1,
-      },
-    ],
+    subnet: SUBNET,
+    interfaceName: 'eth0',
+    agentName: 'statuses',
+    config: { serverName: 'Site-T', restartGraceSeconds: 60 },
   });
-  await simulator.start();
-  hub = await startFakeHub();
-  dataDir = mkdtempSync(join(tmpdir(), 'tutti-agent-statuses-'));
-  agent = createAgent({
-    config: parseAgentConfig({
-      dataDir,
-      uiPort: 0,
-      serverName: 'Site-T',
-      telnetPort: TELNET_PORT,
-      discoveryPort: DISCOVERY_PORT,
-      discoveryTimeoutMs: 100,
-      scanIntervalSeconds: 0.3,
-      missingScansBeforeLost: 100,
-      restartGraceSeconds: 60,
-      hub: { url: hub.url, agentName: 'statuses-site', password: hub.password },
-      subnets: [{ subnet: SUBNET, enabled: true, interfaceName: 'eth0' }],
-      deviceRetry: { initialMs: 50, maxMs: 200 },
-      hubReconnect: { initialMs: 20, maxMs: 100 },
-      credentialsKey: 'c'.repeat(64),
-    }),
-    logger: pino({ level: 'silent' }),
-  });
-  await agent.start();
+  ({ simulator, hub } = site);
   await waitFor(() => [DSP, MIC, WIRELESS, CODEC].every((serial) => statusIs(serial, 'healthy')));
 });
 
-afterAll(async () => {
-  await agent.close();
-  await hub.close();
-  await simulator.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
 describe('P-Link peripherals have their own status', () => {
   it('shows a peripheral that dropped off its chain as Down while its host stays Healthy', async () => {
