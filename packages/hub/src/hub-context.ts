@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentLinks } from './agents/index.ts';
+import type { Clock } from './clock/index.ts';
 import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
@@ -14,6 +15,8 @@ export interface HubMetrics {
 /** What every feature plugin gets: the shared services of one hub node. */
 export interface HubContext {
   config: HubConfig;
+  /** The time every schedule, expiry and bill reads; tests inject a manual clock. */
+  clock: Clock;
   db: Db;
   bus: LiveBus;
   signInLimiter: SignInLimiter;

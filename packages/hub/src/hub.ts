@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
 import { agentLinkSocketOptions, createAgentLinks, registerAgentLink } from './agents/index.ts';
+import { systemClock, type Clock } from './clock/index.ts';
 import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts';
 import { registerAuditRoutes } from './audit/index.ts';
 import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub-config.ts';
@@ -39,6 +40,8 @@ export interface CreateHubOptions {
   database?: Database;
   logger?: Logger;
   bus?: LiveBus;
+  /** Defaults to the system clock. */
+  clock?: Clock;
 }
 
 export interface Hub {
@@ -95,6 +98,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   const secrets = createSecretBox({ secretKey: config.secretKey, secretKeyFile: config.secretKeyFile });
   const context: HubContext = {
     config,
+    clock: options.clock ?? systemClock,
     db: database.db,
     bus: options.bus ?? createLocalLiveBus(),
     signInLimiter: createSignInLimiter({

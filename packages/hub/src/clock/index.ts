@@ -1,0 +1,1 @@
+export { createManualClock, systemClock, type Clock, type ManualClock } from './clock.ts';
