@@ -11,7 +11,9 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  unique,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -233,6 +235,8 @@ export const devices = pgTable(
     clink: integer('clink'),
     plink: integer('plink'),
     hostSerial: text('host_serial'),
+    /** Where the device is installed; null while unassigned. */
+    locationId: uuid('location_id').references((): AnyPgColumn => locations.id, { onDelete: 'set null' }),
     status: text('status').notNull(),
     severity: text('severity', { enum: ['healthy', 'issue', 'down'] }).notNull(),
     statusSince: timestamp('status_since', { withTimezone: true }).notNull(),
@@ -246,6 +250,7 @@ export const devices = pgTable(
     index('devices_org_name_idx').on(table.orgId, table.name),
     index('devices_org_severity_idx').on(table.orgId, table.severity),
     index('devices_org_status_idx').on(table.orgId, table.status),
+    index('devices_org_location_idx').on(table.orgId, table.locationId),
   ],
 );
 
@@ -322,3 +327,25 @@ export const licenses = pgTable('licenses', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Where devices are installed: a tree of any depth per organization (building > floor > room, or anything else). */
+export const locations = pgTable(
+  'locations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Null for a top-level location. Deleting a location re-parents its children first (see the service). */
+    parentId: uuid('parent_id').references((): AnyPgColumn => locations.id),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['building', 'floor', 'room', 'other'] }).notNull(),
+    /** Order among siblings. */
+    sort: integer('sort').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique('locations_org_parent_name_key').on(table.orgId, table.parentId, table.name).nullsNotDistinct(),
+    index('locations_org_parent_idx').on(table.orgId, table.parentId),
+  ],
+);
