@@ -280,6 +280,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       subnets: () => subnets,
       intervalMs: config.scanIntervalSeconds * 1000,
       concurrency: config.scanConcurrency,
+      subnetConcurrency: config.scanSubnetConcurrency,
       discoveryPort: config.discoveryPort,
       timeoutMs: config.discoveryTimeoutMs,
       telnetPort: config.telnetPort,

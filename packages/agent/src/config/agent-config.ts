@@ -61,6 +61,8 @@ export const agentConfigSchema = z.strictObject({
   subnets: z.array(subnetSettingSchema).default([]),
   scanIntervalSeconds: z.number().positive().max(86_400).default(60),
   scanConcurrency: z.number().int().min(1).max(1024).default(64),
+  /** Subnets swept at the same time (each with scanConcurrency requests in flight). */
+  scanSubnetConcurrency: z.number().int().min(1).max(64).default(4),
   discoveryTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
   deviceCredentials: z
     .strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })

@@ -19,7 +19,10 @@ export interface ScannerOptions {
   /** The subnets as configured right now; only enabled ones are swept. */
   subnets: () => readonly SubnetSetting[];
   intervalMs: number;
+  /** Discovery requests in flight at once within one subnet. */
   concurrency: number;
+  /** Subnets swept at the same time. */
+  subnetConcurrency: number;
   discoveryPort: number;
   timeoutMs: number;
   /** Telnet port assumed when an answer names none. */
@@ -44,7 +47,7 @@ export function assertLoopbackSubnet(subnet: string): void {
   if (!isLoopbackIpv4(subnet)) throw appError('ADDRESS_NOT_LOOPBACK', { subnet });
 }
 
-/** Sweeps the enabled subnets every interval, one subnet after the other, each with bounded concurrency. */
+/** Sweeps the enabled subnets every interval, a few subnets at a time, each with bounded concurrency. */
 export function createScanner(options: ScannerOptions): Scanner {
   const { log } = options;
   const progressBySubnet = new Map<string, ScanProgress>();
@@ -68,22 +71,25 @@ export function createScanner(options: ScannerOptions): Scanner {
     progress.scanning = true;
     try {
       assertLoopbackSubnet(setting.subnet);
+      const answered = new Set<string>();
+      // Answers go to the monitor as they arrive, so sessions open while the sweep still listens for stragglers.
+      const accept = (answer: DiscoveryAnswer): void => {
+        if (closed || answered.has(answer.serial)) return;
+        if (!isLoopbackIpv4(answer.ip) || subnetOf(answer.ip) !== setting.subnet) {
+          log.warn({ subnet: setting.subnet, ip: answer.ip }, 'ignoring an answer from outside the scanned subnet');
+          return;
+        }
+        answered.add(answer.serial);
+        options.onAnswer(answer.telnetPort > 0 ? answer : { ...answer, telnetPort: options.telnetPort }, setting);
+      };
       const answers = await options.driver.probeSubnet(setting.subnet, {
         port: options.discoveryPort,
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
+        onAnswer: accept,
       });
       if (closed) return;
-      const answered = new Set<string>();
-      for (const answer of answers) {
-        if (!isLoopbackIpv4(answer.ip) || subnetOf(answer.ip) !== setting.subnet) {
-          log.warn({ subnet: setting.subnet, ip: answer.ip }, 'ignoring an answer from outside the scanned subnet');
-          continue;
-        }
-        const normalized = answer.telnetPort > 0 ? answer : { ...answer, telnetPort: options.telnetPort };
-        answered.add(answer.serial);
-        options.onAnswer(normalized, setting);
-      }
+      for (const answer of answers) accept(answer);
       options.onScanEnd(setting, answered);
       progress.answered = answered.size;
       progress.lastError = null;
@@ -98,13 +104,18 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
   }
 
+  async function sweepEnabled(): Promise<void> {
+    const queue = options.subnets().filter((setting) => setting.enabled);
+    const worker = async (): Promise<void> => {
+      for (let setting = queue.shift(); setting && !closed; setting = queue.shift()) await scanSubnet(setting);
+    };
+    await Promise.all(Array.from({ length: Math.min(options.subnetConcurrency, queue.length) }, worker));
+  }
+
   async function cycle(): Promise<void> {
     do {
       again = false;
-      for (const setting of options.subnets()) {
-        if (closed) return;
-        if (setting.enabled) await scanSubnet(setting);
-      }
+      await sweepEnabled();
       if (!closed) options.onCycleEnd();
     } while (again && !closed);
   }

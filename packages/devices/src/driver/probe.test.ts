@@ -39,6 +39,19 @@ describe('probeSubnet', () => {
     );
   });
 
+  it('hands each answer over as it arrives, long before the listening tail ends', async () => {
+    const heard: { serial: string; atMs: number }[] = [];
+    const started = performance.now();
+    const answers = await probeSubnet('127.31.2.0', {
+      port: DISCOVERY_PORT,
+      timeoutMs: 1_500,
+      onAnswer: (answer) => heard.push({ serial: answer.serial, atMs: performance.now() - started }),
+    });
+    expect(heard.map((entry) => entry.serial).sort()).toEqual(answers.map((answer) => answer.serial).sort());
+    // Every device was heard while the sweep was still listening for stragglers.
+    expect(Math.max(...heard.map((entry) => entry.atMs))).toBeLessThan(performance.now() - started - 1_000);
+  });
+
   it('does not hear devices that are down', async () => {
     const [first, ...rest] = inSubnet('127.31.3.');
     const device = simulator.device(first!.serial)!;

@@ -12,6 +12,8 @@ export interface ProbeSubnetOptions {
   concurrency?: number;
   /** Local address of the probing socket. Default 127.0.0.1. */
   localAddress?: string;
+  /** Hears each device as soon as it answers, so a caller can start its session before the sweep ends. */
+  onAnswer?: (answer: DiscoveryAnswer) => void;
 }
 
 const DEFAULT_PROBE_TIMEOUT_MS = 500;
@@ -45,7 +47,8 @@ function send(socket: UdpSocket, port: number, address: string): Promise<void> {
 
 /**
  * Sweeps the 254 hosts of a loopback /24 with the UDP discovery request (DEVICE-PROTOCOL §6.6) from a
- * single socket, and returns the answers, sorted by address, heard until `timeoutMs` after the last send.
+ * single socket, and returns the answers, sorted by address, heard until `timeoutMs` after the last send. Each
+ * answer also goes to `onAnswer` the moment it arrives.
  */
 export async function probeSubnet(subnet: string, options: ProbeSubnetOptions = {}): Promise<DiscoveryAnswer[]> {
   const network = normaliseSubnet(subnet);
@@ -56,7 +59,10 @@ export async function probeSubnet(subnet: string, options: ProbeSubnetOptions = 
   socket.on('message', (message, remote) => {
     const answer = parseDiscoveryAnswer(message.toString('latin1'));
     // Only answers from the swept subnet count, whatever else shares the port.
-    if (answer && subnetOf(remote.address) === network && answer.ip === remote.address) answers.set(answer.ip, answer);
+    if (!answer || subnetOf(remote.address) !== network || answer.ip !== remote.address) return;
+    const first = !answers.has(answer.ip);
+    answers.set(answer.ip, answer);
+    if (first) options.onAnswer?.(answer);
   });
   try {
     const hosts = subnetHosts(network);
