@@ -3,11 +3,13 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -349,3 +351,162 @@ export const locations = pgTable(
     index('locations_org_parent_idx').on(table.orgId, table.parentId),
   ],
 );
+
+/** Raw bytes (chat attachments); both drivers hand back a Buffer/Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * A chat conversation of one organization: the organization's channel, a thread about a device or a job, or a
+ * direct conversation between members. Everyone with a membership in the organization (its own people and the
+ * support organization's people granted access there) sees channels and threads; direct ones only their members.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['channel', 'device', 'job', 'direct'] }).notNull(),
+    title: text('title'),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id'),
+    /** Direct conversations: the two user ids in sorted order, so a pair has one conversation. */
+    directKey: text('direct_key'),
+    createdByUserId: uuid('created_by_user_id'),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('conversations_org_last_idx').on(table.orgId, table.lastMessageAt),
+    uniqueIndex('conversations_org_device_key').on(table.orgId, table.deviceId),
+    uniqueIndex('conversations_org_job_key').on(table.orgId, table.jobId),
+    uniqueIndex('conversations_org_direct_key').on(table.orgId, table.directKey),
+  ],
+);
+
+/** Who takes part in a conversation, with their read marker (the last message id they have read). */
+export const conversationMembers = pgTable(
+  'conversation_members',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.conversationId, table.userId] }),
+    index('conversation_members_org_user_idx').on(table.orgId, table.userId),
+  ],
+);
+
+/** Chat messages; the bigserial id orders a conversation and is the paging cursor. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Kept with the message: the author may later leave the organization. */
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    /** User ids mentioned with @. */
+    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: createdAt(),
+  },
+  (table) => [index('messages_conversation_id_idx').on(table.conversationId, table.id)],
+);
+
+/** A file attached to a message (e.g. a device log), kept in the database within the hub's size limit. */
+export const messageAttachments = pgTable(
+  'message_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('message_attachments_message_key').on(table.messageId)],
+);
+
+/** Call log: one row per audio or video call, from ringing to its end. */
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    callerUserId: uuid('caller_user_id').references(() => users.id, { onDelete: 'set null' }),
+    callerName: text('caller_name').notNull(),
+    calleeUserId: uuid('callee_user_id').references(() => users.id, { onDelete: 'set null' }),
+    calleeName: text('callee_name').notNull(),
+    media: text('media', { enum: ['audio', 'video'] }).notNull(),
+    state: text('state', { enum: ['ringing', 'accepted', 'declined', 'missed', 'ended'] }).notNull(),
+    createdAt: createdAt(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (table) => [index('calls_org_created_idx').on(table.orgId, table.createdAt)],
+);
+
+/**
+ * An organization's linked COLLABORATE Space account. Tokens are sealed with the hub's secret box; a refused
+ * refresh clears them and leaves the row asking to be linked again.
+ */
+export const spaceAccounts = pgTable(
+  'space_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    name: text('name').notNull(),
+    plan: text('plan'),
+    accountStatus: text('account_status'),
+    linkedEmail: text('linked_email'),
+    /** Access and refresh token as sealed JSON; null once the link must be renewed. */
+    sealedTokens: text('sealed_tokens'),
+    accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
+    linkState: text('link_state', { enum: ['linked', 'relink_required', 'unreachable'] }).notNull(),
+    lastError: text('last_error'),
+    checkedAt: timestamp('checked_at', { withTimezone: true }),
+    linkedByUserId: uuid('linked_by_user_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('space_accounts_org_account_key').on(table.orgId, table.accountId)],
+);
+
+/** Authorization requests in flight: the OAuth2 state and its sealed PKCE verifier, used once. */
+export const spaceLinkRequests = pgTable('space_link_requests', {
+  state: text('state').primaryKey(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull(),
+  sealedVerifier: text('sealed_verifier').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
