@@ -510,3 +510,140 @@ export const spaceLinkRequests = pgTable('space_link_requests', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Alert rules of an organization. The condition, recipients, escalation and quiet hours are JSON in the shapes of the
+ * protocol's alert schemas (validated at the API boundary), so a new kind of condition needs no migration.
+ */
+export const alertRules = pgTable(
+  'alert_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    condition: jsonb('condition').notNull(),
+    recipients: jsonb('recipients').notNull(),
+    /** `{ afterMinutes, recipients }`: who hears about an alert nobody acknowledged in time; null for nobody. */
+    escalation: jsonb('escalation'),
+    /** `{ start, end, timeZone }`: messages wait until the quiet hours end; null for none. */
+    quietHours: jsonb('quiet_hours'),
+    notifyRecovery: boolean('notify_recovery').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('alert_rules_org_idx').on(table.orgId)],
+);
+
+/**
+ * One alert per rule and subject (a device, an agent, or the organization) while its condition holds. The names are
+ * copied when the alert opens, so messages and history still read right after a rename or removal.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    /** `device:<id>`, `agent:<id>` or `organization`: at most one unresolved alert per rule and subject. */
+    subjectKey: text('subject_key').notNull(),
+    subjectKind: text('subject_kind', { enum: ['device', 'agent', 'organization'] }).notNull(),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    agentId: uuid('agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+    subjectName: text('subject_name').notNull(),
+    model: text('model'),
+    locationName: text('location_name'),
+    /** What is wrong: a device status code, or `agent_disconnected`, `monitoring_issue`, `plan_overflow`. */
+    problem: text('problem').notNull(),
+    state: text('state', { enum: ['open', 'acknowledged', 'resolved'] })
+      .notNull()
+      .default('open'),
+    /** When the condition began (the device's status_since, the agent's disconnect). */
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    /** Null until a message about it was queued (quiet hours and maintenance windows hold it back). */
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedByLabel: text('acknowledged_by_label'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    recoveryNotifiedAt: timestamp('recovery_notified_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('alerts_rule_subject_unresolved_key')
+      .on(table.ruleId, table.subjectKey)
+      .where(sql`${table.state} <> 'resolved'`),
+    index('alerts_org_state_idx').on(table.orgId, table.state, table.openedAt),
+  ],
+);
+
+/**
+ * The durable delivery queue: one row per message to one recipient on one channel. Hub nodes claim due rows with
+ * `FOR UPDATE SKIP LOCKED` and a lease (`claimed_until`), so no two nodes send the same row and a stopped node's
+ * claims return to the queue when the lease runs out.
+ */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['email', 'sms', 'teams', 'slack'] }).notNull(),
+    /** An email address, an E.164 number or a webhook URL. */
+    target: text('target').notNull(),
+    recipientLabel: text('recipient_label').notNull(),
+    language: text('language').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** Every alert the message tells about. */
+    alertIds: uuid('alert_ids').array().notNull(),
+    /** The open alerts the message's acknowledge link acknowledges (empty for a recovery-only message). */
+    ackAlertIds: uuid('ack_alert_ids').array().notNull(),
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    /** `[{ at, outcome, error? }]`, one entry per attempt. */
+    attemptLog: jsonb('attempt_log').notNull().default([]),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** The acknowledge link works once. */
+    ackUsedAt: timestamp('ack_used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('alert_deliveries_due_idx').on(table.status, table.nextAttemptAt),
+    index('alert_deliveries_org_created_idx').on(table.orgId, table.createdAt),
+  ],
+);
+
+/**
+ * Maintenance windows hold back alert messages for the whole organization, a location (and everything in it) or one
+ * device. `schedule` is `{ kind: 'once', startsAt, endsAt }` or `{ kind: 'weekly', weekdays, startTime,
+ * durationMinutes, timeZone }`.
+ */
+export const maintenanceWindows = pgTable(
+  'maintenance_windows',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
+    schedule: jsonb('schedule').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('maintenance_windows_org_idx').on(table.orgId)],
+);
