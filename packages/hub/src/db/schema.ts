@@ -647,3 +647,25 @@ export const maintenanceWindows = pgTable(
   },
   (table) => [index('maintenance_windows_org_idx').on(table.orgId)],
 );
+
+/**
+ * One row per tick of a periodic background task. The node whose insert of (task, tick_at) wins runs that tick, so
+ * every tick runs on exactly one hub node however many share the database (see src/scheduler). System table: no
+ * org_id, never read by the app role.
+ */
+export const scheduledRuns = pgTable(
+  'scheduled_runs',
+  {
+    task: text('task').notNull(),
+    tickAt: timestamp('tick_at', { withTimezone: true }).notNull(),
+    node: text('node').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** The task's error message when it failed. */
+    error: text('error'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.task, table.tickAt] }),
+    index('scheduled_runs_tick_at_idx').on(table.tickAt),
+  ],
+);
