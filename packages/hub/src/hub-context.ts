@@ -5,6 +5,7 @@ import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
 import type { LiveBus } from './live/index.ts';
+import type { Scheduler } from './scheduler/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 
 export interface HubMetrics {
@@ -29,4 +30,6 @@ export interface HubContext {
   secrets: SecretBox;
   /** LDAP sign-in of organizations that set it up. */
   directorySignIn: DirectorySignIn;
+  /** Periodic background work that runs each tick on exactly one hub node (`scheduler.every`). */
+  scheduler: Scheduler;
 }

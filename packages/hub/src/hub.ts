@@ -19,6 +19,7 @@ import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub
 import { openDatabase, type Database } from './db/index.ts';
 import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
+import { registerLocationRoutes } from './locations/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
 import { installErrorHandling } from './http/error-handler.ts';
@@ -26,6 +27,7 @@ import { httpsOptionsOf } from './http/tls.ts';
 import { registerOrganizationRoutes } from './orgs/index.ts';
 import { registerServerRoutes } from './servers/index.ts';
 import { registerLicenseRoutes } from './licenses/index.ts';
+import { createScheduler } from './scheduler/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
@@ -96,9 +98,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   app.setSerializerCompiler(serializerCompiler);
 
   const secrets = createSecretBox({ secretKey: config.secretKey, secretKeyFile: config.secretKeyFile });
+  const clock = options.clock ?? systemClock;
   const context: HubContext = {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     db: database.db,
     bus: options.bus ?? createLocalLiveBus(),
     signInLimiter: createSignInLimiter({
@@ -114,6 +117,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     agentLinks: createAgentLinks(),
     secrets,
     directorySignIn: createDirectorySignIn(database.db, secrets),
+    scheduler: createScheduler({ db: database.db, clock, log }),
   };
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
@@ -172,6 +176,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
     registerDashboardRoutes(scope, context);
+    registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);
     registerAgentLink(scope, context);
   });
@@ -189,11 +194,13 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       await database.migrate();
       ready = true;
       listeningUrl = await app.listen({ host: config.host, port: config.port });
+      context.scheduler.start();
       log.info({ url: listeningUrl, api: API_PREFIX, agents: AGENT_LINK_PATH, live: LIVE_PATH }, 'hub listening');
       return listeningUrl;
     },
     async close() {
       clearInterval(sweep);
+      await context.scheduler.stop();
       await app.close();
       context.mailer.close();
       await context.bus.close();
