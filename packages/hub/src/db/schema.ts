@@ -669,3 +669,178 @@ export const scheduledRuns = pgTable(
     index('scheduled_runs_tick_at_idx').on(table.tickAt),
   ],
 );
+
+/** A support organization's service plans for its clients; amounts in the currency's minor unit. */
+export const servicePlans = pgTable(
+  'service_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The support organization that sells the plan. */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    maxProAudioDevices: integer('max_pro_audio_devices').notNull(),
+    pricePerDeviceYearMinor: bigint('price_per_device_year_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    billingPeriod: text('billing_period', { enum: ['monthly', 'quarterly', 'yearly'] }).notNull(),
+    paymentTermsDays: integer('payment_terms_days').notNull(),
+    graceDays: integer('grace_days').notNull(),
+    /** Days relative to the due date on which a reminder goes out (negative: before it). */
+    reminderOffsets: jsonb('reminder_offsets').$type<number[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('service_plans_org_name_key').on(table.orgId, sql`lower(${table.name})`)],
+);
+
+/** A client organization on a service plan, billed from `billingStart` (periods are counted from it). */
+export const organizationPlans = pgTable(
+  'organization_plans',
+  {
+    orgId: uuid('org_id')
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => servicePlans.id),
+    billingStart: date('billing_start', { mode: 'string' }).notNull(),
+    /** Set while the organization is Expired for an invoice unpaid past its grace period. */
+    billingExpiredAt: timestamp('billing_expired_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('organization_plans_plan_idx').on(table.planId)],
+);
+
+/**
+ * One row per client organization and day, kept for the life of the organization. Sampled several times a day:
+ * the maximum and the sum/count give the day's maximum and average of Pro Audio devices managed.
+ */
+export const usageSnapshots = pgTable(
+  'usage_snapshots',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    proAudioManagedMax: integer('pro_audio_managed_max').notNull(),
+    proAudioManagedSum: bigint('pro_audio_managed_sum', { mode: 'number' }).notNull(),
+    samples: integer('samples').notNull(),
+    servers: integer('servers').notNull(),
+    /** More Pro Audio devices than the plan allows at some sample of the day. */
+    overflow: boolean('overflow').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('usage_snapshots_org_day_key').on(table.orgId, table.day),
+    index('usage_snapshots_support_day_idx').on(table.supportOrgId, table.day),
+  ],
+);
+
+/** Invoices of a client organization, numbered per support organization; one per billing period. */
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    sequence: integer('sequence').notNull(),
+    number: text('number').notNull(),
+    status: text('status', { enum: ['draft', 'issued', 'paid', 'overdue', 'void'] }).notNull(),
+    planName: text('plan_name').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    issuedOn: date('issued_on', { mode: 'string' }),
+    dueOn: date('due_on', { mode: 'string' }),
+    currency: text('currency').notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
+    paidMinor: bigint('paid_minor', { mode: 'number' }).notNull().default(0),
+    /** Copied from the plan when issued, so later plan edits do not change an issued invoice's terms. */
+    graceDays: integer('grace_days').notNull(),
+    reminderOffsets: jsonb('reminder_offsets').$type<number[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('invoices_support_number_key').on(table.supportOrgId, table.number),
+    uniqueIndex('invoices_support_sequence_key').on(table.supportOrgId, table.sequence),
+    uniqueIndex('invoices_org_period_key').on(table.orgId, table.periodStart),
+    index('invoices_org_status_idx').on(table.orgId, table.status),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  'invoice_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    kind: text('kind', { enum: ['pro_audio_device_days'] }).notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+  },
+  (table) => [uniqueIndex('invoice_lines_invoice_position_key').on(table.invoiceId, table.position)],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    paidOn: date('paid_on', { mode: 'string' }).notNull(),
+    reference: text('reference'),
+    recordedByLabel: text('recorded_by_label').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('payments_invoice_idx').on(table.invoiceId)],
+);
+
+/** Payment reminders sent: one per invoice, offset and recipient, so none goes out twice. */
+export const billingReminders = pgTable(
+  'billing_reminders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    supportOrgId: uuid('support_org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    offsetDays: integer('offset_days').notNull(),
+    recipient: text('recipient').notNull(),
+    language: text('language').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex('billing_reminders_once_key').on(table.invoiceId, table.offsetDays, table.recipient)],
+);
