@@ -28,6 +28,8 @@ export type Role = z.infer<typeof roleSchema>;
 export const permissions = [
   'devices.view',
   'devices.control',
+  /** Arrange the location tree and put devices into locations. */
+  'locations.manage',
   'firmware.update',
   'users.view',
   'users.manage',
@@ -48,7 +50,15 @@ export type Permission = z.infer<typeof permissionSchema>;
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: permissions,
   administrator: permissions.filter((permission) => permission !== 'owners.manage'),
-  technician: ['devices.view', 'devices.control', 'firmware.update', 'users.view', 'orgs.view', 'servers.view'],
+  technician: [
+    'devices.view',
+    'devices.control',
+    'locations.manage',
+    'firmware.update',
+    'users.view',
+    'orgs.view',
+    'servers.view',
+  ],
   monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view'],
   billing: ['billing.view', 'orgs.view', 'devices.view'],
 };

@@ -67,7 +67,9 @@ export const deviceDtoSchema = z.object({
   serverName: z.string().nullable(),
   connection: deviceConnectionSchema,
   connectionPath: z.string(),
+  /** Where the device is installed, e.g. `Virginia > Terry's Demo Kit`; null while unassigned. */
   location: z.string().nullable(),
+  locationId: z.string().nullable(),
 });
 export type DeviceDto = z.infer<typeof deviceDtoSchema>;
 
@@ -113,6 +115,8 @@ export const deviceListQuerySchema = z.strictObject({
   subnet: oneOrMany(filterTextSchema),
   /** Stack names. */
   stack: oneOrMany(filterTextSchema),
+  /** A location id (the devices there and anywhere below it), or `none` for devices without a location. */
+  location: z.union([z.uuid(), z.literal('none')]).optional(),
   sort: deviceSortSchema.default('name'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -54,6 +54,9 @@ export const errorCatalog = {
     message: 'The license file is not valid: it is damaged, was changed, or was not issued for Tutti.',
   },
   LICENSE_EXPIRED: { status: 400, message: 'The license has expired.' },
+  LOCATION_NOT_FOUND: { status: 404, message: 'The location does not exist.' },
+  LOCATION_NAME_TAKEN: { status: 409, message: 'A location with this name already exists at this place in the tree.' },
+  LOCATION_CYCLE: { status: 409, message: 'A location cannot move into itself or one of its own sub-locations.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -8,3 +8,4 @@ export * from './api.ts';
 export * from './identity.ts';
 export * from './sign-in-providers.ts';
 export * from './license.ts';
+export * from './locations.ts';

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type 
 import type { DeviceStatus, Severity } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { agents, deviceEvents, devices } from '../db/schema.ts';
+import { agents, deviceEvents, devices, locations } from '../db/schema.ts';
 
 export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null };
 
@@ -71,7 +71,19 @@ export interface DeviceFilter {
   servers?: string[];
   subnets?: string[];
   stacks?: string[];
+  /** A location and everything below it, or devices without a location. */
+  location?: { subtreeOf: string } | 'unassigned';
   overflow: OverflowCutoff | null;
+}
+
+/** Ids of a location and all its descendants, as a subquery. */
+function locationSubtree(orgId: string, locationId: string): SQL {
+  return sql`WITH RECURSIVE subtree(id) AS (
+      SELECT ${locations.id} FROM ${locations} WHERE ${locations.orgId} = ${orgId} AND ${locations.id} = ${locationId}
+      UNION ALL
+      SELECT child.id FROM ${locations} AS child JOIN subtree ON child.parent_id = subtree.id
+      WHERE child.org_id = ${orgId}
+    ) SELECT id FROM subtree`;
 }
 
 function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
@@ -81,6 +93,10 @@ function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
   if (filter.servers?.length) conditions.push(inArray(agents.name, filter.servers));
   if (filter.subnets?.length) conditions.push(inArray(devices.subnet, filter.subnets));
   if (filter.stacks?.length) conditions.push(inArray(devices.stack, filter.stacks));
+  if (filter.location === 'unassigned') conditions.push(sql`${devices.locationId} IS NULL`);
+  else if (filter.location) {
+    conditions.push(sql`${devices.locationId} IN (${locationSubtree(filter.orgId, filter.location.subtreeOf)})`);
+  }
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
     const matches: SQL[] = [
@@ -429,4 +445,26 @@ export async function listRecentDeviceEvents(db: Queryable, orgId: string, limit
     )
     .orderBy(desc(deviceEvents.id))
     .limit(limit);
+}
+
+/** Device counts per location and (effective) severity; a null location holds the unassigned devices. */
+export async function countDevicesByLocation(db: Queryable, orgId: string, overflow: OverflowCutoff | null) {
+  const severity = effectiveSeverity(overflow);
+  return db
+    .select({
+      locationId: devices.locationId,
+      severity: severity.mapWith((value: string) => value as Severity),
+      count: sql<number>`count(*)::int`,
+    })
+    .from(devices)
+    .where(eq(devices.orgId, orgId))
+    .groupBy(sql`1, 2`);
+}
+
+/** Every location of an organization (id, parent, name), to build the paths devices show. */
+export async function listLocationNames(db: Queryable, orgId: string) {
+  return db
+    .select({ id: locations.id, parentId: locations.parentId, name: locations.name })
+    .from(locations)
+    .where(eq(locations.orgId, orgId));
 }

@@ -8,6 +8,7 @@ import {
   deviceModelSchema,
   deviceStatusSchema,
   formatConnectionPath,
+  locationPaths,
   modelInfo,
   severityOf,
   type AgentEvent,
@@ -26,6 +27,7 @@ import type { z } from 'zod';
 import type { Queryable } from '../db/index.ts';
 import {
   applyStatusChanges,
+  countDevicesByLocation as countDevicesByLocationRows,
   countDevicesByModelAndAgent,
   findDevice,
   findDevicesByIds,
@@ -35,6 +37,7 @@ import {
   insertDeviceEvents,
   listDeviceHistory,
   listDevices,
+  listLocationNames,
   listRecentDeviceEvents,
   markDevicesLost,
   upsertSeenDevices,
@@ -63,7 +66,14 @@ export async function overflowCutoff(
   return limit === null ? null : findOverflowCutoff(db, orgId, limit, proAudioModels);
 }
 
-export function toDeviceDto(row: DeviceRow): DeviceDto {
+/** Paths of an organization's locations by id, for the devices' `location`. */
+export type LocationPaths = ReadonlyMap<string, string>;
+
+export async function locationPathsOf(db: Queryable, orgId: string): Promise<LocationPaths> {
+  return locationPaths(await listLocationNames(db, orgId));
+}
+
+export function toDeviceDto(row: DeviceRow, paths: LocationPaths): DeviceDto {
   const model = deviceModelSchema.parse(row.model);
   const connection = {
     subnet: row.subnet,
@@ -91,7 +101,8 @@ export function toDeviceDto(row: DeviceRow): DeviceDto {
     serverName: row.agentName,
     connection,
     connectionPath: formatConnectionPath(row.agentName, connection),
-    location: null,
+    location: row.locationId === null ? null : (paths.get(row.locationId) ?? null),
+    locationId: row.locationId,
   };
 }
 
@@ -127,14 +138,21 @@ export async function listDevicesOf(
       servers: query.server,
       subnets: query.subnet,
       stacks: query.stack,
+      location:
+        query.location === undefined
+          ? undefined
+          : query.location === 'none'
+            ? 'unassigned'
+            : { subtreeOf: query.location },
       overflow: await overflowCutoff(db, orgId, plan),
     },
     query.sort,
     query.page,
     query.limit,
   );
+  const paths = await locationPathsOf(db, orgId);
   return {
-    items: result.items.map(toDeviceDto),
+    items: result.items.map((row) => toDeviceDto(row, paths)),
     total: result.total,
     page: query.page,
     limit: query.limit,
@@ -163,6 +181,8 @@ export async function getDeviceDetail(
   const host =
     row.hostSerial === null ? null : (related.find((candidate) => candidate.serial === row.hostSerial) ?? null);
   const peripherals = related.filter((candidate) => candidate.hostSerial === row.serial);
+  const paths = await locationPathsOf(db, orgId);
+  const dto = (device: DeviceRow) => toDeviceDto(device, paths);
   let stack: DeviceDetail['stack'] = null;
   if (row.stack !== null) {
     const rows = await findStackDevices(db, orgId, row.agentId, row.stack, overflow);
@@ -170,18 +190,18 @@ export async function getDeviceDetail(
     stack = {
       name: row.stack,
       members: units.map((unit) => ({
-        device: toDeviceDto(unit),
-        peripherals: rows.filter((candidate) => candidate.hostSerial === unit.serial).map(toDeviceDto),
+        device: dto(unit),
+        peripherals: rows.filter((candidate) => candidate.hostSerial === unit.serial).map(dto),
       })),
     };
   }
   return {
-    ...toDeviceDto(row),
+    ...dto(row),
     port: row.port,
     lostAt: row.lostAt?.toISOString() ?? null,
     firstSeenAt: row.createdAt.toISOString(),
-    host: host ? toDeviceDto(host) : null,
-    peripherals: peripherals.map(toDeviceDto),
+    host: host ? dto(host) : null,
+    peripherals: peripherals.map(dto),
     stack,
   };
 }
@@ -340,7 +360,9 @@ export async function applyAgentEvents(
 /** Current DTOs of devices of one organization (for the live feed after ingestion). */
 export async function deviceDtosByIds(db: Queryable, orgId: string, ids: string[]): Promise<DeviceDto[]> {
   if (ids.length === 0) return [];
-  return (await findDevicesByIds(db, orgId, ids, await overflowCutoff(db, orgId))).map(toDeviceDto);
+  const paths = await locationPathsOf(db, orgId);
+  const rows = await findDevicesByIds(db, orgId, ids, await overflowCutoff(db, orgId));
+  return rows.map((row) => toDeviceDto(row, paths));
 }
 
 export interface DeviceCount {
@@ -357,6 +379,21 @@ export async function countDevices(db: Queryable, orgId: string, plan?: PlanOver
     const model = deviceModelSchema.safeParse(row.model);
     return model.success ? [{ ...row, model: model.data }] : [];
   });
+}
+
+export interface LocationDeviceCount {
+  locationId: string | null;
+  severity: Severity;
+  count: number;
+}
+
+/** Device counts of an organization per location and severity (Overflowed devices count as issues). */
+export async function countDevicesByLocation(
+  db: Queryable,
+  orgId: string,
+  plan?: PlanOverride,
+): Promise<LocationDeviceCount[]> {
+  return countDevicesByLocationRows(db, orgId, await overflowCutoff(db, orgId, plan));
 }
 
 export type RecentStatusChange = Dashboard['recentChanges'][number];

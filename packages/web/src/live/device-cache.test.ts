@@ -21,6 +21,7 @@ function device(id: string, overrides: Partial<DeviceDto> = {}): DeviceDto {
     connection: { subnet: '127.20.1.0', interfaceName: 'lo', stack: null, clink: null, plink: null, hostSerial: null },
     connectionPath: 'Server Site-A > Subnet 127.20.1.0 (lo)',
     location: null,
+    locationId: null,
     ...overrides,
   };
 }

@@ -1,0 +1,2 @@
+export { registerLocationRoutes } from './locations.routes.ts';
+export { listLocations } from './locations.service.ts';
