@@ -844,3 +844,123 @@ export const billingReminders = pgTable(
   },
   (table) => [uniqueIndex('billing_reminders_once_key').on(table.invoiceId, table.offsetDays, table.recipient)],
 );
+
+/** An organization's firmware catalog: packages verified on upload (checksum, manifest, model family). */
+export const firmwarePackages = pgTable(
+  'firmware_packages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    modelFamily: text('model_family').notNull(),
+    version: text('version').notNull(),
+    releaseNotes: text('release_notes').notNull().default(''),
+    fileName: text('file_name').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('firmware_packages_org_family_version_key').on(table.orgId, table.modelFamily, table.version),
+  ],
+);
+
+/** One operation on many devices (DESIGN.md §6); each device is a row of job_targets. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    operation: jsonb('operation').notNull(),
+    firmwarePackageId: uuid('firmware_package_id').references(() => firmwarePackages.id),
+    state: text('state', { enum: ['running', 'completed', 'cancelled', 'halted'] })
+      .notNull()
+      .default('running'),
+    concurrency: integer('concurrency').notNull(),
+    waveSize: integer('wave_size'),
+    wavePauseSeconds: integer('wave_pause_seconds').notNull().default(0),
+    failureThresholdPercent: integer('failure_threshold_percent').notNull().default(100),
+    /** Highest wave released so far. */
+    currentWave: integer('current_wave').notNull().default(1),
+    /** When the next wave may start, once the current one has finished. */
+    nextWaveAt: timestamp('next_wave_at', { withTimezone: true }),
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    createdByUserId: uuid('created_by_user_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('jobs_org_created_idx').on(table.orgId, table.createdAt), index('jobs_state_idx').on(table.state)],
+);
+
+/** A device of a job: its own state, progress and outcome; `attempt` grows with each retry. */
+export const jobTargets = pgTable(
+  'job_targets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    agentId: uuid('agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    serial: text('serial').notNull(),
+    deviceName: text('device_name').notNull(),
+    model: text('model').notNull(),
+    wave: integer('wave').notNull().default(1),
+    attempt: integer('attempt').notNull().default(1),
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] })
+      .notNull()
+      .default('queued'),
+    progress: integer('progress').notNull().default(0),
+    failureCode: text('failure_code'),
+    reason: text('reason'),
+    result: jsonb('result'),
+    /** When the target was last handed to its agent; null while it waits for its wave or a free slot. */
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('job_targets_job_serial_key').on(table.jobId, table.serial),
+    index('job_targets_job_state_idx').on(table.jobId, table.state),
+    index('job_targets_agent_state_idx').on(table.agentId, table.state),
+  ],
+);
+
+/** Running configurations downloaded from devices, versioned per device and checked against their SHA-256 on read. */
+export const deviceBackups = pgTable(
+  'device_backups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    serial: text('serial').notNull(),
+    model: text('model').notNull(),
+    /** 1, 2, 3… per device. */
+    version: integer('version').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    /** The job target and attempt that stored it: an upload repeated after a lost answer stores nothing new. */
+    targetId: uuid('target_id'),
+    attempt: integer('attempt'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('device_backups_org_serial_version_key').on(table.orgId, table.serial, table.version),
+    uniqueIndex('device_backups_target_attempt_key').on(table.targetId, table.attempt),
+  ],
+);
