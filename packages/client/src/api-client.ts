@@ -209,5 +209,8 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),
+    /** Where a browser downloads the filtered audit log as CSV (the same filters as the list); a plain link. */
+    auditExportUrl: (query: Omit<AuditListQuery, 'page' | 'limit'> = {}) =>
+      `${baseUrl}${API_PREFIX}/audit/export.csv${queryString(query)}`,
   };
 }

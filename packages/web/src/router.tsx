@@ -17,6 +17,8 @@ import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { sessionQueryOptions } from './session/session.ts';
 import { SignInPage } from './session/SignInPage.tsx';
+import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
+import { AuditPage } from './audit/AuditPage.tsx';
 import { ServersPage } from './servers/ServersPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -84,6 +86,12 @@ const indexRoute = createRoute({
 const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
 const serversRoute = createRoute({ getParentRoute: () => appRoute, path: '/servers', component: ServersPage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
+const organizationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/organizations',
+  component: OrganizationsPage,
+});
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings', component: SettingsPage });
 
 const devicesRoute = createRoute({
@@ -115,6 +123,8 @@ const routeTree = rootRoute.addChildren([
     deviceDetailRoute,
     serversRoute,
     usersRoute,
+    organizationsRoute,
+    auditRoute,
     settingsRoute,
   ]),
 ]);

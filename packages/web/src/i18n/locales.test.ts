@@ -28,6 +28,8 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Type: ['fr'],
   Local: ['fr', 'es', 'pt'],
   Administrator: ['de', 'pl'],
+  // GLOSSARY.md §4: an active organization (feminine) is "Active" in French.
+  Active: ['fr'],
   // Names that GLOSSARY.md §1 keeps in Latin script in every language.
   LDAP: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
   SSO: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],

@@ -58,8 +58,11 @@ function applyLiveMessage(
   }
 }
 
-/** Keeps the device queries in the cache current from `/live`; returns the connection state. */
-export function useLiveUpdates(): LiveState {
+/**
+ * Keeps the device queries in the cache current from `/live`; returns the connection state. The hub binds a live
+ * connection to the session's organization when it opens, so a new organization opens a new connection.
+ */
+export function useLiveUpdates(organizationId: string | undefined): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
@@ -72,6 +75,6 @@ export function useLiveUpdates(): LiveState {
       live.close();
       refresh.cancel();
     };
-  }, [queryClient]);
+  }, [queryClient, organizationId]);
   return state;
 }

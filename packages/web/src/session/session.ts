@@ -25,3 +25,11 @@ export function organizationName(session: SessionInfo): string | null {
       ?.organizationName ?? null
   );
 }
+
+/** Platform and support organizations have organizations below them (the Organizations screen). */
+export function hasClientOrganizations(session: SessionInfo): boolean {
+  const kind = session.memberships.find(
+    (membership) => membership.organizationId === session.currentOrganizationId,
+  )?.organizationKind;
+  return kind === 'platform' || kind === 'support';
+}

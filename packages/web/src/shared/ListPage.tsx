@@ -148,7 +148,7 @@ export interface ListViewProps<T> {
 }
 
 /** A server-paged list: its load error, else cards on phones and a sortable table elsewhere. */
-export function ListView<T extends { id: string }>({
+export function ListView<T extends { id: string | number }>({
   query,
   paged,
   columns,
@@ -173,7 +173,7 @@ export function ListView<T extends { id: string }>({
     return list ? (
       <RecordCards
         records={list.items}
-        recordKey={(record) => record.id}
+        recordKey={(record) => String(record.id)}
         testId={rowTestId}
         emptyText={noRecordsText}
         {...cards}

@@ -3,6 +3,8 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
   IconBuilding,
+  IconHistory,
+  IconSwitchHorizontal,
   IconCreditCard,
   IconDatabaseExport,
   IconDeviceSpeaker,
@@ -26,7 +28,8 @@ import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
 import { LiveIndicator } from '../live/LiveIndicator.tsx';
 import { useLiveUpdates } from '../live/useLiveUpdates.ts';
 import { usePermissions } from '../session/permissions.ts';
-import { organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
+import { ChooseOrganizationDialog } from '../session/ChooseOrganizationDialog.tsx';
+import { hasClientOrganizations, organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
 import { BrandMark } from './BrandMark.tsx';
 
 type NavKey =
@@ -40,6 +43,7 @@ type NavKey =
   | 'backups'
   | 'alerts'
   | 'billing'
+  | 'audit'
   | 'chat'
   | 'settings'
   | 'help';
@@ -47,9 +51,11 @@ type NavKey =
 interface Section {
   key: NavKey;
   icon: Icon;
-  to?: '/dashboard' | '/devices' | '/users' | '/servers' | '/settings';
+  to?: '/dashboard' | '/devices' | '/organizations' | '/users' | '/servers' | '/audit' | '/settings';
   /** Hidden from roles without it. */
   permission?: Permission;
+  /** Shown only in organizations that have organizations below them (platform, support). */
+  parentsOnly?: boolean;
 }
 
 // Sections whose API does not exist yet are listed (disabled) so the product's shape is visible, never faked.
@@ -57,13 +63,14 @@ const sections: Section[] = [
   { key: 'dashboard', icon: IconLayoutDashboard, to: '/dashboard', permission: 'devices.view' },
   { key: 'devices', icon: IconDeviceSpeaker, to: '/devices', permission: 'devices.view' },
   { key: 'locations', icon: IconMapPin },
-  { key: 'organizations', icon: IconBuilding },
+  { key: 'organizations', icon: IconBuilding, to: '/organizations', permission: 'orgs.view', parentsOnly: true },
   { key: 'users', icon: IconUsers, to: '/users', permission: 'users.view' },
   { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
   { key: 'firmware', icon: IconUpload },
   { key: 'backups', icon: IconDatabaseExport },
   { key: 'alerts', icon: IconAlertTriangle },
   { key: 'billing', icon: IconCreditCard },
+  { key: 'audit', icon: IconHistory, to: '/audit', permission: 'audit.view' },
   { key: 'chat', icon: IconMessages },
   { key: 'settings', icon: IconSettings, to: '/settings' },
   { key: 'help', icon: IconHelpCircle },
@@ -81,14 +88,18 @@ function initials(name: string): string {
 export function AppLayout() {
   const { t } = useTranslation();
   const [navOpened, nav] = useDisclosure(false);
-  const liveState = useLiveUpdates();
+  const [choosingOrganization, chooseOrganization] = useDisclosure(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const { data: session } = useQuery(sessionQueryOptions);
+  const liveState = useLiveUpdates(session?.currentOrganizationId);
   const orgName = session ? organizationName(session) : null;
   const { can } = usePermissions();
-  const visibleSections = sections.filter((section) => !section.permission || can(section.permission));
+  const parent = session ? hasClientOrganizations(session) : false;
+  const visibleSections = sections.filter(
+    (section) => (!section.permission || can(section.permission)) && (!section.parentsOnly || parent),
+  );
 
   async function signOut(): Promise<void> {
     try {
@@ -164,6 +175,15 @@ export function AppLayout() {
                   </Stack>
                 ) : null}
                 <Menu.Divider />
+                {session && session.memberships.length > 1 ? (
+                  <Menu.Item
+                    leftSection={<IconSwitchHorizontal size={16} aria-hidden />}
+                    onClick={chooseOrganization.open}
+                    data-testid="choose-organization"
+                  >
+                    {t('action.chooseOrganization')}
+                  </Menu.Item>
+                ) : null}
                 <Menu.Item
                   leftSection={<IconSettings size={16} aria-hidden />}
                   onClick={() => void navigate({ to: '/settings' })}
@@ -225,6 +245,7 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
+      <ChooseOrganizationDialog opened={choosingOrganization} onClose={chooseOrganization.close} />
     </AppShell>
   );
 }

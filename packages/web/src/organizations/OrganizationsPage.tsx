@@ -1,0 +1,266 @@
+import { Badge, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
+import { IconBuildingPlus, IconEdit, IconLogin, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { organizationStatuses, type OrganizationDto, type OrganizationStatus } from '@tutti/protocol';
+import type { DataTableColumn } from 'mantine-datatable';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { formatDate, formatNumber, isolate } from '../i18n/format.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
+import { useSwitchOrganization } from '../session/ChooseOrganizationDialog.tsx';
+import { usePermissions } from '../session/permissions.ts';
+import { sessionQueryOptions } from '../session/session.ts';
+import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
+import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
+import type { CardField } from '../shell/RecordCards.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { AddOrganizationDialog, EditPlanDialog } from './AddOrganizationDialog.tsx';
+import { organizationsQueryKey, organizationsQueryOptions } from './organizations.queries.ts';
+
+const sortField = sortableColumns([
+  'status',
+  'name',
+  'accountNumber',
+  'startDate',
+  'endDate',
+  'devicesAllocated',
+  'proAudioDevices',
+  'servers',
+]);
+
+const statusColor: Record<OrganizationStatus, string> = {
+  active: 'teal',
+  expired: 'gray',
+  invited: 'blue',
+  overflow: 'orange',
+};
+
+export function OrganizationStatusBadge({ organization }: { organization: OrganizationDto }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      color={statusColor[organization.status]}
+      variant="light"
+      style={{ textTransform: 'none' }}
+      data-testid={`organization-status-${organization.name}`}
+    >
+      {t(`orgStatus.${organization.status}`)}
+    </Badge>
+  );
+}
+
+/** A plan date (YYYY-MM-DD) in the reader's format, read as a calendar day wherever the browser is. */
+function planDate(language: ReturnType<typeof currentLanguage>, day: string | null): string {
+  if (!day) return '—';
+  const epoch = Date.parse(`${day}T12:00:00Z`);
+  return Number.isNaN(epoch) ? '—' : formatDate(language, epoch);
+}
+
+export function OrganizationsPage() {
+  const { t } = useTranslation();
+  const language = currentLanguage();
+  const queryClient = useQueryClient();
+  const { can } = usePermissions();
+  const canManage = can('orgs.manage');
+  const { data: session } = useQuery(sessionQueryOptions);
+  usePageTitle(t('nav.organizations'));
+
+  const paged = usePagedList<OrganizationDto>({ sortField });
+  const [status, setStatus] = useState<OrganizationStatus | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<OrganizationDto | null>(null);
+  const { q, page, limit, sort } = paged;
+  const organizations = useQuery(organizationsQueryOptions({ q, status, page, limit, sort }));
+  const list = organizations.data;
+  const switchTo = useSwitchOrganization();
+  const memberOf = new Set(session?.memberships.map((membership) => membership.organizationId) ?? []);
+
+  const setService = useMutation({
+    mutationFn: ({ organization, active }: { organization: OrganizationDto; active: boolean }) =>
+      api.updateOrganization(organization.id, { status: active ? 'active' : 'expired' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: organizationsQueryKey }),
+  });
+
+  function actions(organization: OrganizationDto) {
+    const member = memberOf.has(organization.id);
+    if (!canManage && !member) return null;
+    return (
+      <RowActionsMenu
+        label={t('organizations.actionsFor', { name: isolate(organization.name) })}
+        testId={`organization-actions-${organization.name}`}
+      >
+        {member ? (
+          <Menu.Item
+            leftSection={<IconLogin size={16} aria-hidden />}
+            onClick={() => switchTo.mutate(organization.id)}
+            data-testid={`organization-enter-${organization.name}`}
+          >
+            {t('action.chooseOrganization')}
+          </Menu.Item>
+        ) : null}
+        {canManage ? (
+          <>
+            <Menu.Item leftSection={<IconEdit size={16} aria-hidden />} onClick={() => setEditing(organization)}>
+              {t('organizations.editPlan')}
+            </Menu.Item>
+            {organization.status === 'expired' ? (
+              <Menu.Item
+                leftSection={<IconPlayerPlay size={16} aria-hidden />}
+                onClick={() => setService.mutate({ organization, active: true })}
+              >
+                {t('organizations.restoreService')}
+              </Menu.Item>
+            ) : (
+              <Menu.Item
+                color="red"
+                leftSection={<IconPlayerPause size={16} aria-hidden />}
+                onClick={() => setService.mutate({ organization, active: false })}
+                data-testid={`organization-end-${organization.name}`}
+              >
+                {t('organizations.endService')}
+              </Menu.Item>
+            )}
+          </>
+        ) : null}
+      </RowActionsMenu>
+    );
+  }
+
+  const number = (value: number) => formatNumber(language, value);
+  const columns: DataTableColumn<OrganizationDto>[] = [
+    {
+      accessor: 'status',
+      title: t('organizations.columns.status'),
+      sortable: true,
+      render: (o) => <OrganizationStatusBadge organization={o} />,
+    },
+    {
+      accessor: 'name',
+      title: t('organizations.columns.name'),
+      sortable: true,
+      render: (o) => (
+        <Text size="sm" fw={500}>
+          <bdi>{o.name}</bdi>
+        </Text>
+      ),
+    },
+    {
+      accessor: 'accountNumber',
+      title: t('organizations.columns.accountNumber'),
+      sortable: true,
+      render: (o) => <bdi>{o.accountNumber}</bdi>,
+    },
+    {
+      accessor: 'startDate',
+      title: t('organizations.columns.startDate'),
+      sortable: true,
+      render: (o) => planDate(language, o.startDate),
+    },
+    {
+      accessor: 'endDate',
+      title: t('organizations.columns.endDate'),
+      sortable: true,
+      render: (o) => planDate(language, o.endDate),
+    },
+    {
+      accessor: 'devicesAllocated',
+      title: t('organizations.columns.devicesAllocated'),
+      sortable: true,
+      render: (o) => number(o.devicesAllocated),
+    },
+    {
+      accessor: 'proAudioDevices',
+      title: t('organizations.columns.proAudioDevices'),
+      sortable: true,
+      render: (o) => number(o.proAudioDevices),
+    },
+    {
+      accessor: 'servers',
+      title: t('organizations.columns.servers'),
+      sortable: true,
+      render: (o) => number(o.servers),
+    },
+    { accessor: 'actions', title: '', width: 56, render: actions },
+  ];
+  const fields: CardField<OrganizationDto>[] = [
+    { key: 'account', label: t('organizations.columns.accountNumber'), render: (o) => <bdi>{o.accountNumber}</bdi> },
+    { key: 'start', label: t('organizations.columns.startDate'), render: (o) => planDate(language, o.startDate) },
+    { key: 'end', label: t('organizations.columns.endDate'), render: (o) => planDate(language, o.endDate) },
+    {
+      key: 'allocated',
+      label: t('organizations.columns.devicesAllocated'),
+      render: (o) => number(o.devicesAllocated),
+    },
+    { key: 'proAudio', label: t('organizations.columns.proAudioDevices'), render: (o) => number(o.proAudioDevices) },
+    { key: 'servers', label: t('organizations.columns.servers'), render: (o) => number(o.servers) },
+  ];
+
+  return (
+    <Stack gap="md">
+      <ListHeader
+        title={t('nav.organizations')}
+        count={list ? t('organizations.count', { count: list.total }) : null}
+        fetching={organizations.isFetching}
+        action={
+          canManage ? (
+            <Button
+              leftSection={<IconBuildingPlus size={16} aria-hidden />}
+              onClick={() => setAdding(true)}
+              data-testid="add-organization"
+            >
+              {t('action.addOrganization')}
+            </Button>
+          ) : null
+        }
+      />
+      <Group gap="sm" align="flex-end">
+        <SearchBox
+          label={t('organizations.searchLabel')}
+          placeholder={t('organizations.searchPlaceholder')}
+          value={paged.search}
+          onChange={paged.setSearch}
+          w={360}
+          maw="100%"
+          data-testid="organizations-search"
+        />
+        <Select
+          aria-label={t('organizations.statusFilter')}
+          placeholder={t('organizations.allStatuses')}
+          data={organizationStatuses.map((value) => ({ value, label: t(`orgStatus.${value}`) }))}
+          value={status}
+          onChange={(value) => {
+            setStatus(value);
+            paged.setPage(1);
+          }}
+          clearable
+          w={200}
+          data-testid="organizations-status-filter"
+        />
+      </Group>
+      <MutationError mutation={setService} />
+      <MutationError mutation={switchTo} />
+      <ListView
+        query={organizations}
+        paged={paged}
+        columns={columns}
+        loadFailed={t('organizations.loadFailed')}
+        noRecordsText={t('organizations.noRecords')}
+        rowTestId={(organization) => `organization-row-${organization.name}`}
+        cards={{
+          header: (o) => (
+            <CardHeader
+              name={o.name}
+              status={<OrganizationStatusBadge organization={o} />}
+              actions={actions(o)}
+              align="flex-start"
+            />
+          ),
+          fields,
+        }}
+      />
+      <AddOrganizationDialog opened={adding} onClose={() => setAdding(false)} />
+      <EditPlanDialog organization={editing} onClose={() => setEditing(null)} />
+    </Stack>
+  );
+}
