@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
 import type { AuditEntryDto, AuditList, auditListQuerySchema } from '@tutti/protocol';
 import type { z } from 'zod';
 import type { Queryable, Tx } from '../db/index.ts';
@@ -152,29 +153,41 @@ export async function listAudit(tx: Tx, orgId: string, query: AuditQuery): Promi
 /** Largest export in one file; narrow the date range for more. */
 export const AUDIT_EXPORT_MAX_ROWS = 100_000;
 
-function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+const csvColumns = ['id', 'at', 'actor', 'action', 'target', 'before', 'after', 'ip', 'hash'];
+
+function csvValue(value: unknown): string {
+  return value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** The filtered audit log of one organization as CSV (RFC 4180), oldest first. */
 export async function exportAuditCsv(tx: Tx, orgId: string, query: AuditQuery): Promise<string> {
-  const header = ['id', 'at', 'actor', 'action', 'target', 'before', 'after', 'ip', 'hash'];
-  const lines = [header.join(',')];
+  const records: string[][] = [];
   let lastId = 0;
-  while (lines.length <= AUDIT_EXPORT_MAX_ROWS) {
+  while (records.length < AUDIT_EXPORT_MAX_ROWS) {
     const rows = await auditEntriesAfter(tx, lastId, VERIFY_PAGE, filterOf(orgId, query));
     if (rows.length === 0) break;
     for (const row of rows) {
-      lines.push(
-        [row.id, row.at.toISOString(), row.actorLabel, row.action, row.target, row.before, row.after, row.ip, row.hash]
-          .map(csvField)
-          .join(','),
+      records.push(
+        [
+          row.id,
+          row.at.toISOString(),
+          row.actorLabel,
+          row.action,
+          row.target,
+          row.before,
+          row.after,
+          row.ip,
+          row.hash,
+        ].map(csvValue),
       );
       lastId = row.id;
     }
   }
-  return `${lines.slice(0, AUDIT_EXPORT_MAX_ROWS + 1).join('\r\n')}\r\n`;
+  // escape_formulas: a leading =, +, - or @ would run as a formula in a spreadsheet.
+  return stringify(records.slice(0, AUDIT_EXPORT_MAX_ROWS), {
+    header: true,
+    columns: csvColumns,
+    record_delimiter: 'windows',
+    escape_formulas: true,
+  });
 }

@@ -46,6 +46,9 @@ describe('audit log', () => {
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toBe('id,at,actor,action,target,before,after,ip,hash');
     expect(lines[1]).toContain('"{""name"":""Site North""}"');
+    expect(lines.every((line, index) => index === 0 || line.split(',')[3] === 'agent.create')).toBe(true);
+    const none = await hub.app.inject({ method: 'GET', url: '/api/v1/audit/export.csv?actor=nobody', cookies });
+    expect(none.body).toBe('id,at,actor,action,target,before,after,ip,hash\r\n');
   });
 
   it('verifies the hash chain and finds a tampered entry', async () => {
