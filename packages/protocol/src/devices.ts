@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deviceFamilySchema, deviceModelSchema } from './models.ts';
 import { deviceStatusSchema, monitoringStatusSchema, severitySchema } from './statuses.ts';
 import { ipv4Schema } from './network.ts';
+import { locationDtoSchema } from './locations.ts';
 
 export const serialNumberSchema = z
   .string()
@@ -221,6 +222,11 @@ export const dashboardSchema = z.object({
       total: z.number().int(),
     }),
   ),
+  /** The location tree with rolled-up counts per node, and the devices without a location. */
+  locations: z.array(locationDtoSchema),
+  unassigned: severityCountsSchema.extend({ total: z.number().int() }),
+  /** A support organization's client organizations with their devices by severity (empty for other kinds). */
+  clients: z.array(severityCountsSchema.extend({ id: z.string(), name: z.string(), total: z.number().int() })),
   recentChanges: z.array(
     z.object({
       deviceId: z.string().nullable(),
