@@ -114,7 +114,8 @@ program
   .option('--host <address>', 'listen address', '127.0.0.1')
   .option('--data-dir <dir>', 'data directory for the embedded database')
   .option('--web-dir <dir>', 'built web app to serve', webDistDir)
-  .action(async (options: { port: number; host: string; dataDir?: string; webDir: string }) => {
+  .option('--nats <url>', 'NATS server(s) shared by the hub nodes of one deployment, e.g. nats://127.0.0.1:4222')
+  .action(async (options: { port: number; host: string; dataDir?: string; webDir: string; nats?: string }) => {
     const logLevel = program.opts<{ logLevel: string }>().logLevel;
     const hub = await createHub({
       logger: createCliLogger(logLevel, false),
@@ -123,6 +124,7 @@ program
         host: options.host,
         webDir: options.webDir,
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.nats ? { natsUrl: options.nats } : {}),
       },
     });
     await hub.start();

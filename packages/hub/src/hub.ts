@@ -33,7 +33,7 @@ import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
 import { registerTokenRoutes } from './tokens/index.ts';
 import { registerUserRoutes } from './users/index.ts';
-import { createLocalLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
+import { createLocalLiveBus, createNatsLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
 
 export interface CreateHubOptions {
   /** Settings; anything left out comes from the environment and defaults (see loadHubConfig). */
@@ -99,11 +99,13 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
 
   const secrets = createSecretBox({ secretKey: config.secretKey, secretKeyFile: config.secretKeyFile });
   const clock = options.clock ?? systemClock;
+  const bus =
+    options.bus ?? (config.natsUrl ? await createNatsLiveBus({ url: config.natsUrl, log }) : createLocalLiveBus());
   const context: HubContext = {
     config,
     clock,
     db: database.db,
-    bus: options.bus ?? createLocalLiveBus(),
+    bus,
     signInLimiter: createSignInLimiter({
       perAccount: 5,
       perAddress: 20,
@@ -114,7 +116,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     mailer: createMailer(config.smtp, log),
     metrics: { eventsIngested: 0, eventsDuplicate: 0 },
     log,
-    agentLinks: createAgentLinks(),
+    agentLinks: createAgentLinks(bus),
     secrets,
     directorySignIn: createDirectorySignIn(database.db, secrets),
     scheduler: createScheduler({ db: database.db, clock, log }),

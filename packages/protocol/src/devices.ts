@@ -124,6 +124,33 @@ export const deviceListQuerySchema = z.strictObject({
 });
 export type DeviceListQuery = z.input<typeof deviceListQuerySchema>;
 
+/** Columns of the device list, in their default order; the CSV export and the column chooser use the same keys. */
+export const deviceColumns = [
+  'status',
+  'name',
+  'model',
+  'serial',
+  'firmware',
+  'accessIp',
+  'mac',
+  'server',
+  'connection',
+  'location',
+  'statusSince',
+  'lastSeenAt',
+] as const;
+export const deviceColumnSchema = z.enum(deviceColumns);
+export type DeviceColumn = z.infer<typeof deviceColumnSchema>;
+
+/** The most rows one CSV export holds. */
+export const DEVICE_EXPORT_LIMIT = 100_000;
+
+/** `GET /devices/export.csv`: the list's filters and sort, and the columns to write (all by default). */
+export const deviceExportQuerySchema = deviceListQuerySchema.omit({ page: true, limit: true }).extend({
+  columns: oneOrMany(deviceColumnSchema),
+});
+export type DeviceExportQuery = z.input<typeof deviceExportQuerySchema>;
+
 export const deviceListSchema = z.object({
   items: z.array(deviceDtoSchema),
   total: z.number().int(),

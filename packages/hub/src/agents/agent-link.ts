@@ -11,10 +11,14 @@ import {
 } from '@tutti/protocol';
 import { deviceDtosByIds } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
+import type { LiveBus } from '../live/index.ts';
 import { setAgentConnection } from './agents.queries.ts';
 import { authenticateAgent, ingestAgentEvents, type AuthenticatedAgent } from './agents.service.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
+
+/** The bus topic a disabled agent's id goes out on, so the node holding its link closes it. */
+const AGENT_DISABLED_TOPIC = 'agent.disabled';
 
 /**
  * The agent links open on this hub node, by agent id, so other features can end one at once. Several hub nodes each
@@ -22,26 +26,29 @@ const HELLO_TIMEOUT_MS = 10_000;
  */
 export interface AgentLinks {
   readonly sockets: Map<string, WebSocket>;
-  /** Ends the agent's live link on this node, if any, with close code `disabled` (4005). */
+  /** Ends the agent's live link with close code `disabled` (4005) on whichever hub node holds it. */
   closeDisabled(agentId: string): void;
 }
 
-export function createAgentLinks(): AgentLinks {
+export function createAgentLinks(bus: LiveBus): AgentLinks {
   const sockets = new Map<string, WebSocket>();
+  bus.onBroadcast(AGENT_DISABLED_TOPIC, (agentId) => {
+    const socket = typeof agentId === 'string' ? sockets.get(agentId) : undefined;
+    if (!socket) return;
+    if (socket.readyState === socket.OPEN) {
+      const message: HubMessage = {
+        type: 'error',
+        code: 'AGENT_AUTH_FAILED',
+        message: 'This agent account was disabled.',
+      };
+      socket.send(JSON.stringify(message));
+    }
+    socket.close(agentLinkCloseCodes.disabled, 'AGENT_AUTH_FAILED');
+  });
   return {
     sockets,
     closeDisabled(agentId) {
-      const socket = sockets.get(agentId);
-      if (!socket) return;
-      if (socket.readyState === socket.OPEN) {
-        const message: HubMessage = {
-          type: 'error',
-          code: 'AGENT_AUTH_FAILED',
-          message: 'This agent account was disabled.',
-        };
-        socket.send(JSON.stringify(message));
-      }
-      socket.close(agentLinkCloseCodes.disabled, 'AGENT_AUTH_FAILED');
+      bus.broadcast(AGENT_DISABLED_TOPIC, agentId);
     },
   };
 }

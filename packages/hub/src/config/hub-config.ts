@@ -57,6 +57,16 @@ const hubConfigSchema = z.strictObject({
   tls: z.enum(['off', 'self-signed']).default('off'),
   /** The Ed25519 public key (PEM) enterprise licenses are verified with. */
   licensePublicKey: z.string().optional(),
+  /**
+   * NATS server(s) the hub nodes of one deployment share live updates through, e.g. `nats://127.0.0.1:4222`
+   * (comma-separated for a cluster). A single node needs none.
+   */
+  natsUrl: z
+    .string()
+    .refine((value) => value.split(',').every((server) => /^(nats|tls):\/\/[^\s/]+$/.test(server.trim())), {
+      message: 'Expected nats://host:port (or tls://host:port), comma-separated for several servers.',
+    })
+    .optional(),
 });
 
 /** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
@@ -91,6 +101,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     tlsCertFile: env.TUTTI_TLS_CERT_FILE,
     tlsKeyFile: env.TUTTI_TLS_KEY_FILE,
     tls: env.TUTTI_TLS,
+    natsUrl: env.TUTTI_NATS_URL || undefined,
     licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
     smtp: env.TUTTI_SMTP_HOST
       ? {

@@ -168,6 +168,17 @@ export async function listDevices(db: Queryable, filter: DeviceFilter, sort: str
   return { items, total: totalRow?.total ?? 0, counts };
 }
 
+/** The first `limit` devices of a filtered, sorted list (no counts), for an export. */
+export async function listDeviceRows(db: Queryable, filter: DeviceFilter, sort: string, limit: number) {
+  return db
+    .select(deviceColumns(filter.overflow))
+    .from(devices)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
+    .where(filterConditions(filter, true))
+    .orderBy(...orderBy(sort, filter.overflow))
+    .limit(limit);
+}
+
 export async function findDevice(
   db: Queryable,
   orgId: string,

@@ -1,5 +1,11 @@
+import { stringify } from 'csv-stringify/sync';
 import {
   agentEventBodySchema,
+  DEVICE_EXPORT_LIMIT,
+  deviceColumns,
+  deviceStatusCatalog,
+  type DeviceColumn,
+  type deviceExportQuerySchema,
   appError,
   deviceHistoryQuerySchema,
   deviceListQuerySchema,
@@ -36,11 +42,13 @@ import {
   findStackDevices,
   insertDeviceEvents,
   listDeviceHistory,
+  listDeviceRows,
   listDevices,
   listLocationNames,
   listRecentDeviceEvents,
   markDevicesLost,
   upsertSeenDevices,
+  type DeviceFilter,
   type DeviceEventRow,
   type DeviceRow,
   type OverflowCutoff,
@@ -113,10 +121,39 @@ function modelsMatching(q: string | undefined): string[] {
 }
 
 /** Model filter: the models named, narrowed to the families named; undefined when neither is given. */
-function modelFilter(query: z.output<typeof deviceListQuerySchema>): string[] | undefined {
+type DeviceFilterQuery = Omit<z.output<typeof deviceListQuerySchema>, 'page' | 'limit' | 'sort'>;
+
+function modelFilter(query: DeviceFilterQuery): string[] | undefined {
   if (!query.model && !query.family) return undefined;
   const families = query.family ? new Set(query.family) : null;
   return (query.model ?? deviceModels).filter((model) => !families || families.has(deviceModelCatalog[model].family));
+}
+
+async function deviceFilter(
+  db: Queryable,
+  orgId: string,
+  query: DeviceFilterQuery,
+  plan: PlanOverride | undefined,
+): Promise<DeviceFilter> {
+  return {
+    orgId,
+    q: query.q,
+    modelsMatchingQ: modelsMatching(query.q),
+    statuses: query.status,
+    severity: query.severity,
+    models: modelFilter(query),
+    firmware: query.firmware,
+    servers: query.server,
+    subnets: query.subnet,
+    stacks: query.stack,
+    location:
+      query.location === undefined
+        ? undefined
+        : query.location === 'none'
+          ? 'unassigned'
+          : { subtreeOf: query.location },
+    overflow: await overflowCutoff(db, orgId, plan),
+  };
 }
 
 export async function listDevicesOf(
@@ -125,31 +162,8 @@ export async function listDevicesOf(
   query: z.output<typeof deviceListQuerySchema>,
   plan?: PlanOverride,
 ): Promise<DeviceList> {
-  const result = await listDevices(
-    db,
-    {
-      orgId,
-      q: query.q,
-      modelsMatchingQ: modelsMatching(query.q),
-      statuses: query.status,
-      severity: query.severity,
-      models: modelFilter(query),
-      firmware: query.firmware,
-      servers: query.server,
-      subnets: query.subnet,
-      stacks: query.stack,
-      location:
-        query.location === undefined
-          ? undefined
-          : query.location === 'none'
-            ? 'unassigned'
-            : { subtreeOf: query.location },
-      overflow: await overflowCutoff(db, orgId, plan),
-    },
-    query.sort,
-    query.page,
-    query.limit,
-  );
+  const filter = await deviceFilter(db, orgId, query, plan);
+  const result = await listDevices(db, filter, query.sort, query.page, query.limit);
   const paths = await locationPathsOf(db, orgId);
   return {
     items: result.items.map((row) => toDeviceDto(row, paths)),
@@ -158,6 +172,53 @@ export async function listDevicesOf(
     limit: query.limit,
     counts: result.counts,
   };
+}
+
+const csvValue: Record<DeviceColumn, (device: DeviceDto) => string> = {
+  status: (device) => deviceStatusCatalog[device.status].label,
+  name: (device) => device.name,
+  model: (device) => device.modelName,
+  serial: (device) => device.serial,
+  firmware: (device) => device.firmware,
+  accessIp: (device) => device.accessIp,
+  mac: (device) => device.mac,
+  server: (device) => device.serverName ?? '',
+  connection: (device) => device.connectionPath,
+  location: (device) => device.location ?? '',
+  statusSince: (device) => device.statusSince,
+  lastSeenAt: (device) => device.lastSeenAt,
+};
+
+const csvHeader: Record<DeviceColumn, string> = {
+  status: 'Status',
+  name: 'Name',
+  model: 'Model',
+  serial: 'Serial Number',
+  firmware: 'Firmware',
+  accessIp: 'Access IP',
+  mac: 'MAC',
+  server: 'Server',
+  connection: 'Connection',
+  location: 'Location',
+  statusSince: 'Status Since',
+  lastSeenAt: 'Last Seen',
+};
+
+/** The filtered, sorted device list as CSV (English headers, ISO 8601 times), up to DEVICE_EXPORT_LIMIT rows. */
+export async function exportDevicesCsv(
+  db: Queryable,
+  orgId: string,
+  query: z.output<typeof deviceExportQuerySchema>,
+): Promise<string> {
+  const filter = await deviceFilter(db, orgId, query, undefined);
+  const rows = await listDeviceRows(db, filter, query.sort, DEVICE_EXPORT_LIMIT);
+  const paths = await locationPathsOf(db, orgId);
+  const columns = query.columns ?? [...deviceColumns];
+  const records = rows.map((row) => {
+    const device = toDeviceDto(row, paths);
+    return columns.map((column) => csvValue[column](device));
+  });
+  return stringify([columns.map((column) => csvHeader[column]), ...records]);
 }
 
 async function deviceRow(db: Queryable, orgId: string, id: string, overflow: OverflowCutoff | null) {

@@ -87,6 +87,22 @@ describe('locations', () => {
       locationId: demoKit.id,
     });
     expect((await devices('location=none')).total).toBe(1);
+
+    const csv = await call(
+      'GET',
+      `/devices/export.csv?location=${florida.id}&sort=-serial&columns=serial&columns=location`,
+    );
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const serials = [first, second, third].map((id) => inFlorida.items.find((item) => item.id === id)!.serial).sort();
+    expect(csv.body).toBe(
+      [
+        'Serial Number,Location',
+        ...serials.reverse().map((serial) => `${serial},Florida > Miami HQ > Floor 3 > Boardroom`),
+      ]
+        .join('\n')
+        .concat('\n'),
+    );
+    expect((await call('GET', '/devices/export.csv?columns=colour')).statusCode).toBe(400);
     expect((await call('GET', '/devices?location=florida')).json().error.code).toBe('VALIDATION_FAILED');
 
     const cycle = await call('PATCH', `/locations/${florida.id}`, { parentId: boardroom.id });

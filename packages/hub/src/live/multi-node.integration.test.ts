@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import {
+  AGENT_LINK_PATH,
+  LIVE_PATH,
+  SESSION_COOKIE,
+  agentLinkCloseCodes,
+  type HubMessage,
+  type LiveMessage,
+} from '@tutti/protocol';
+import { testDatabaseKinds } from '../db/index.ts';
+import { makeAgent, makeDeviceReport, makeOrg, makeUser, TEST_PASSWORD } from '../testing/factories.ts';
+import { signInCookies } from '../testing/sign-in.ts';
+import { startTestHubNodes, type TestHubNodes } from '../testing/test-hub-nodes.ts';
+
+/** The machine's NATS server (CI runs one at the same address). */
+const NATS_URL = process.env.TUTTI_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const kinds = await testDatabaseKinds();
+
+function socketUrl(base: string, path: string) {
+  return `${base.replace('http', 'ws')}${path}`;
+}
+
+function collect<T>(socket: WebSocket): T[] {
+  const received: T[] = [];
+  socket.on('message', (data) => received.push(JSON.parse(String(data)) as T));
+  return received;
+}
+
+describe.each(kinds)('two hub nodes on one %s database and NATS', (kind) => {
+  let cluster: TestHubNodes;
+  let orgId: string;
+  let cookies: Record<string, string>;
+
+  beforeAll(async () => {
+    cluster = await startTestHubNodes({ kind, count: 2, listen: true, config: { natsUrl: NATS_URL } });
+    const db = cluster.database.db;
+    orgId = (await makeOrg(db)).id;
+    const admin = await makeUser(db, orgId);
+    cookies = await signInCookies(cluster.nodes[1]!.app, admin.email, admin.password);
+  });
+  afterAll(async () => cluster?.close());
+
+  async function agentLinkTo(nodeIndex: number, agentName: string) {
+    const socket = new WebSocket(socketUrl(cluster.nodes[nodeIndex]!.url(), AGENT_LINK_PATH));
+    const messages = collect<HubMessage>(socket);
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'hello', protocol: 1, agentName, password: TEST_PASSWORD, version: 'test' }));
+    await expect.poll(() => messages.some((message) => message.type === 'welcome')).toBe(true);
+    return { socket, messages, closed };
+  }
+
+  it('shows a browser on node B a device change an agent sent to node A', async () => {
+    const browser = new WebSocket(socketUrl(cluster.nodes[1]!.url(), LIVE_PATH), {
+      headers: { cookie: `${SESSION_COOKIE}=${cookies[SESSION_COOKIE]}` },
+    });
+    const live = collect<LiveMessage>(browser);
+    await expect.poll(() => live.some((message) => message.type === 'ready')).toBe(true);
+
+    const agent = await makeAgent(cluster.database.db, orgId);
+    const link = await agentLinkTo(0, agent.name);
+    const device = makeDeviceReport({ status: 'down' });
+    link.socket.send(
+      JSON.stringify({
+        type: 'events',
+        events: [{ seq: 1, at: new Date().toISOString(), kind: 'device.seen', device }],
+      }),
+    );
+    await expect.poll(() => link.messages.some((message) => message.type === 'ack')).toBe(true);
+
+    await expect
+      .poll(() =>
+        live.flatMap((message) => (message.type === 'devices.changed' ? message.devices : [])).map((d) => d.serial),
+      )
+      .toContain(device.serial);
+    link.socket.close();
+    browser.close();
+  });
+
+  it('closes a disabled agent’s link on the node that holds it, whichever node took the request', async () => {
+    const agent = await makeAgent(cluster.database.db, orgId);
+    const link = await agentLinkTo(0, agent.name);
+
+    const disabled = await cluster.nodes[1]!.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/servers/${agent.id}`,
+      cookies,
+      payload: { enabled: false },
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect(await link.closed).toBe(agentLinkCloseCodes.disabled);
+  });
+});
