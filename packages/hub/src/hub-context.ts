@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentLinks } from './agents/index.ts';
+import type { ChatBus } from './chat/index.ts';
 import type { Clock } from './clock/index.ts';
 import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
@@ -20,6 +21,8 @@ export interface HubContext {
   clock: Clock;
   db: Db;
   bus: LiveBus;
+  /** Chat, typing and call signalling fan-out (in-process, or NATS across nodes). */
+  chatBus: ChatBus;
   signInLimiter: SignInLimiter;
   mailer: Mailer;
   metrics: HubMetrics;

@@ -33,6 +33,8 @@ import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
 import { registerTokenRoutes } from './tokens/index.ts';
 import { registerUserRoutes } from './users/index.ts';
+import { createLocalChatBus, registerChatRoutes, registerChatSocket, type ChatBus } from './chat/index.ts';
+import { registerCallRoutes } from './calls/index.ts';
 import { createLocalLiveBus, createNatsLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
 
 export interface CreateHubOptions {
@@ -42,6 +44,7 @@ export interface CreateHubOptions {
   database?: Database;
   logger?: Logger;
   bus?: LiveBus;
+  chatBus?: ChatBus;
   /** Defaults to the system clock. */
   clock?: Clock;
 }
@@ -106,6 +109,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     clock,
     db: database.db,
     bus,
+    chatBus: options.chatBus ?? createLocalChatBus(),
     signInLimiter: createSignInLimiter({
       perAccount: 5,
       perAddress: 20,
@@ -157,6 +161,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'audit', description: 'Audit log' },
         { name: 'devices', description: 'Managed devices' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
+        { name: 'calls', description: 'Audio and video calls and the call log' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -180,6 +186,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerDashboardRoutes(scope, context);
     registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);
+    registerChatRoutes(scope, context);
+    registerChatSocket(scope, context);
+    registerCallRoutes(scope, context);
     registerAgentLink(scope, context);
   });
   if (webDir) {
@@ -206,6 +215,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       await app.close();
       context.mailer.close();
       await context.bus.close();
+      await context.chatBus.close();
       if (!options.database) await database.close();
     },
     url: () => listeningUrl,

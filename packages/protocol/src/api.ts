@@ -42,6 +42,10 @@ export const permissions = [
   'tokens.manage',
   'billing.view',
   'audit.view',
+  /** Chat and calls with the people of the organization. */
+  'chat.use',
+  /** Link COLLABORATE Space accounts and read their rooms and users. */
+  'space.manage',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -58,9 +62,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'users.view',
     'orgs.view',
     'servers.view',
+    'chat.use',
   ],
-  monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view'],
-  billing: ['billing.view', 'orgs.view', 'devices.view'],
+  monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view', 'chat.use'],
+  billing: ['billing.view', 'orgs.view', 'devices.view', 'chat.use'],
 };
 
 export function permissionsOf(role: Role): readonly Permission[] {

@@ -57,6 +57,17 @@ export const errorCatalog = {
   LOCATION_NOT_FOUND: { status: 404, message: 'The location does not exist.' },
   LOCATION_NAME_TAKEN: { status: 409, message: 'A location with this name already exists at this place in the tree.' },
   LOCATION_CYCLE: { status: 409, message: 'A location cannot move into itself or one of its own sub-locations.' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'The conversation does not exist.' },
+  ATTACHMENT_NOT_FOUND: { status: 404, message: 'The attachment does not exist.' },
+  ATTACHMENT_TOO_LARGE: { status: 413, message: 'The attachment is larger than the limit.' },
+  CALL_NOT_FOUND: { status: 404, message: 'The call does not exist.' },
+  CALL_NOT_ACTIVE: { status: 409, message: 'The call has already ended.' },
+  SPACE_NOT_CONFIGURED: { status: 404, message: 'No COLLABORATE Space service is set up on this hub.' },
+  SPACE_ACCOUNT_NOT_FOUND: { status: 404, message: 'The COLLABORATE Space account is not linked.' },
+  SPACE_LINK_INVALID: { status: 400, message: 'The COLLABORATE Space sign-in expired or was not started here.' },
+  SPACE_CONSENT_DENIED: { status: 403, message: 'Access to the COLLABORATE Space account was refused.' },
+  SPACE_RELINK_REQUIRED: { status: 409, message: 'The COLLABORATE Space account must be linked again.' },
+  SPACE_UNAVAILABLE: { status: 502, message: 'The COLLABORATE Space service could not be reached.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -9,3 +9,6 @@ export * from './identity.ts';
 export * from './sign-in-providers.ts';
 export * from './license.ts';
 export * from './locations.ts';
+export * from './calls.ts';
+export * from './chat.ts';
+export * from './space.ts';

@@ -57,6 +57,24 @@ const hubConfigSchema = z.strictObject({
   tls: z.enum(['off', 'self-signed']).default('off'),
   /** The Ed25519 public key (PEM) enterprise licenses are verified with. */
   licensePublicKey: z.string().optional(),
+  /** STUN/TURN servers browsers use for calls (WebRTC `iceServers`); none means host candidates only. */
+  iceServers: z
+    .array(
+      z.strictObject({
+        urls: z.array(z.string().regex(/^(stun|stuns|turn|turns):/, 'A stun:, stuns:, turn: or turns: URL.')).min(1),
+        username: z.string().optional(),
+        credential: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /** Call signalling passes on only loopback ICE candidates (127.0.0.0/8, ::1): media never leaves the machine. */
+  iceLoopbackOnly: z.boolean().default(false),
+  /** How long a call rings before it is logged as missed. */
+  callRingSeconds: z.coerce.number().int().min(1).max(300).default(30),
+  /** Base URL of the COLLABORATE Space service accounts are linked with (OAuth2 authorization code + PKCE). */
+  spaceBaseUrl: z.string().url().optional(),
+  /** The hub's OAuth2 client id at the Space service. */
+  spaceClientId: z.string().min(1).default('tutti'),
   /**
    * NATS server(s) the hub nodes of one deployment share live updates through, e.g. `nats://127.0.0.1:4222`
    * (comma-separated for a cluster). A single node needs none.
@@ -103,6 +121,14 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     tls: env.TUTTI_TLS,
     natsUrl: env.TUTTI_NATS_URL || undefined,
     licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
+    iceServers: env.TUTTI_ICE_SERVERS?.split(',')
+      .map((url) => url.trim())
+      .filter(Boolean)
+      .map((url) => ({ urls: [url] })),
+    iceLoopbackOnly: env.TUTTI_ICE_LOOPBACK_ONLY === undefined ? undefined : env.TUTTI_ICE_LOOPBACK_ONLY === 'true',
+    callRingSeconds: env.TUTTI_CALL_RING_SECONDS,
+    spaceBaseUrl: env.TUTTI_SPACE_URL,
+    spaceClientId: env.TUTTI_SPACE_CLIENT_ID,
     smtp: env.TUTTI_SMTP_HOST
       ? {
           host: env.TUTTI_SMTP_HOST,

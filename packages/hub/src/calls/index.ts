@@ -1,0 +1,2 @@
+export { registerCallRoutes } from './calls.routes.ts';
+export { signalEvent } from './calls.service.ts';
