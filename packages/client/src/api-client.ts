@@ -1,14 +1,32 @@
 import {
   API_PREFIX,
+  callDtoSchema,
+  callListSchema,
+  callSettingsSchema,
+  chatPeopleSchema,
+  conversationDtoSchema,
+  conversationListSchema,
+  messageDtoSchema,
+  messageHistorySchema,
+  spaceAccountDtoSchema,
+  spaceAccountListSchema,
+  spaceDirectorySchema,
+  spaceLinkStartSchema,
+  type CallMedia,
+  type CreateConversationRequest,
+  type MessageHistoryQuery,
+  type PostMessageRequest,
   ldapSettingsDtoSchema,
   licenseStateSchema,
   type SignedLicense,
   ldapTestResultSchema,
   oidcSettingsDtoSchema,
   signInProvidersSchema,
+  ssoStatusSchema,
   type LdapSettingsRequest,
   type LdapTestRequest,
   type OidcSettingsRequest,
+  agentPackageListSchema,
   apiTokenListSchema,
   auditListSchema,
   createdApiTokenSchema,
@@ -37,6 +55,14 @@ import {
   type UpdatePersonalSettings,
   type UpdateUserRequest,
   type UserListQuery,
+  assignLocationResultSchema,
+  deleteLocationResultSchema,
+  locationDtoSchema,
+  locationListSchema,
+  type AssignLocationRequest,
+  type CreateLocationRequest,
+  type DeviceExportQuery,
+  type UpdateLocationRequest,
   dashboardSchema,
   deviceDetailSchema,
   deviceHistorySchema,
@@ -140,6 +166,19 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     deviceHistory: (id: string, query: DeviceHistoryQuery = {}): Promise<DeviceHistory> =>
       request('GET', `/devices/${encodeURIComponent(id)}/history${queryString(query)}`, deviceHistorySchema),
     dashboard: (): Promise<Dashboard> => request('GET', '/dashboard', dashboardSchema),
+    /** Where the browser downloads the CSV of a device list view (same filters and sort). */
+    deviceExportUrl: (query: DeviceExportQuery = {}) =>
+      `${baseUrl}${API_PREFIX}/devices/export.csv${queryString(query)}`,
+
+    // Locations
+    listLocations: () => request('GET', '/locations', locationListSchema),
+    createLocation: (body: CreateLocationRequest) => request('POST', '/locations', locationDtoSchema, body),
+    updateLocation: (id: string, body: UpdateLocationRequest) =>
+      request('PATCH', `/locations/${encodeURIComponent(id)}`, locationDtoSchema, body),
+    deleteLocation: (id: string) =>
+      request('DELETE', `/locations/${encodeURIComponent(id)}`, deleteLocationResultSchema),
+    assignLocation: (body: AssignLocationRequest) =>
+      request('POST', '/locations/assign', assignLocationResultSchema, body),
 
     // Sign-in extras and personal settings
     switchOrganization: (organizationId: string) =>
@@ -184,6 +223,7 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
       request('PUT', `/servers/${encodeURIComponent(id)}/password`, null, body),
     setServerEnabled: (id: string, enabled: boolean) =>
       request('PATCH', `/servers/${encodeURIComponent(id)}`, serverDtoSchema, { enabled }),
+    listAgentPackages: () => request('GET', '/agent-packages', agentPackageListSchema),
 
     // API tokens
     listTokens: () => request('GET', '/tokens', apiTokenListSchema),
@@ -199,6 +239,8 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     setOidcSettings: (body: OidcSettingsRequest) =>
       request('PUT', '/sign-in-providers/oidc', oidcSettingsDtoSchema, body),
     removeSignInProvider: (kind: 'ldap' | 'oidc') => request('DELETE', `/sign-in-providers/${kind}`, null),
+    ssoStatus: (organization: string) =>
+      request('GET', `/auth/sso/${encodeURIComponent(organization)}/status`, ssoStatusSchema),
     /** Where a browser starts single sign-on for an organization (by account number); a full-page navigation. */
     ssoStartUrl: (organization: string, redirect?: string) =>
       `${baseUrl}${API_PREFIX}/auth/sso/${encodeURIComponent(organization)}/start${queryString({ redirect })}`,
@@ -206,6 +248,45 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     // Enterprise license (Settings > License)
     license: () => request('GET', '/settings/license', licenseStateSchema),
     installLicense: (file: SignedLicense) => request('PUT', '/settings/license', licenseStateSchema, file),
+
+    // Chat
+    chatPeople: () => request('GET', '/chat/people', chatPeopleSchema),
+    listConversations: () => request('GET', '/chat/conversations', conversationListSchema),
+    openConversation: (body: CreateConversationRequest) =>
+      request('POST', '/chat/conversations', conversationDtoSchema, body),
+    getConversation: (id: string) =>
+      request('GET', `/chat/conversations/${encodeURIComponent(id)}`, conversationDtoSchema),
+    messageHistory: (id: string, query: MessageHistoryQuery = {}) =>
+      request(
+        'GET',
+        `/chat/conversations/${encodeURIComponent(id)}/messages${queryString(query)}`,
+        messageHistorySchema,
+      ),
+    postMessage: (id: string, body: PostMessageRequest) =>
+      request('POST', `/chat/conversations/${encodeURIComponent(id)}/messages`, messageDtoSchema, body),
+    markRead: (id: string, messageId: number) =>
+      request('POST', `/chat/conversations/${encodeURIComponent(id)}/read`, null, { messageId }),
+    /** Where an attachment downloads from (a link, not a fetch). */
+    attachmentUrl: (conversationId: string, attachmentId: string) =>
+      `${baseUrl}${API_PREFIX}/chat/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(attachmentId)}`,
+
+    // Calls
+    callSettings: () => request('GET', '/calls/settings', callSettingsSchema),
+    listCalls: () => request('GET', '/calls', callListSchema),
+    startCall: (calleeUserId: string, media: CallMedia) =>
+      request('POST', '/calls', callDtoSchema, { calleeUserId, media }),
+    acceptCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/accept`, callDtoSchema),
+    declineCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/decline`, callDtoSchema),
+    hangUpCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/hang-up`, callDtoSchema),
+
+    // COLLABORATE Space accounts
+    listSpaceAccounts: () => request('GET', '/space/accounts', spaceAccountListSchema),
+    startSpaceLink: () => request('POST', '/space/link', spaceLinkStartSchema, {}),
+    checkSpaceAccount: (id: string) =>
+      request('POST', `/space/accounts/${encodeURIComponent(id)}/check`, spaceAccountDtoSchema, {}),
+    spaceDirectory: (id: string) =>
+      request('GET', `/space/accounts/${encodeURIComponent(id)}/directory`, spaceDirectorySchema),
+    unlinkSpaceAccount: (id: string) => request('DELETE', `/space/accounts/${encodeURIComponent(id)}`, null),
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

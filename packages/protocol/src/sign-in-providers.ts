@@ -137,6 +137,9 @@ export const signInProvidersSchema = z.object({
 export type SignInProviders = z.infer<typeof signInProvidersSchema>;
 
 export const ssoStartParamsSchema = z.strictObject({ organization: z.string().trim().min(1).max(64) });
+/** What the sign-in page needs to know before it offers single sign-on for an organization (anonymous). */
+export const ssoStatusSchema = z.object({ enabled: z.boolean() });
+export type SsoStatus = z.infer<typeof ssoStatusSchema>;
 export const ssoStartQuerySchema = z.strictObject({
   /** A path on this hub to land on after signing in. */
   redirect: z

@@ -38,6 +38,11 @@ export async function updateOrganization(
     .where(eq(organizations.id, id));
 }
 
+/** Renames an organization in the caller's scope (its own), through the one function that may. */
+export async function renameOwnOrganization(db: Queryable, id: string, name: string): Promise<void> {
+  await db.execute(sql`SELECT tutti_rename_organization(${id}::uuid, ${name})`);
+}
+
 export async function activateOrganizationsOwnedBy(db: Queryable, userId: string) {
   await db
     .update(organizations)

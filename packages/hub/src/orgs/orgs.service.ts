@@ -32,6 +32,7 @@ import {
   findOrganizationRecord,
   insertOrganization,
   listOrganizations as listOrganizationRows,
+  renameOwnOrganization,
   setInitialOwnerUser,
   updateOrganization as updateOrganizationRow,
   type OrganizationRow,
@@ -273,7 +274,9 @@ export async function updateOrganization(
   client: ClientInfo,
 ): Promise<OrganizationDto> {
   const before = await getOrganization(tx, auth, id);
-  if (before.parentId !== auth.orgId)
+  // An organization renames itself (Settings > Organization); its plan belongs to the organization above it.
+  const renamingItself = id === auth.orgId && Object.keys(changes).every((key) => key === 'name');
+  if (before.parentId !== auth.orgId && !renamingItself)
     throw appError('FORBIDDEN', { reason: 'only the parent organization edits a plan' });
   const endDate = changes.endDate === undefined ? before.endDate : changes.endDate;
   const startDate = changes.startDate ?? before.startDate;
@@ -282,7 +285,8 @@ export async function updateOrganization(
       issues: [{ path: 'body.endDate', message: 'The end date is before the start date.' }],
     });
   }
-  await updateOrganizationRow(tx, id, changes);
+  if (renamingItself && changes.name !== undefined) await renameOwnOrganization(tx, id, changes.name);
+  else await updateOrganizationRow(tx, id, changes);
   const after = await getOrganization(tx, auth, id);
   await recordAudit(tx, {
     orgId: auth.orgId,

@@ -210,6 +210,15 @@ describe.each(await testDatabaseKinds())('OIDC single sign-on on %s', (kind) => 
     }
   });
 
+  it('tells the sign-in page, without a session, which organizations offer single sign-on', async () => {
+    const other = await makeOrg(hub.database.db);
+    const status = async (organization: string) =>
+      (await hub.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${organization}/status` })).json<unknown>();
+    expect(await status(accountNumber)).toEqual({ enabled: true });
+    expect(await status(other.accountNumber)).toEqual({ enabled: false });
+    expect(await status('A00000000')).toEqual({ enabled: false });
+  });
+
   it('answers SSO_NOT_CONFIGURED for an organization without single sign-on', async () => {
     const other = await makeOrg(hub.database.db);
     const response = await hub.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${other.accountNumber}/start` });

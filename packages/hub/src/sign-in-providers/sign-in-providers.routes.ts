@@ -15,6 +15,7 @@ import {
   ssoCallbackQuerySchema,
   ssoStartParamsSchema,
   ssoStartQuerySchema,
+  ssoStatusSchema,
 } from '@tutti/protocol';
 import { clientInfo, requirePermission, setSessionCookie, signInDirectoryIdentity } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
@@ -26,6 +27,7 @@ import {
   putOidcSettings,
   removeProvider,
   SSO_CALLBACK_PATH,
+  ssoStatus,
   startSso,
   testLdapSettings,
 } from './sign-in-providers.service.ts';
@@ -123,6 +125,20 @@ export function registerSignInProviderRoutes(app: FastifyInstance, context: HubC
       },
     );
   }
+
+  routes.get(
+    `${API_PREFIX}/auth/sso/:organization/status`,
+    {
+      config: { anonymous: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether an organization (by account number) offers single sign-on, for the sign-in page',
+        params: ssoStartParamsSchema,
+        response: { 200: ssoStatusSchema, 400: errorBodySchema },
+      },
+    },
+    async (request) => ssoStatus(context.db, request.params.organization),
+  );
 
   routes.get(
     `${API_PREFIX}/auth/sso/:organization/start`,

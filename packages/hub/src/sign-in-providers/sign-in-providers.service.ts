@@ -256,6 +256,12 @@ async function discover(
 }
 
 /** Starts single sign-on: the provider URL to send the browser to, and the sealed state to keep in a cookie. */
+/** Whether an organization (by account number) offers single sign-on; unknown organizations simply do not. */
+export async function ssoStatus(db: Db, organization: string): Promise<{ enabled: boolean }> {
+  const org = await findOrganizationByKey(db, organization);
+  return { enabled: org !== null && (await findProvider(db, org.id, 'oidc')) !== null };
+}
+
 export async function startSso(
   db: Db,
   secrets: SecretBox,
