@@ -63,9 +63,9 @@ export function createLocalLiveBus(): LiveBus {
   const local = createLocalFanOut();
   return {
     publish: (change) => local.emitDevices(change.orgId, change.devices),
-    subscribe: local.subscribe,
-    broadcast: local.emitBroadcast,
-    onBroadcast: local.onBroadcast,
+    subscribe: (orgId, listener) => local.subscribe(orgId, listener),
+    broadcast: (topic, data) => local.emitBroadcast(topic, data),
+    onBroadcast: (topic, handler) => local.onBroadcast(topic, handler),
     async close() {
       local.clear();
     },
