@@ -6,13 +6,9 @@ import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
 import type { LiveBus } from './live/index.ts';
+import type { HubMetrics } from './metrics/index.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { SecretBox } from './secrets/index.ts';
-
-export interface HubMetrics {
-  eventsIngested: number;
-  eventsDuplicate: number;
-}
 
 /** What every feature plugin gets: the shared services of one hub node. */
 export interface HubContext {
@@ -25,6 +21,7 @@ export interface HubContext {
   chatBus: ChatBus;
   signInLimiter: SignInLimiter;
   mailer: Mailer;
+  /** Prometheus metrics of this node; features register their own gauges and counters (`/metrics`). */
   metrics: HubMetrics;
   log: Logger;
   /** Live agent links of this node. */

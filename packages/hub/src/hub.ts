@@ -27,6 +27,7 @@ import { httpsOptionsOf } from './http/tls.ts';
 import { registerOrganizationRoutes } from './orgs/index.ts';
 import { registerServerRoutes } from './servers/index.ts';
 import { registerLicenseRoutes } from './licenses/index.ts';
+import { createHubMetrics, installHttpMetrics, registerMetricsRoutes } from './metrics/index.ts';
 import { createScheduler } from './scheduler/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
@@ -102,6 +103,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
 
   const secrets = createSecretBox({ secretKey: config.secretKey, secretKeyFile: config.secretKeyFile });
   const clock = options.clock ?? systemClock;
+  const metrics = createHubMetrics(log);
   const bus =
     options.bus ?? (config.natsUrl ? await createNatsLiveBus({ url: config.natsUrl, log }) : createLocalLiveBus());
   const context: HubContext = {
@@ -118,18 +120,19 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       maxLockoutMs: 60 * 60_000,
     }),
     mailer: createMailer(config.smtp, log),
-    metrics: { eventsIngested: 0, eventsDuplicate: 0 },
+    metrics,
     log,
     agentLinks: createAgentLinks(bus),
     secrets,
     directorySignIn: createDirectorySignIn(database.db, secrets),
-    scheduler: createScheduler({ db: database.db, clock, log }),
+    scheduler: createScheduler({ db: database.db, clock, log, metrics }),
   };
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
 
   const webDir = config.webDir && existsSync(join(config.webDir, 'index.html')) ? config.webDir : null;
   installErrorHandling(app, webDir ? 'index.html' : null);
+  installHttpMetrics(app, metrics);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -173,6 +176,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   let ready = false;
   await app.register(async (scope) => {
     registerHealthRoutes(scope, context, () => ready);
+    registerMetricsRoutes(scope, context);
     registerAuth(scope, context);
     registerSettingsRoutes(scope, context);
     registerSignInProviderRoutes(scope, context);

@@ -154,8 +154,8 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
         case 'events': {
           const result = await ingestAgentEvents(context.db, agent, message.events);
           send({ type: 'ack', upTo: result.lastSeq });
-          context.metrics.eventsIngested += message.events.length - result.duplicates;
-          context.metrics.eventsDuplicate += result.duplicates;
+          context.metrics.eventsIngested.inc(message.events.length - result.duplicates);
+          context.metrics.eventsDuplicate.inc(result.duplicates);
           for (const id of result.changedDeviceIds) toPublish.add(id);
           if (toPublish.size > 0 && !publishing) {
             publishing = true;

@@ -85,6 +85,8 @@ const hubConfigSchema = z.strictObject({
       message: 'Expected nats://host:port (or tls://host:port), comma-separated for several servers.',
     })
     .optional(),
+  /** When set, `/metrics` answers only requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken: z.string().min(16).optional(),
 });
 
 /** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
@@ -120,6 +122,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     tlsKeyFile: env.TUTTI_TLS_KEY_FILE,
     tls: env.TUTTI_TLS,
     natsUrl: env.TUTTI_NATS_URL || undefined,
+    metricsToken: env.TUTTI_METRICS_TOKEN || undefined,
     licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
     iceServers: env.TUTTI_ICE_SERVERS?.split(',')
       .map((url) => url.trim())

@@ -8,6 +8,12 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** `/live`: pushes device changes of the caller's organization, coalesced to one frame per flush interval. */
 export function registerLiveRoutes(app: FastifyInstance, context: HubContext): void {
+  let browsers = 0;
+  context.metrics.gauge({
+    name: 'tutti_live_browsers',
+    help: 'Browsers subscribed to live updates (/live) on this hub node.',
+    read: () => browsers,
+  });
   app.get(
     LIVE_PATH,
     {
@@ -28,11 +34,13 @@ export function registerLiveRoutes(app: FastifyInstance, context: HubContext): v
         pending.clear();
         send({ type: 'devices.changed', devices });
       };
+      browsers++;
       const timer = setInterval(flush, context.config.liveFlushMs);
       const unsubscribe = context.bus.subscribe(auth.orgId, (devices) => {
         for (const device of devices) pending.set(device.id, device);
       });
       socket.on('close', () => {
+        browsers--;
         clearInterval(timer);
         unsubscribe();
       });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/index.ts';
 import type { Db } from '../db/index.ts';
+import type { HubMetrics } from '../metrics/index.ts';
 import { parseSchedule, type Schedule, type ScheduleSpec } from './schedule.ts';
 import { claimTick, deleteRunsBefore, recordTickFinished } from './scheduler.queries.ts';
 
@@ -45,6 +46,8 @@ export interface SchedulerOptions {
   log: Logger;
   /** How often to look for due ticks; a tick starts at most this late. */
   pollMs?: number;
+  /** Counts the runs of this node by task and outcome (`tutti_scheduled_runs_total`). */
+  metrics?: HubMetrics;
   /** How long rows of `scheduled_runs` are kept (a daily pruning task of the scheduler itself deletes older ones). */
   keepRunsMs?: number;
 }
@@ -67,6 +70,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const tasks = new Map<string, RegisteredTask>();
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | null = null;
+  const runsCounter = options.metrics?.counter({
+    name: 'tutti_scheduled_runs_total',
+    help: 'Ticks of background tasks this hub node won and ran, by task and outcome.',
+    labelNames: ['task', 'outcome'],
+  });
 
   async function runTick(task: RegisteredTask, tickAt: Date): Promise<void> {
     let won: boolean;
@@ -84,6 +92,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       failure = error instanceof Error ? error.message : String(error);
       log.error({ err: error, task: task.name, tickAt }, 'scheduled task failed');
     }
+    runsCounter?.inc({ task: task.name, outcome: failure === null ? 'succeeded' : 'failed' });
     try {
       await recordTickFinished(db, { task: task.name, tickAt, finishedAt: clock.now(), error: failure });
     } catch (error) {
