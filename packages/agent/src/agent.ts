@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { appError, type AgentEventBody, type MonitoringStatus } from '@tutti/protocol';
+import { appError, type AgentEventBody, type AgentUpdateState, type MonitoringStatus } from '@tutti/protocol';
 import {
   hubSettingsSchema,
   subnetAddressSchema,
@@ -19,6 +19,7 @@ import { assertLoopbackSubnet, createScanner, type ScanProgress, type Scanner } 
 import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-link.ts';
 import { createAgentLogger } from './logger.ts';
 import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
+import { createSelfUpdater, type SelfUpdater } from './self-update/self-updater.ts';
 import type { DeviceDriver } from './sessions/device-driver.ts';
 import { devicesDriver } from './sessions/devices-driver.ts';
 import {
@@ -43,6 +44,11 @@ export interface CreateAgentOptions {
   driver?: DeviceDriver<unknown>;
   /** Whether to serve the local web UI (default true). */
   ui?: boolean;
+  /**
+   * A self-update installed a new version: the packaged agent exits here so its service manager starts the new
+   * one. Without it the agent only logs that a restart is due.
+   */
+  onUpdateInstalled?: (version: string) => void;
 }
 
 export interface SubnetStatus extends SubnetSetting {
@@ -61,6 +67,8 @@ export interface AgentStatus {
   devices: MonitoredDevice[];
   /** Stored device credentials by scope (usernames only). */
   credentials: CredentialEntry[];
+  /** Self-update: mode, newest version the hub offers, progress. */
+  update: AgentUpdateState;
 }
 
 /** A hub connection as the UI form sends it; a missing password keeps the one stored. */
@@ -94,6 +102,8 @@ export interface Agent {
    * null, and logs in again to the devices that refused the previous ones.
    */
   setCredentials(scope: CredentialScope, credentials: DeviceCredentials | null): void;
+  /** Asks the hub for a newer package and installs it; resolves with the installed version or null. */
+  updateNow(): Promise<string | null>;
 }
 
 /** Events raised in one tick go to the outbox in one transaction. */
@@ -139,6 +149,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let monitor: DeviceMonitor | null = null;
   let scanner: Scanner | null = null;
   let link: HubLink | null = null;
+  let updater: SelfUpdater | null = null;
   let ui: UiServer | null = null;
   let uiUrl: string | null = null;
   let started = false;
@@ -313,6 +324,20 @@ export function createAgent(options: CreateAgentOptions): Agent {
     monitor.start();
     scanner.start();
     link.configure(hub);
+    updater = createSelfUpdater({
+      mode: config.selfUpdate.mode,
+      currentVersion: AGENT_VERSION,
+      hub: () => hub,
+      installDir: config.selfUpdate.installDir,
+      trustedKeys: config.selfUpdate.trustedKeys,
+      checkIntervalMs: config.selfUpdate.checkIntervalHours * 3_600_000,
+      onInstalled: (version) =>
+        options.onUpdateInstalled
+          ? options.onUpdateInstalled(version)
+          : log.warn({ version }, 'a new agent version is installed; restart the agent to run it'),
+      log: rootLog.child({ module: 'self-update' }),
+    });
+    updater.start();
   }
 
   const agent: Agent = {
@@ -334,6 +359,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
       started = false;
       if (agentStateTimer) clearTimeout(agentStateTimer);
       agentStateTimer = null;
+      updater?.close();
+      updater = null;
       await ui?.close();
       await scanner?.close();
       await monitor?.close();
@@ -387,7 +414,20 @@ export function createAgent(options: CreateAgentOptions): Agent {
         sessions: monitor?.sessionCounts() ?? { connecting: 0, connected: 0, login_failed: 0, unreachable: 0 },
         devices: monitor?.devices() ?? [],
         credentials: credentialStore?.list() ?? [],
+        update: updater?.state() ?? {
+          mode: config.selfUpdate.mode,
+          currentVersion: AGENT_VERSION,
+          availableVersion: null,
+          phase: 'idle',
+          lastCheckAt: null,
+          lastError: null,
+        },
       };
+    },
+
+    async updateNow() {
+      if (!updater) throw appError('SERVICE_UNAVAILABLE', { reason: 'the agent is not running' });
+      return updater.update();
     },
 
     configureHub(input) {

@@ -16,3 +16,6 @@ export type { MonitoredDevice, SessionState } from './sessions/device-monitor.ts
 export type { ScanProgress } from './discovery/scanner.ts';
 export type { DeviceDriver } from './sessions/device-driver.ts';
 export { AGENT_VERSION } from './version.ts';
+export { buildAgentPackage } from './release/build-agent-package.ts';
+export type { BuildAgentPackageOptions, BuiltAgentPackage } from './release/build-agent-package.ts';
+export { agentPackagePublicKey } from './self-update/package-signature.ts';

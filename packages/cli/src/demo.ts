@@ -1,9 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
+import {
+  AGENT_VERSION,
+  agentPackagePublicKey,
+  buildAgentPackage,
+  createAgent,
+  parseAgentConfig,
+  type Agent,
+} from '@tutti/agent';
 import { createSimulator, createSiteSpec, type Simulator } from '@tutti/devices';
 import { createHub, ensureAgentAccount, ensureMember, ensureOrganization, type Hub } from '@tutti/hub';
 
@@ -40,6 +47,25 @@ export interface Demo {
 
 interface DemoSecrets {
   agentPassword: string;
+}
+
+/**
+ * The demo signs its own Local Agent package with a key made once in the data dir (a real deployment uses the
+ * release key of whoever builds its packages), so the Downloads page and the agent's update check have a package.
+ */
+async function ensureDemoAgentPackage(dataDir: string, packagesDir: string, log: Logger): Promise<string> {
+  const keyFile = join(dataDir, 'demo-release-key.pem');
+  if (!existsSync(keyFile)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  const signingKeyPem = readFileSync(keyFile, 'utf8');
+  if (!existsSync(join(packagesDir, `tutti-agent-${AGENT_VERSION}.json`))) {
+    const built = await buildAgentPackage({ outDir: packagesDir, signingKeyPem });
+    log.info({ file: built.archivePath }, 'built the Local Agent package');
+  }
+  return agentPackagePublicKey(signingKeyPem);
 }
 
 /** The agent's password is made once and kept beside the data, so restarts reuse the same account. */
@@ -79,12 +105,15 @@ function startActivity(simulator: Simulator, log: Logger): () => void {
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
   const dataDir = resolve(options.dataDir);
   const log = options.logger;
+  const agentPackagesDir = join(dataDir, 'hub', 'agent-packages');
+  const releasePublicKey = await ensureDemoAgentPackage(dataDir, agentPackagesDir, log);
   const hub = await createHub({
     logger: log.child({ component: 'hub' }),
     config: {
       host: options.host,
       port: options.port,
       dataDir: join(dataDir, 'hub'),
+      agentPackagesDir,
       webDir: webDistDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     },
@@ -126,6 +155,8 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       subnets: DEMO_SUBNETS.map((subnet) => ({ subnet, interfaceName: 'lo', enabled: true })),
       telnetPort: DEMO_TELNET_PORT,
       scanIntervalSeconds: options.scanIntervalSeconds ?? 30,
+      // Runs from source, so it reports newer packages without installing them.
+      selfUpdate: { mode: 'manual', trustedKeys: [releasePublicKey] },
     }),
   });
   await agent.start();

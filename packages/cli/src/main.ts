@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@tutti/protocol';
-import { createAgent, loadAgentConfig } from '@tutti/agent';
+import { agentPackagePublicKey, buildAgentPackage, createAgent, loadAgentConfig } from '@tutti/agent';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
@@ -329,6 +329,27 @@ admin
       }
     },
   );
+
+admin
+  .command('agent-package')
+  .description('Local Agent packages')
+  .command('build')
+  .description('Build the self-contained Local Agent package (tar.gz) and its signed manifest into a directory')
+  .requiredOption('--key <pem>', 'Ed25519 private key file (PEM) that signs the package')
+  .option('--out <dir>', "directory to write to: the hub's agent packages directory", 'data/hub/agent-packages')
+  .option('--version <version>', 'version to stamp into the bundle (default: the agent version)')
+  .action(async (options: { key: string; out: string; version?: string }) => {
+    const built = await buildAgentPackage({
+      outDir: options.out,
+      signingKeyPem: readFileSync(options.key, 'utf8'),
+      ...(options.version ? { version: options.version } : {}),
+    });
+    process.stdout.write(
+      `Local Agent ${built.signed.manifest.version} package written to ${built.archivePath} ` +
+        `(${built.signed.manifest.size} bytes, SHA-256 ${built.signed.manifest.sha256}).\n` +
+        `Agents trust it with this public key in selfUpdate.trustedKeys:\n${agentPackagePublicKey(readFileSync(options.key, 'utf8'))}`,
+    );
+  });
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${isAppError(error) || error instanceof Error ? error.message : String(error)}\n`);

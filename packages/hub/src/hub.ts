@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
+import { registerAgentPackageRoutes } from './agent-packages/index.ts';
 import { agentLinkSocketOptions, createAgentLinks, registerAgentLink } from './agents/index.ts';
 import { systemClock, type Clock } from './clock/index.ts';
 import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts';
@@ -184,6 +185,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerOrganizationRoutes(scope, context);
     registerUserRoutes(scope, context);
     registerServerRoutes(scope, context);
+    registerAgentPackageRoutes(scope, context);
     registerTokenRoutes(scope, context);
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);

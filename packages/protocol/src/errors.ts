@@ -54,6 +54,11 @@ export const errorCatalog = {
     message: 'The license file is not valid: it is damaged, was changed, or was not issued for Tutti.',
   },
   LICENSE_EXPIRED: { status: 400, message: 'The license has expired.' },
+  AGENT_PACKAGE_NOT_FOUND: { status: 404, message: 'No Local Agent package of that version is available.' },
+  AGENT_PACKAGE_REJECTED: {
+    status: 422,
+    message: 'The Local Agent package was refused: its checksum or signature does not match. Nothing was installed.',
+  },
   LOCATION_NOT_FOUND: { status: 404, message: 'The location does not exist.' },
   LOCATION_NAME_TAKEN: { status: 409, message: 'A location with this name already exists at this place in the tree.' },
   LOCATION_CYCLE: { status: 409, message: 'A location cannot move into itself or one of its own sub-locations.' },

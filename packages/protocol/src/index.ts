@@ -8,6 +8,7 @@ export * from './api.ts';
 export * from './identity.ts';
 export * from './sign-in-providers.ts';
 export * from './license.ts';
+export * from './agent-package.ts';
 export * from './locations.ts';
 export * from './calls.ts';
 export * from './chat.ts';

@@ -46,6 +46,22 @@ export const subnetSettingSchema = z.strictObject({
 });
 export type SubnetSetting = z.infer<typeof subnetSettingSchema>;
 
+/**
+ * Updates from packages the hub serves. `installDir` is where the package's install script put the agent
+ * (`/opt/tutti-agent`); an agent run from source has none and only reports available versions.
+ */
+const selfUpdateSchema = z.strictObject({
+  mode: z.enum(['off', 'manual', 'automatic']).default('off'),
+  checkIntervalHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(6),
+  installDir: z.string().min(1).nullable().default(null),
+  /** Ed25519 public keys (PEM) whose signatures on a package the agent accepts. */
+  trustedKeys: z.array(z.string().min(1).max(2_000)).max(16).default([]),
+});
+
 const backoffSchema = z.strictObject({
   initialMs: z.number().int().min(1).default(1_000),
   maxMs: z.number().int().min(1).default(30_000),
@@ -96,6 +112,7 @@ export const agentConfigSchema = z.strictObject({
     .min(64 * 1024)
     .default(512 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  selfUpdate: selfUpdateSchema.default({ mode: 'off', checkIntervalHours: 6, installDir: null, trustedKeys: [] }),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

@@ -344,8 +344,27 @@ function renderDevices(status) {
   $('page-next').disabled = pageOffset + status.devices.length >= matches;
 }
 
+const updateSeverity = { failed: 'down', restarting: 'issue', downloading: 'issue', installing: 'issue' };
+
+function renderUpdates(status) {
+  const update = status.update;
+  const newest = update.availableVersion
+    ? fill(t.updateAvailable, { version: update.availableVersion })
+    : update.lastCheckAt ? t.upToDate : t.pending;
+  $('updates').replaceChildren(
+    tile(t.updates, t.updateModes[update.mode], '', true),
+    tile(t.sectionUpdates, badge(newest, update.availableVersion ? 'issue' : 'healthy'), '', true),
+    tile(t.lastCheck, update.lastCheckAt ? fmt.dateTime.format(new Date(update.lastCheckAt)) : t.never, '', true),
+  );
+  const details = [el('div', {}, [badge(t.updatePhases[update.phase], updateSeverity[update.phase], update.phase !== 'idle' && update.phase !== 'failed')])];
+  if (update.lastError) details.push(el('div', { className: 'error', textContent: labelValue(t.lastError, update.lastError) }));
+  $('update-details').replaceChildren(...details);
+  $('update-now').disabled = update.mode === 'off' || update.phase === 'restarting';
+}
+
 function render(status) {
   renderOverview(status);
+  renderUpdates(status);
   renderSubnets(status);
   renderDevices(status);
 }
@@ -399,6 +418,7 @@ $('subnet-form').addEventListener('submit', (event) => {
   }, showError);
 });
 $('rescan').addEventListener('click', () => request('POST', '/api/rescan', {}).then(refresh, showError));
+$('update-now').addEventListener('click', () => request('POST', '/api/update', {}).then(refresh, showError));
 let filterTimer = null;
 $('device-filter').addEventListener('input', (event) => {
   clearTimeout(filterTimer);
@@ -450,6 +470,15 @@ export function renderPage(locale: UiLocale = 'en'): string {
   <div id="sessions" class="tiles"></div>
   <h3 ${tag('sectionOutbox')}>${text('sectionOutbox')}</h3>
   <div id="outbox" class="tiles"></div>
+</section>
+<section aria-labelledby="updates-title">
+  <h2 id="updates-title" ${tag('sectionUpdates')}>${text('sectionUpdates')}</h2>
+  <div id="updates" class="tiles"></div>
+  <div class="row">
+    <div id="update-details" class="small details"></div>
+    <span class="spacer"></span>
+    <button type="button" id="update-now" class="primary" ${tag('updateNow')}>${text('updateNow')}</button>
+  </div>
 </section>
 <section aria-labelledby="hub-title">
   <h2 id="hub-title" ${tag('sectionHub')}>${text('sectionHub')}</h2>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceStatuses, monitoringStatusSchema } from '@tutti/protocol';
+import { agentUpdateStateSchema, deviceStatuses, monitoringStatusSchema } from '@tutti/protocol';
 import { uiLocaleInfo, uiLocales, uiStrings } from './strings.ts';
 
 type Tree = { [key: string]: string | Tree };
@@ -39,6 +39,17 @@ describe('local UI strings', () => {
       expect(Object.keys(uiStrings[locale].deviceStatuses).sort()).toEqual([...deviceStatuses].sort());
       expect(Object.keys(uiStrings[locale].monitoringStates).sort()).toEqual(
         [...monitoringStatusSchema.options].sort(),
+      );
+    }
+  });
+
+  it('name every self-update mode and phase', () => {
+    for (const locale of uiLocales) {
+      expect(Object.keys(uiStrings[locale].updateModes).sort()).toEqual(
+        [...agentUpdateStateSchema.shape.mode.options].sort(),
+      );
+      expect(Object.keys(uiStrings[locale].updatePhases).sort()).toEqual(
+        [...agentUpdateStateSchema.shape.phase.options].sort(),
       );
     }
   });

@@ -16,7 +16,7 @@ import { renderPage } from './page.ts';
 import { isUiLocale, uiLocales, type UiLocale } from './strings.ts';
 
 export interface UiServerOptions {
-  agent: Pick<Agent, 'status' | 'configureHub' | 'setSubnet' | 'rescan'>;
+  agent: Pick<Agent, 'status' | 'configureHub' | 'setSubnet' | 'rescan' | 'updateNow'>;
   log: Logger;
 }
 
@@ -203,6 +203,11 @@ export function createUiServer(options: UiServerOptions): UiServer {
   app.post('/api/rescan', () => {
     agent.rescan();
     return { ok: true };
+  });
+
+  app.post('/api/update', async () => {
+    const installed = await agent.updateNow();
+    return { installed, update: agent.status().update };
   });
 
   return {

@@ -57,6 +57,8 @@ const hubConfigSchema = z.strictObject({
   tls: z.enum(['off', 'self-signed']).default('off'),
   /** The Ed25519 public key (PEM) enterprise licenses are verified with. */
   licensePublicKey: z.string().optional(),
+  /** Local Agent packages offered for download and self-update. Default: `<dataDir>/agent-packages`. */
+  agentPackagesDir: z.string().optional(),
   /** STUN/TURN servers browsers use for calls (WebRTC `iceServers`); none means host candidates only. */
   iceServers: z
     .array(
@@ -104,7 +106,11 @@ const checkedHubConfigSchema = hubConfigSchema
     path: ['tls'],
   });
 
-export type HubConfig = z.infer<typeof hubConfigSchema> & { secretKeyFile: string; https: boolean };
+export type HubConfig = z.infer<typeof hubConfigSchema> & {
+  secretKeyFile: string;
+  agentPackagesDir: string;
+  https: boolean;
+};
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
 
 /** Reads the hub's settings once: environment first, explicit overrides (CLI flags, tests) win. */
@@ -124,6 +130,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     natsUrl: env.TUTTI_NATS_URL || undefined,
     metricsToken: env.TUTTI_METRICS_TOKEN || undefined,
     licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
+    agentPackagesDir: env.TUTTI_AGENT_PACKAGES_DIR,
     iceServers: env.TUTTI_ICE_SERVERS?.split(',')
       .map((url) => url.trim())
       .filter(Boolean)
@@ -155,6 +162,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
   return {
     ...parsed.data,
     secretKeyFile: parsed.data.secretKeyFile ?? join(parsed.data.dataDir, 'secret.key'),
+    agentPackagesDir: parsed.data.agentPackagesDir ?? join(parsed.data.dataDir, 'agent-packages'),
     https,
     // Cookies over HTTPS are always Secure; behind a TLS proxy, `secureCookies` says so.
     secureCookies: parsed.data.secureCookies || https,

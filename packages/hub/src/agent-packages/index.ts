@@ -1,0 +1,2 @@
+export { registerAgentPackageRoutes } from './agent-packages.routes.ts';
+export { listAgentPackages } from './agent-packages.service.ts';
