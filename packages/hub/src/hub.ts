@@ -37,6 +37,7 @@ import { registerTokenRoutes } from './tokens/index.ts';
 import { registerUserRoutes } from './users/index.ts';
 import { createLocalChatBus, registerChatRoutes, registerChatSocket, type ChatBus } from './chat/index.ts';
 import { registerCallRoutes } from './calls/index.ts';
+import { registerSpaceRoutes } from './space/index.ts';
 import { createLocalLiveBus, createNatsLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
 
 export interface CreateHubOptions {
@@ -167,6 +168,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
         { name: 'calls', description: 'Audio and video calls and the call log' },
+        { name: 'space', description: 'COLLABORATE Space accounts linked with OAuth2' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -195,6 +197,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerChatRoutes(scope, context);
     registerChatSocket(scope, context);
     registerCallRoutes(scope, context);
+    registerSpaceRoutes(scope, context);
     registerAgentLink(scope, context);
   });
   if (webDir) {

@@ -1,0 +1,1 @@
+export { registerSpaceRoutes } from './space.routes.ts';
