@@ -964,3 +964,82 @@ export const deviceBackups = pgTable(
     uniqueIndex('device_backups_target_attempt_key').on(table.targetId, table.attempt),
   ],
 );
+
+/**
+ * An organization's outgoing webhook: event types POSTed to a URL, signed with HMAC-SHA256 under a per-subscription
+ * secret (kept sealed with the hub's secret box). Disabled automatically after too many failed attempts in a row.
+ */
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    eventTypes: text('event_types').array().notNull(),
+    sealedSecret: text('sealed_secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Failed delivery attempts since the last success; reaching the hub's limit disables the subscription. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Why it is off: `manual`, or `failures` when the hub turned it off. Null while enabled. */
+    disabledReason: text('disabled_reason', { enum: ['manual', 'failures'] }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('webhook_subscriptions_org_idx').on(table.orgId)],
+);
+
+/** One event for one subscription: the durable queue entry, retried with backoff until it succeeds or gives up. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
+    /** The event's id: the same in every delivery of one event, so receivers can de-duplicate. */
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The JSON body as sent (id, type, organization, time, data). */
+    body: jsonb('body').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    /** A node that took the delivery holds it until then; another node may take it over afterwards. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('webhook_deliveries_due_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending'`),
+    index('webhook_deliveries_subscription_idx').on(table.orgId, table.subscriptionId, table.createdAt),
+  ],
+);
+
+/** Every attempt of a delivery: when, the HTTP status or the error, and how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (table) => [index('webhook_attempts_delivery_idx').on(table.deliveryId, table.attemptedAt)],
+);
