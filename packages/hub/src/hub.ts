@@ -30,6 +30,7 @@ import { registerServerRoutes } from './servers/index.ts';
 import { registerLicenseRoutes } from './licenses/index.ts';
 import { createHubMetrics, installHttpMetrics, registerMetricsRoutes } from './metrics/index.ts';
 import { createScheduler } from './scheduler/index.ts';
+import { registerBillingRoutes, scheduleBillingTasks } from './billing/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
@@ -129,6 +130,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     directorySignIn: createDirectorySignIn(database.db, secrets),
     scheduler: createScheduler({ db: database.db, clock, log, metrics }),
   };
+  scheduleBillingTasks(context);
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
 
@@ -157,6 +159,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       tags: [
         { name: 'auth', description: 'Sign-in and sessions' },
         { name: 'settings', description: 'Personal settings of the signed-in person' },
+        { name: 'billing', description: 'Service plans, usage, invoices and payments of client organizations' },
         { name: 'license', description: 'Enterprise license: customer, Pro Audio device limit, features, expiry' },
         { name: 'sign-in', description: 'Directory sign-in (LDAP) and single sign-on (OIDC) of an organization' },
         { name: 'organizations', description: 'Organization tree: support and client organizations' },
@@ -184,6 +187,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerSettingsRoutes(scope, context);
     registerSignInProviderRoutes(scope, context);
     registerLicenseRoutes(scope, context);
+    registerBillingRoutes(scope, context);
     registerOrganizationRoutes(scope, context);
     registerUserRoutes(scope, context);
     registerServerRoutes(scope, context);

@@ -41,6 +41,8 @@ export const permissions = [
   'servers.manage',
   'tokens.manage',
   'billing.view',
+  /** Service plans, plan assignment, payments and voiding invoices of a support organization's clients. */
+  'billing.manage',
   'audit.view',
   /** Chat and calls with the people of the organization. */
   'chat.use',
@@ -65,7 +67,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'chat.use',
   ],
   monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view', 'chat.use'],
-  billing: ['billing.view', 'orgs.view', 'devices.view', 'chat.use'],
+  billing: ['billing.view', 'billing.manage', 'orgs.view', 'devices.view', 'chat.use'],
 };
 
 export function permissionsOf(role: Role): readonly Permission[] {

@@ -73,6 +73,13 @@ export const errorCatalog = {
   SPACE_CONSENT_DENIED: { status: 403, message: 'Access to the COLLABORATE Space account was refused.' },
   SPACE_RELINK_REQUIRED: { status: 409, message: 'The COLLABORATE Space account must be linked again.' },
   SPACE_UNAVAILABLE: { status: 502, message: 'The COLLABORATE Space service could not be reached.' },
+  SERVICE_PLAN_NOT_FOUND: { status: 404, message: 'The service plan does not exist.' },
+  SERVICE_PLAN_NAME_TAKEN: { status: 409, message: 'A service plan with this name already exists.' },
+  SERVICE_PLAN_IN_USE: { status: 409, message: 'Client organizations are on this plan; move them first.' },
+  BILLING_SUPPORT_ONLY: { status: 403, message: 'Only a support organization sells service plans to its clients.' },
+  INVOICE_NOT_FOUND: { status: 404, message: 'The invoice does not exist.' },
+  INVOICE_NOT_PAYABLE: { status: 409, message: 'Only issued or overdue invoices take payments.' },
+  INVOICE_CLOSED: { status: 409, message: 'The invoice is paid or void and cannot change.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -13,3 +13,4 @@ export * from './locations.ts';
 export * from './calls.ts';
 export * from './chat.ts';
 export * from './space.ts';
+export * from './billing.ts';

@@ -11,13 +11,14 @@ export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null
  * plan and read as Overflowed. Null when the plan has no limit or the organization is within it.
  */
 export interface OverflowCutoff {
-  createdAt: Date;
+  /** The database's own text of the timestamp: a Date would drop PostgreSQL's microseconds. */
+  createdAt: string;
   id: string;
   proAudioModels: string[];
 }
 
 function isOverflowed(cutoff: OverflowCutoff): SQL {
-  return sql`(${inArray(devices.model, cutoff.proAudioModels)} AND (${devices.createdAt}, ${devices.id}) > (${cutoff.createdAt.toISOString()}::timestamptz, ${cutoff.id}::uuid))`;
+  return sql`(${inArray(devices.model, cutoff.proAudioModels)} AND (${devices.createdAt}, ${devices.id}) > (${cutoff.createdAt}::timestamptz, ${cutoff.id}::uuid))`;
 }
 
 /** Status as users see it: the stored one, or Overflowed for a device beyond the plan. */
@@ -47,9 +48,9 @@ export async function findOverflowCutoff(
   limit: number,
   proAudioModels: string[],
 ): Promise<OverflowCutoff | null> {
-  if (limit === 0) return { createdAt: new Date(0), id: '00000000-0000-0000-0000-000000000000', proAudioModels };
+  if (limit === 0) return { createdAt: '-infinity', id: '00000000-0000-0000-0000-000000000000', proAudioModels };
   const [row] = await db
-    .select({ createdAt: devices.createdAt, id: devices.id })
+    .select({ createdAt: sql<string>`${devices.createdAt}::text`, id: devices.id })
     .from(devices)
     .where(and(eq(devices.orgId, orgId), inArray(devices.model, proAudioModels)))
     .orderBy(asc(devices.createdAt), asc(devices.id))

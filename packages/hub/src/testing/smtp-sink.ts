@@ -5,6 +5,8 @@ export interface SunkMail {
   to: string[];
   /** The raw message with quoted-printable soft breaks and escapes undone, enough to read a link from. */
   text: string;
+  /** The message exactly as received, for tests that decode headers and bodies themselves. */
+  raw: string;
 }
 
 export interface SmtpSink {
@@ -33,9 +35,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
-          text: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
+          text: decodeQuotedPrintable(raw),
+          raw,
         });
         for (const wake of waiters.splice(0)) wake();
         callback();
