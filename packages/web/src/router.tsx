@@ -23,6 +23,7 @@ import { ServersPage } from './servers/ServersPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
+import { LocationsPage } from './locations/LocationsPage.tsx';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -86,6 +87,7 @@ const indexRoute = createRoute({
 const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
 const serversRoute = createRoute({ getParentRoute: () => appRoute, path: '/servers', component: ServersPage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
+const locationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/locations', component: LocationsPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/organizations',
@@ -123,6 +125,7 @@ const routeTree = rootRoute.addChildren([
     deviceDetailRoute,
     serversRoute,
     usersRoute,
+    locationsRoute,
     organizationsRoute,
     auditRoute,
     settingsRoute,

@@ -7,6 +7,7 @@ import {
   Progress,
   SimpleGrid,
   Stack,
+  Table,
   Text,
   ThemeIcon,
   Title,
@@ -22,6 +23,7 @@ import { severityColor, severityLabelKey, statusLabelKey } from '../devices/stat
 import { formatDateTime, formatDuration, formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useNow } from '../live/clock.ts';
+import { LocationTree } from '../locations/LocationTree.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
@@ -203,6 +205,97 @@ function ServersCard({ data }: { data: Dashboard }) {
   );
 }
 
+function LocationsCard({ data }: { data: Dashboard }) {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder radius="md" padding="lg" style={{ gridColumn: '1 / -1' }} data-testid="dashboard-locations">
+      <Group justify="space-between" mb="md">
+        <Title order={2} size="h4">
+          {t('dashboard.byLocation')}
+        </Title>
+        <Anchor component={Link} to="/locations" size="sm">
+          {t('dashboard.manageLocations')}
+        </Anchor>
+      </Group>
+      {data.locations.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          {t('dashboard.noLocations')}
+        </Text>
+      ) : (
+        <LocationTree items={data.locations} unassigned={data.unassigned} />
+      )}
+    </Card>
+  );
+}
+
+/** A support organization's clients: how their devices are doing, one row each. */
+function ClientsCard({ data }: { data: Dashboard }) {
+  const { t } = useTranslation();
+  const language = currentLanguage();
+  const totals = data.clients.reduce(
+    (sum, client) => ({
+      down: sum.down + client.down,
+      issue: sum.issue + client.issue,
+      healthy: sum.healthy + client.healthy,
+    }),
+    { down: 0, issue: 0, healthy: 0 },
+  );
+  return (
+    <Card withBorder radius="md" padding="lg" style={{ gridColumn: '1 / -1' }} data-testid="dashboard-clients">
+      <Group justify="space-between" mb="md">
+        <Title order={2} size="h4">
+          {t('dashboard.clients')}
+        </Title>
+        <Anchor component={Link} to="/organizations" size="sm">
+          {t('dashboard.viewAllClients')}
+        </Anchor>
+      </Group>
+      <Table.ScrollContainer minWidth={420}>
+        <Table verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('dashboard.client')}</Table.Th>
+              {order.map((severity) => (
+                <Table.Th key={severity} ta="end">
+                  {t(severityLabelKey(severity))}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.clients.map((client) => (
+              <Table.Tr key={client.id} data-testid={`dashboard-client-${client.name}`}>
+                <Table.Td>
+                  <bdi>{client.name}</bdi>
+                </Table.Td>
+                {order.map((severity) => (
+                  <Table.Td
+                    key={severity}
+                    ta="end"
+                    c={client[severity] > 0 ? `${severityColor[severity]}.8` : 'dimmed'}
+                  >
+                    {formatNumber(language, client[severity])}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            <Table.Tr>
+              <Table.Th>{t('dashboard.allClients')}</Table.Th>
+              {order.map((severity) => (
+                <Table.Th key={severity} ta="end" data-testid={`dashboard-clients-${severity}`}>
+                  {formatNumber(language, totals[severity])}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Tfoot>
+        </Table>
+      </Table.ScrollContainer>
+    </Card>
+  );
+}
+
 function RecentChangesCard({ data }: { data: Dashboard }) {
   const { t } = useTranslation();
   const language = currentLanguage();
@@ -301,8 +394,10 @@ export function DashboardPage() {
         )
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+          {data.clients.length > 0 ? <ClientsCard data={data} /> : null}
           <DevicesCard data={data} />
           <ModelsCard data={data} />
+          <LocationsCard data={data} />
           <ServersCard data={data} />
           <RecentChangesCard data={data} />
         </SimpleGrid>

@@ -1,13 +1,40 @@
-import { Anchor, Badge, Button, Chip, Group, Loader, MultiSelect, Pagination, Stack, Text, Title } from '@mantine/core';
-import { IconX } from '@tabler/icons-react';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Chip,
+  Group,
+  Loader,
+  MultiSelect,
+  Pagination,
+  Select,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
+import { IconDownload, IconMapPin, IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { deviceStatuses, modelInfo, type DeviceDto, type DeviceStatus, type Severity } from '@tutti/protocol';
+import {
+  deviceColumns,
+  deviceStatuses,
+  modelInfo,
+  type DeviceColumn,
+  type DeviceDto,
+  type DeviceStatus,
+  type Severity,
+} from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatNumber } from '../i18n/format.ts';
+import { api } from '../api.ts';
+import { formatDateTime, formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { AssignLocationDialog } from '../locations/AssignLocationDialog.tsx';
+import { locationsQueryOptions } from '../locations/locations.queries.ts';
+import { usePermissions } from '../session/permissions.ts';
+import { ColumnChooser } from '../shared/ColumnChooser.tsx';
+import { useColumnPreferences } from '../shared/columnPreferences.ts';
 import { ListView, SearchBox } from '../shared/ListPage.tsx';
 import { usePagedList, usePageRange } from '../shared/usePagedList.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
@@ -21,12 +48,13 @@ import { severityColor, severityLabelKey, statusLabelKey } from './status.ts';
 /** Table column → the API's sort field. */
 const sortFields = {
   status: 'status',
-  modelName: 'model',
+  model: 'model',
   name: 'name',
   serial: 'serial',
-  connectionPath: 'connection',
+  connection: 'connection',
   firmware: 'firmware',
   accessIp: 'accessIp',
+  statusSince: 'statusSince',
 } as const;
 type SortableColumn = keyof typeof sortFields;
 
@@ -35,6 +63,9 @@ function isSortable(column: string): column is SortableColumn {
 }
 
 const PAGE_SIZES = [25, 50, 100];
+/** Columns a new user does not see until they choose them. */
+const hiddenByDefault: DeviceColumn[] = ['mac', 'server', 'statusSince', 'lastSeenAt'];
+const ALL_LOCATIONS = '';
 // Most urgent first, as the chips read left to right (or right to left).
 const severityOrder: Severity[] = ['down', 'issue', 'healthy'];
 
@@ -57,6 +88,13 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   const severity = filters.severity ?? null;
   const statuses = filters.status ?? [];
   const models = filters.model ?? [];
+  const location = filters.location ?? null;
+  const { can } = usePermissions();
+  const canAssign = can('locations.manage');
+  const locations = useQuery(locationsQueryOptions);
+  const columnPreferences = useColumnPreferences('devices', deviceColumns, hiddenByDefault);
+  const [selected, setSelected] = useState<DeviceDto[]>([]);
+  const [assigning, setAssigning] = useState(false);
 
   function setFilters(next: DevicesSearch): void {
     setPage(1);
@@ -74,6 +112,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     severity,
     status: statuses,
     model: models,
+    location,
     sort: paged.sort,
     page,
     limit,
@@ -90,23 +129,36 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     [t, language],
   );
 
-  const columns: DataTableColumn<DeviceDto>[] = [
-    {
-      accessor: 'status',
-      title: t('devices.columns.status'),
+  const columnTitle: Record<DeviceColumn, string> = {
+    status: t('devices.columns.status'),
+    model: t('devices.columns.model'),
+    name: t('devices.columns.name'),
+    serial: t('devices.columns.serial'),
+    connection: t('devices.columns.connections'),
+    location: t('devices.columns.location'),
+    firmware: t('devices.columns.firmware'),
+    accessIp: t('devices.columns.accessIp'),
+    mac: t('devices.columns.mac'),
+    server: t('devices.columns.server'),
+    statusSince: t('devices.columns.statusSince'),
+    lastSeenAt: t('devices.columns.lastSeenAt'),
+  };
+  const time = (value: string) => (
+    <Text size="sm" component="time" dateTime={value}>
+      {formatDateTime(language, Date.parse(value))}
+    </Text>
+  );
+  const columnsByKey: Record<DeviceColumn, Pick<DataTableColumn<DeviceDto>, 'sortable' | 'width' | 'render'>> = {
+    status: {
       sortable: true,
       width: 180,
       render: (device) => <DeviceStatusCell device={device} />,
     },
-    {
-      accessor: 'modelName',
-      title: t('devices.columns.model'),
+    model: {
       sortable: true,
       render: (device) => <bdi className="tutti-isolate">{device.modelName}</bdi>,
     },
-    {
-      accessor: 'name',
-      title: t('devices.columns.name'),
+    name: {
       sortable: true,
       // Names are typed by people in any script: let each name find its own direction.
       render: (device) => (
@@ -121,22 +173,16 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
         </Anchor>
       ),
     },
-    {
-      accessor: 'serial',
-      title: t('devices.columns.serial'),
+    serial: {
       sortable: true,
       render: (device) => <bdi className="tutti-mono">{device.serial}</bdi>,
     },
-    {
-      accessor: 'connectionPath',
-      title: t('devices.columns.connections'),
+    connection: {
       sortable: true,
       width: 200,
       render: (device) => <ConnectionPath path={device.connectionPath} />,
     },
-    {
-      accessor: 'location',
-      title: t('devices.columns.location'),
+    location: {
       render: (device) =>
         device.location !== null ? (
           <bdi className="tutti-isolate">{device.location}</bdi>
@@ -146,21 +192,71 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
           </Text>
         ),
     },
-    {
-      accessor: 'firmware',
-      title: t('devices.columns.firmware'),
+    firmware: {
       sortable: true,
       render: (device) => <bdi>{device.firmware}</bdi>,
     },
-    {
-      accessor: 'accessIp',
-      title: t('devices.columns.accessIp'),
+    accessIp: {
       sortable: true,
       render: (device) => <bdi className="tutti-mono">{device.accessIp}</bdi>,
     },
-  ];
+    mac: { render: (device) => <bdi className="tutti-mono">{device.mac}</bdi> },
+    server: { render: (device) => <bdi>{device.serverName ?? '—'}</bdi> },
+    statusSince: { sortable: true, render: (device) => time(device.statusSince) },
+    lastSeenAt: { render: (device) => time(device.lastSeenAt) },
+  };
+  const columns: DataTableColumn<DeviceDto>[] = columnPreferences.visible.map((key) => ({
+    accessor: key,
+    title: columnTitle[key],
+    ...columnsByKey[key],
+  }));
 
-  const filtersActive = search !== '' || severity !== null || statuses.length > 0 || models.length > 0;
+  const locationOptions = [
+    { value: ALL_LOCATIONS, label: t('devices.allLocations') },
+    { value: 'none', label: t('devices.noLocation') },
+    ...(locations.data?.items ?? []).map((item) => ({ value: item.id, label: item.path })),
+  ];
+  const exportUrl = api.deviceExportUrl({
+    q: debouncedSearch || undefined,
+    severity: severity ?? undefined,
+    status: statuses.length > 0 ? statuses : undefined,
+    model: models.length > 0 ? models : undefined,
+    location: location ?? undefined,
+    sort: paged.sort,
+    columns: columnPreferences.visible,
+  });
+  const toolbar: ReactNode = (
+    <Group gap="xs">
+      {canAssign && selected.length > 0 ? (
+        <Button
+          leftSection={<IconMapPin size={16} aria-hidden />}
+          onClick={() => setAssigning(true)}
+          data-testid="assign-location"
+        >
+          {t('devices.assignLocation', { number: formatNumber(language, selected.length) })}
+        </Button>
+      ) : null}
+      <ColumnChooser
+        choice={columnPreferences.choice}
+        label={(column) => columnTitle[column]}
+        onChange={columnPreferences.update}
+        onReset={columnPreferences.reset}
+      />
+      <Button
+        component="a"
+        href={exportUrl}
+        download="devices.csv"
+        variant="default"
+        leftSection={<IconDownload size={16} aria-hidden />}
+        data-testid="devices-export"
+      >
+        {t('devices.exportCsv')}
+      </Button>
+    </Group>
+  );
+
+  const filtersActive =
+    search !== '' || severity !== null || statuses.length > 0 || models.length > 0 || location !== null;
   const pageRange = usePageRange();
 
   return (
@@ -176,7 +272,10 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
             </Text>
           ) : null}
         </Group>
-        {devices.isFetching ? <Loader size="xs" aria-hidden /> : null}
+        <Group gap="sm">
+          {devices.isFetching ? <Loader size="xs" aria-hidden /> : null}
+          {toolbar}
+        </Group>
       </Group>
 
       <Group gap="sm" align="flex-end" wrap="wrap">
@@ -203,6 +302,16 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
           searchable
           style={{ flex: '1 1 220px', maxWidth: 360 }}
           data-testid="devices-status-filter"
+        />
+        <Select
+          aria-label={t('devices.locationFilter')}
+          data={locationOptions}
+          value={location ?? ALL_LOCATIONS}
+          onChange={(value) => setFilters({ ...filters, location: value ? value : undefined })}
+          allowDeselect={false}
+          searchable
+          style={{ flex: '1 1 220px', maxWidth: 360 }}
+          data-testid="devices-location-filter"
         />
       </Group>
 
@@ -299,7 +408,27 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
         pageSizes={{ options: PAGE_SIZES, label: t('devices.rowsPerPage') }}
         paginationControlLabel={(control) => t(`devices.${control}Page`)}
         onRowClick={(device) => void navigate({ to: '/devices/$id', params: { id: device.id } })}
+        selection={
+          canAssign
+            ? {
+                selected,
+                onChange: setSelected,
+                allLabel: t('devices.selectAll'),
+                rowLabel: (device) => t('devices.selectDevice', { name: isolate(device.name) }),
+              }
+            : undefined
+        }
       />
+      {assigning ? (
+        <AssignLocationDialog
+          deviceIds={selected.map((device) => device.id)}
+          onClose={() => setAssigning(false)}
+          onAssigned={() => {
+            setAssigning(false);
+            setSelected([]);
+          }}
+        />
+      ) : null}
     </Stack>
   );
 }

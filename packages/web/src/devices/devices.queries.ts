@@ -7,6 +7,7 @@ export interface DeviceListParams {
   severity: Severity | null;
   status: DeviceStatus[];
   model: DeviceModel[];
+  location: string | null;
   sort: string;
   page: number;
   limit: number;
@@ -26,6 +27,7 @@ export function devicesQueryOptions(params: DeviceListParams) {
         severity: params.severity ?? undefined,
         status: params.status.length > 0 ? params.status : undefined,
         model: params.model.length > 0 ? params.model : undefined,
+        location: params.location ?? undefined,
         sort: params.sort,
         page: params.page,
         limit: params.limit,

@@ -15,4 +15,11 @@ describe('parseDevicesSearch', () => {
       status: ['healthy'],
     });
   });
+
+  it('keeps a location id or none, and drops anything else', () => {
+    const id = '0a1b2c3d-0000-4000-8000-00000000abcd';
+    expect(parseDevicesSearch({ location: id })).toEqual({ location: id });
+    expect(parseDevicesSearch({ location: 'none' })).toEqual({ location: 'none' });
+    expect(parseDevicesSearch({ location: 'Florida' })).toEqual({});
+  });
 });

@@ -13,7 +13,11 @@ export interface DevicesSearch {
   severity?: Severity;
   status?: DeviceStatus[];
   model?: DeviceModel[];
+  /** A location id (that location and everything below it), or `none` for devices without a location. */
+  location?: string;
 }
+
+const locationFilter = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|none)$/i;
 
 function list<T>(value: unknown, parse: (item: unknown) => T | null): T[] | undefined {
   const items = (Array.isArray(value) ? value : value === undefined ? [] : [value])
@@ -38,5 +42,6 @@ export function parseDevicesSearch(search: Record<string, unknown>): DevicesSear
     return parsed.success ? parsed.data : null;
   });
   if (model) out.model = model;
+  if (typeof search.location === 'string' && locationFilter.test(search.location)) out.location = search.location;
   return out;
 }

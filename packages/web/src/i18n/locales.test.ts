@@ -33,6 +33,10 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   // Names that GLOSSARY.md §1 keeps in Latin script in every language.
   LDAP: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
   SSO: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
+  MAC: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
+  Total: ['fr', 'es', 'pt'],
+  Actions: ['fr'],
+  Server: ['it', 'de'],
 };
 
 type Tree = { [key: string]: string | Tree };

@@ -145,6 +145,13 @@ export interface ListViewProps<T> {
   pageSizes?: { options: number[]; label: string };
   paginationControlLabel?: (control: 'first' | 'last' | 'previous' | 'next') => string;
   onRowClick?: (record: T) => void;
+  /** Rows picked for a bulk action, with the labels of their checkboxes. */
+  selection?: {
+    selected: T[];
+    onChange: (records: T[]) => void;
+    allLabel: string;
+    rowLabel: (record: T) => string;
+  };
 }
 
 /** A server-paged list: its load error, else cards on phones and a sortable table elsewhere. */
@@ -161,6 +168,7 @@ export function ListView<T extends { id: string | number }>({
   pageSizes,
   paginationControlLabel,
   onRowClick,
+  selection,
 }: ListViewProps<T>) {
   const isPhone = useMediaQuery('(max-width: 48em)');
   const pageRange = usePageRange();
@@ -189,8 +197,17 @@ export function ListView<T extends { id: string | number }>({
         recordsPerPageLabel: pageSizes.label,
       }
     : {};
+  const selecting = selection
+    ? {
+        selectedRecords: selection.selected,
+        onSelectedRecordsChange: selection.onChange,
+        allRecordsSelectionCheckboxProps: { 'aria-label': selection.allLabel },
+        getRecordSelectionCheckboxProps: (record: T) => ({ 'aria-label': selection.rowLabel(record) }),
+      }
+    : {};
   return (
     <DataTable<T>
+      {...selecting}
       withTableBorder
       borderRadius="md"
       highlightOnHover

@@ -51,7 +51,7 @@ type NavKey =
 interface Section {
   key: NavKey;
   icon: Icon;
-  to?: '/dashboard' | '/devices' | '/organizations' | '/users' | '/servers' | '/audit' | '/settings';
+  to?: '/dashboard' | '/devices' | '/locations' | '/organizations' | '/users' | '/servers' | '/audit' | '/settings';
   /** Hidden from roles without it. */
   permission?: Permission;
   /** Shown only in organizations that have organizations below them (platform, support). */
@@ -62,7 +62,7 @@ interface Section {
 const sections: Section[] = [
   { key: 'dashboard', icon: IconLayoutDashboard, to: '/dashboard', permission: 'devices.view' },
   { key: 'devices', icon: IconDeviceSpeaker, to: '/devices', permission: 'devices.view' },
-  { key: 'locations', icon: IconMapPin },
+  { key: 'locations', icon: IconMapPin, to: '/locations', permission: 'devices.view' },
   { key: 'organizations', icon: IconBuilding, to: '/organizations', permission: 'orgs.view', parentsOnly: true },
   { key: 'users', icon: IconUsers, to: '/users', permission: 'users.view' },
   { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
