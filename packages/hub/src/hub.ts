@@ -13,6 +13,7 @@ import { pino, type Logger } from 'pino';
 import { API_PREFIX, AGENT_LINK_PATH, LIVE_PATH } from '@tutti/protocol';
 import { registerAgentPackageRoutes } from './agent-packages/index.ts';
 import { agentLinkSocketOptions, createAgentLinks, registerAgentLink } from './agents/index.ts';
+import { registerAlertRoutes, scheduleAlertTasks } from './alerts/index.ts';
 import { systemClock, type Clock } from './clock/index.ts';
 import { createMailer, createSignInLimiter, registerAuth } from './auth/index.ts';
 import { registerAuditRoutes } from './audit/index.ts';
@@ -131,6 +132,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     scheduler: createScheduler({ db: database.db, clock, log, metrics }),
   };
   scheduleBillingTasks(context);
+  scheduleAlertTasks(context);
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
 
@@ -168,6 +170,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'tokens', description: 'API tokens' },
         { name: 'audit', description: 'Audit log' },
         { name: 'devices', description: 'Managed devices' },
+        { name: 'alerts', description: 'Alert rules, alerts, their messages and maintenance windows' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
         { name: 'calls', description: 'Audio and video calls and the call log' },
@@ -195,6 +198,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerTokenRoutes(scope, context);
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
+    registerAlertRoutes(scope, context);
     registerDashboardRoutes(scope, context);
     registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);

@@ -44,6 +44,11 @@ export const permissions = [
   /** Service plans, plan assignment, payments and voiding invoices of a support organization's clients. */
   'billing.manage',
   'audit.view',
+  /** See alerts and their deliveries. */
+  'alerts.view',
+  'alerts.acknowledge',
+  /** Alert rules and maintenance windows. */
+  'alerts.manage',
   /** Chat and calls with the people of the organization. */
   'chat.use',
   /** Link COLLABORATE Space accounts and read their rooms and users. */
@@ -65,8 +70,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'orgs.view',
     'servers.view',
     'chat.use',
+    'alerts.view',
+    'alerts.acknowledge',
   ],
-  monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view', 'chat.use'],
+  monitor: ['devices.view', 'users.view', 'orgs.view', 'servers.view', 'chat.use', 'alerts.view'],
   billing: ['billing.view', 'billing.manage', 'orgs.view', 'devices.view', 'chat.use'],
 };
 

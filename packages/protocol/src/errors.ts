@@ -80,6 +80,13 @@ export const errorCatalog = {
   INVOICE_NOT_FOUND: { status: 404, message: 'The invoice does not exist.' },
   INVOICE_NOT_PAYABLE: { status: 409, message: 'Only issued or overdue invoices take payments.' },
   INVOICE_CLOSED: { status: 409, message: 'The invoice is paid or void and cannot change.' },
+  ALERT_RULE_NOT_FOUND: { status: 404, message: 'The alert rule does not exist.' },
+  ALERT_NOT_FOUND: { status: 404, message: 'The alert does not exist.' },
+  ALERT_RESOLVED: { status: 409, message: 'The alert is already resolved.' },
+  ALERT_RECIPIENT_UNKNOWN: { status: 400, message: 'A recipient is not a member of the organization.' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 400, message: 'This hub does not send to webhooks at that address.' },
+  ACK_LINK_INVALID: { status: 404, message: 'The acknowledge link is not valid or was already used.' },
+  MAINTENANCE_WINDOW_NOT_FOUND: { status: 404, message: 'The maintenance window does not exist.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

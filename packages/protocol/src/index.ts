@@ -14,3 +14,4 @@ export * from './calls.ts';
 export * from './chat.ts';
 export * from './space.ts';
 export * from './billing.ts';
+export * from './alerts.ts';

@@ -57,6 +57,33 @@ const hubConfigSchema = z.strictObject({
   tls: z.enum(['off', 'self-signed']).default('off'),
   /** The Ed25519 public key (PEM) enterprise licenses are verified with. */
   licensePublicKey: z.string().optional(),
+  /**
+   * Text messages for alerts: `http` posts `{ to, text, from }` as JSON with a Bearer token to a provider's API,
+   * `console` writes them to the log (the demo), `none` records each as failed.
+   */
+  sms: z
+    .strictObject({
+      provider: z.enum(['none', 'console', 'http']).default('none'),
+      url: z.string().url().optional(),
+      token: z.string().optional(),
+      from: z.string().max(32).optional(),
+    })
+    .refine((sms) => sms.provider !== 'http' || sms.url !== undefined, {
+      message: 'The http SMS provider needs a url.',
+      path: ['url'],
+    })
+    .default({ provider: 'none' }),
+  /** Alert evaluation and the delivery queue. */
+  alerts: z
+    .strictObject({
+      evaluateSeconds: z.coerce.number().int().min(1).max(3600).default(15),
+      deliverSeconds: z.coerce.number().int().min(1).max(3600).default(5),
+      /** A message is given up (failed) after this many attempts. */
+      maxDeliveryAttempts: z.coerce.number().int().min(1).max(50).default(8),
+      /** Accept Teams and Slack webhooks on 127.0.0.0/8 (test receivers); never needed in production. */
+      allowLoopbackWebhooks: z.boolean().default(false),
+    })
+    .default({ evaluateSeconds: 15, deliverSeconds: 5, maxDeliveryAttempts: 8, allowLoopbackWebhooks: false }),
   /** Local Agent packages offered for download and self-update. Default: `<dataDir>/agent-packages`. */
   agentPackagesDir: z.string().optional(),
   /** STUN/TURN servers browsers use for calls (WebRTC `iceServers`); none means host candidates only. */
@@ -139,6 +166,14 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     callRingSeconds: env.TUTTI_CALL_RING_SECONDS,
     spaceBaseUrl: env.TUTTI_SPACE_URL,
     spaceClientId: env.TUTTI_SPACE_CLIENT_ID,
+    sms: env.TUTTI_SMS_PROVIDER
+      ? {
+          provider: env.TUTTI_SMS_PROVIDER,
+          url: env.TUTTI_SMS_URL,
+          token: env.TUTTI_SMS_TOKEN ?? readSecretFile(env.TUTTI_SMS_TOKEN_FILE),
+          from: env.TUTTI_SMS_FROM,
+        }
+      : undefined,
     smtp: env.TUTTI_SMTP_HOST
       ? {
           host: env.TUTTI_SMTP_HOST,

@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 
 export interface SunkMail {
   to: string[];
-  /** The raw message with quoted-printable soft breaks and escapes undone, enough to read a link from. */
+  /** The message with its headers and body decoded (quoted-printable, base64, encoded words), as text. */
   text: string;
   /** The message exactly as received, for tests that decode headers and bodies themselves. */
   raw: string;
@@ -18,9 +18,34 @@ export interface SmtpSink {
 }
 
 function decodeQuotedPrintable(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => `%${hex}`);
+  // Escapes become bytes and the bytes UTF-8 text, so accented and non-Latin text reads as sent.
+  return Buffer.from(
+    bytes.replace(/%([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
+}
+
+/** `=?UTF-8?Q?…?=` and `=?UTF-8?B?…?=` words of a header (a non-ASCII subject), decoded. */
+function decodeEncodedWords(header: string): string {
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_match, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    );
+}
+
+/** Headers with encoded words decoded, and the body as text whether it travelled quoted-printable or base64. */
+function decodeMessage(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  if (split < 0) return decodeQuotedPrintable(raw);
+  const headers = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const base64 = /^content-transfer-encoding:\s*base64/im.test(headers);
+  const text = base64 ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : decodeQuotedPrintable(body);
+  return `${decodeEncodedWords(headers)}\n\n${text}`;
 }
 
 /** An SMTP server on 127.0.0.1 that keeps every message in memory, for tests of mail flows. */
@@ -38,7 +63,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
-          text: decodeQuotedPrintable(raw),
+          text: decodeMessage(raw),
           raw,
         });
         for (const wake of waiters.splice(0)) wake();
