@@ -15,7 +15,7 @@ import { DashboardPage } from './dashboard/DashboardPage.tsx';
 import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
 import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
-import { sessionQueryOptions } from './session/session.ts';
+import { parseSignInSearch, sessionQueryOptions, type SignInSearch } from './session/session.ts';
 import { SignInPage } from './session/SignInPage.tsx';
 import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
@@ -51,16 +51,15 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Outle
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
-  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
-    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  validateSearch: (search: Record<string, unknown>): SignInSearch => parseSignInSearch(search),
   beforeLoad: async ({ context }) => {
     const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
     // `throw: true` makes redirect() throw its own Response (lint allows only Errors to be thrown by hand).
     if (session) redirect({ to: '/dashboard', throw: true });
   },
   component: function SignInRoute() {
-    const { redirect: redirectTo } = signInRoute.useSearch();
-    return <SignInPage redirectTo={redirectTo} />;
+    const { redirect: redirectTo, error, organization } = signInRoute.useSearch();
+    return <SignInPage redirectTo={redirectTo} error={error} organization={organization} />;
   },
 });
 

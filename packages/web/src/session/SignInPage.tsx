@@ -1,6 +1,20 @@
-import { Alert, Box, Button, Checkbox, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Divider,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { IconAlertCircle, IconKey } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ErrorCode } from '@tutti/protocol';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +28,100 @@ interface FieldErrors {
   password?: 'signIn.passwordRequired';
 }
 
-export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
+/** Only same-app paths: an absolute URL here would be an open redirect. */
+function safeTarget(redirectTo: string | undefined): string {
+  return redirectTo?.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/dashboard';
+}
+
+/**
+ * Single sign-on: offered at once when the page names an organization with OIDC (its sign-in link), otherwise
+ * after the person enters their organization's account number.
+ */
+function SingleSignOn({ organization, redirectTo }: { organization: string | undefined; redirectTo: string }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const [account, setAccount] = useState('');
+  const named = useQuery({
+    queryKey: ['sso-status', organization],
+    queryFn: () => api.ssoStatus(organization!),
+    enabled: organization !== undefined,
+  });
+  const lookUp = useMutation({
+    mutationFn: async () => {
+      const status = await api.ssoStatus(account.trim());
+      if (!status.enabled) return false;
+      window.location.assign(api.ssoStartUrl(account.trim(), redirectTo));
+      return true;
+    },
+  });
+  if (organization !== undefined && named.data?.enabled) {
+    return (
+      <Button
+        component="a"
+        href={api.ssoStartUrl(organization, redirectTo)}
+        variant="default"
+        size="md"
+        fullWidth
+        leftSection={<IconKey size={18} aria-hidden />}
+        data-testid="sso-sign-in"
+      >
+        {t('signIn.sso')}
+      </Button>
+    );
+  }
+  if (!asking) {
+    return (
+      <Button variant="subtle" size="sm" onClick={() => setAsking(true)} data-testid="sso-ask">
+        {t('signIn.ssoUse')}
+      </Button>
+    );
+  }
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (account.trim()) lookUp.mutate();
+      }}
+    >
+      <Stack gap="xs">
+        {lookUp.data === false ? (
+          <Alert color="red" variant="light" role="alert" data-testid="sso-not-configured">
+            {t('error.SSO_NOT_CONFIGURED')}
+          </Alert>
+        ) : null}
+        {lookUp.isError ? (
+          <Alert color="red" variant="light" role="alert">
+            {t(errorKey(lookUp.error))}
+          </Alert>
+        ) : null}
+        <Group gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput
+            label={t('signIn.ssoAccount')}
+            value={account}
+            onChange={(event) => setAccount(event.currentTarget.value)}
+            dir="ltr"
+            style={{ flex: 1 }}
+            data-testid="sso-account"
+          />
+          <Button type="submit" variant="default" loading={lookUp.isPending} data-testid="sso-continue">
+            {t('organizations.add.next')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function SignInPage({
+  redirectTo,
+  error,
+  organization,
+}: {
+  redirectTo: string | undefined;
+  error?: ErrorCode | undefined;
+  organization?: string | undefined;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -28,9 +135,7 @@ export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
     mutationFn: () => api.signIn({ email: email.trim(), password, staySignedIn }),
     onSuccess: async (session) => {
       queryClient.setQueryData(sessionQueryKey, session);
-      // Only same-app paths: an absolute URL here would be an open redirect.
-      const target = redirectTo?.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/dashboard';
-      await navigate({ to: target });
+      await navigate({ to: safeTarget(redirectTo) });
     },
   });
 
@@ -69,6 +174,17 @@ export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
               {t('signIn.subtitle')}
             </Text>
           </Stack>
+          {error && !signIn.isError ? (
+            <Alert
+              color="red"
+              variant="light"
+              role="alert"
+              icon={<IconAlertCircle aria-hidden />}
+              data-testid="sso-error"
+            >
+              {t(`error.${error}`)}
+            </Alert>
+          ) : null}
           <form onSubmit={submit} noValidate aria-describedby={signIn.isError ? 'sign-in-error' : undefined}>
             <Stack gap="md">
               {signIn.isError ? (
@@ -123,6 +239,8 @@ export function SignInPage({ redirectTo }: { redirectTo: string | undefined }) {
               </Button>
             </Stack>
           </form>
+          <Divider label={t('signIn.or')} labelPosition="center" />
+          <SingleSignOn organization={organization} redirectTo={safeTarget(redirectTo)} />
         </Stack>
       </Paper>
     </Box>

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { ApiError } from '@tutti/client';
-import type { SessionInfo } from '@tutti/protocol';
+import { errorCodes, type ErrorCode, type SessionInfo } from '@tutti/protocol';
 import { api } from '../api.ts';
 
 export const sessionQueryKey = ['session'] as const;
@@ -32,4 +32,24 @@ export function hasClientOrganizations(session: SessionInfo): boolean {
     (membership) => membership.organizationId === session.currentOrganizationId,
   )?.organizationKind;
   return kind === 'platform' || kind === 'support';
+}
+
+export interface SignInSearch {
+  redirect?: string;
+  /** Why single sign-on sent the browser back (an error code of the hub). */
+  error?: ErrorCode;
+  /** The organization (account number) whose single sign-on the page offers. */
+  organization?: string;
+}
+
+export function parseSignInSearch(search: Record<string, unknown>): SignInSearch {
+  const parsed: SignInSearch = {};
+  if (typeof search.redirect === 'string') parsed.redirect = search.redirect;
+  if (typeof search.error === 'string' && (errorCodes as string[]).includes(search.error)) {
+    parsed.error = search.error as ErrorCode;
+  }
+  if (typeof search.organization === 'string' && /^[\w-]{1,64}$/.test(search.organization)) {
+    parsed.organization = search.organization;
+  }
+  return parsed;
 }

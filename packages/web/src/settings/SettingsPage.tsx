@@ -8,6 +8,7 @@ import {
   PasswordInput,
   Select,
   Stack,
+  Tabs,
   Text,
   TextInput,
   Title,
@@ -21,10 +22,16 @@ import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { formatIsoDateTime } from '../i18n/format.ts';
 import { changeLanguage, currentLanguage, languageNames } from '../i18n/i18n.ts';
-import { sessionQueryKey } from '../session/session.ts';
+import { OrganizationAccounts } from '../session/ChooseOrganizationDialog.tsx';
+import { usePermissions } from '../session/permissions.ts';
+import { sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PasswordFields, passwordPairValid } from '../shell/PasswordFields.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+import { ApiTokensCard } from '../tokens/ApiTokensCard.tsx';
+import { LicenseCard } from './LicenseCard.tsx';
+import { OrganizationCard } from './OrganizationCard.tsx';
+import { SignInProvidersCard } from './SignInProvidersCard.tsx';
 
 const settingsKey = ['me', 'settings'] as const;
 const sessionsKey = ['me', 'sessions'] as const;
@@ -290,17 +297,66 @@ function SessionsCard() {
   );
 }
 
+function OrganizationAccountsCard() {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <Title order={2} size="h4" mb="xs">
+        {t('settings.organizationAccounts')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        {t('organizations.chooseHint')}
+      </Text>
+      <OrganizationAccounts />
+    </Card>
+  );
+}
+
+type SettingsTab = 'personal' | 'organization';
+
+/** Settings: Personal (the signed-in person) and Organization (the current organization, for those who run it). */
 export function SettingsPage() {
   const { t } = useTranslation();
+  const { can } = usePermissions();
+  const { data: session } = useQuery(sessionQueryOptions);
+  const [tab, setTab] = useState<SettingsTab>('personal');
   usePageTitle(t('settings.title'));
+  const organizationTab = can('orgs.view') || can('users.manage') || can('tokens.manage');
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
         {t('settings.title')}
       </Title>
-      <ProfileCard />
-      <PasswordCard />
-      <SessionsCard />
+      <Tabs value={tab} onChange={(value) => setTab((value as SettingsTab | null) ?? 'personal')} keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="personal" data-testid="settings-tab-personal">
+            {t('settings.personal')}
+          </Tabs.Tab>
+          {organizationTab ? (
+            <Tabs.Tab value="organization" data-testid="settings-tab-organization">
+              {t('settings.organization')}
+            </Tabs.Tab>
+          ) : null}
+        </Tabs.List>
+        <Tabs.Panel value="personal">
+          <Stack gap="md">
+            <ProfileCard />
+            <PasswordCard />
+            <OrganizationAccountsCard />
+            <SessionsCard />
+          </Stack>
+        </Tabs.Panel>
+        {organizationTab && session ? (
+          <Tabs.Panel value="organization">
+            <Stack gap="md">
+              {can('orgs.view') ? <OrganizationCard organizationId={session.currentOrganizationId} /> : null}
+              {can('orgs.view') ? <LicenseCard /> : null}
+              {can('users.manage') ? <SignInProvidersCard /> : null}
+              {can('tokens.manage') ? <ApiTokensCard /> : null}
+            </Stack>
+          </Tabs.Panel>
+        ) : null}
+      </Tabs>
     </Stack>
   );
 }
