@@ -17,6 +17,7 @@ import {
 } from './credentials/credential-store.ts';
 import { assertLoopbackSubnet, createScanner, type ScanProgress, type Scanner } from './discovery/scanner.ts';
 import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-link.ts';
+import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createAgentLogger } from './logger.ts';
 import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
 import { createSelfUpdater, type SelfUpdater } from './self-update/self-updater.ts';
@@ -31,6 +32,8 @@ import {
 import { createUiServer, type UiServer } from './ui/ui-server.ts';
 import { AGENT_VERSION } from './version.ts';
 
+/** Job targets this agent runs at once, whatever the jobs ask. */
+const JOB_CONCURRENCY = 16;
 /** `agent.state` changes within this window are reported once. */
 const AGENT_STATE_COALESCE_MS = 250;
 /** Scan counters alone change every sweep; they refresh the hub's copy at most this often. */
@@ -149,6 +152,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
   let monitor: DeviceMonitor | null = null;
   let scanner: Scanner | null = null;
   let link: HubLink | null = null;
+  let jobs: JobRunner | null = null;
   let updater: SelfUpdater | null = null;
   let ui: UiServer | null = null;
   let uiUrl: string | null = null;
@@ -300,6 +304,19 @@ export function createAgent(options: CreateAgentOptions): Agent {
       onCycleEnd: () => reportAgentState(),
       log: rootLog.child({ module: 'discovery' }),
     });
+    const jobOutbox = outbox;
+    jobs = createJobRunner({
+      dataDir: config.dataDir,
+      concurrency: JOB_CONCURRENCY,
+      report: (body) => jobOutbox.append([body]),
+      credentialsFor: (serial, subnet) => credentials.resolve(serial, subnet),
+      hub: () => (hub ? { url: hub.url, caFile: hub.caFile } : null),
+      deviceTimeoutMs: config.deviceTimeoutMs,
+      discoveryPort: config.discoveryPort,
+      restartGraceMs: config.restartGraceSeconds * 1000,
+      log: rootLog.child({ module: 'jobs' }),
+    });
+    const runner = jobs;
     link = createHubLink({
       outbox,
       version: AGENT_VERSION,
@@ -307,6 +324,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
       authRetry: config.hubAuthRetry,
       maxInFlightBatches: config.hubMaxInFlightBatches,
       onRescan: () => scanner?.rescan(),
+      onJob: (job) => runner.accept(job),
+      onCancelJob: (jobId) => runner.cancel(jobId),
       log: rootLog.child({ module: 'hub-link' }),
     });
 
@@ -323,6 +342,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     emitAgentState();
     monitor.start();
     scanner.start();
+    jobs.start();
     link.configure(hub);
     updater = createSelfUpdater({
       mode: config.selfUpdate.mode,
@@ -362,6 +382,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       updater?.close();
       updater = null;
       await ui?.close();
+      await jobs?.close();
       await scanner?.close();
       await monitor?.close();
       sink.flush();
@@ -372,6 +393,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       scanner = null;
       monitor = null;
       link = null;
+      jobs = null;
       outbox = null;
       credentialStore = null;
     },

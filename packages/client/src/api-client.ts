@@ -1,5 +1,12 @@
 import {
   API_PREFIX,
+  firmwareListSchema,
+  firmwarePackageDtoSchema,
+  jobDetailSchema,
+  jobListSchema,
+  type CreateJobRequest,
+  type JobListQuery,
+  type UploadFirmwareRequest,
   callDtoSchema,
   callListSchema,
   callSettingsSchema,
@@ -342,6 +349,15 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     spaceDirectory: (id: string) =>
       request('GET', `/space/accounts/${encodeURIComponent(id)}/directory`, spaceDirectorySchema),
     unlinkSpaceAccount: (id: string) => request('DELETE', `/space/accounts/${encodeURIComponent(id)}`, null),
+
+    // Jobs and firmware
+    listJobs: (query: JobListQuery = {}) => request('GET', `/jobs${queryString(query)}`, jobListSchema),
+    getJob: (id: string) => request('GET', `/jobs/${encodeURIComponent(id)}`, jobDetailSchema),
+    createJob: (body: CreateJobRequest) => request('POST', '/jobs', jobDetailSchema, body),
+    cancelJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/cancel`, jobDetailSchema, {}),
+    retryJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/retry`, jobDetailSchema, {}),
+    listFirmware: () => request('GET', '/firmware', firmwareListSchema),
+    uploadFirmware: (body: UploadFirmwareRequest) => request('POST', '/firmware', firmwarePackageDtoSchema, body),
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

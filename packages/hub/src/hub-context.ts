@@ -5,6 +5,7 @@ import type { Clock } from './clock/index.ts';
 import type { DirectorySignIn, Mailer, SignInLimiter } from './auth/index.ts';
 import type { HubConfig } from './config/hub-config.ts';
 import type { Db } from './db/index.ts';
+import type { JobDispatcher } from './jobs/index.ts';
 import type { LiveBus } from './live/index.ts';
 import type { HubMetrics } from './metrics/index.ts';
 import type { Scheduler } from './scheduler/index.ts';
@@ -26,6 +27,8 @@ export interface HubContext {
   log: Logger;
   /** Live agent links of this node. */
   agentLinks: AgentLinks;
+  /** Releases job targets to the agents connected to this node and finishes jobs. */
+  jobs: JobDispatcher;
   /** Seals secrets kept in the database (LDAP bind passwords, OIDC client secrets). */
   secrets: SecretBox;
   /** LDAP sign-in of organizations that set it up. */

@@ -21,6 +21,8 @@ import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub
 import { openDatabase, type Database } from './db/index.ts';
 import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
+import { registerFirmwareRoutes } from './firmware/index.ts';
+import { createJobDispatcher, registerJobRoutes } from './jobs/index.ts';
 import { registerLocationRoutes } from './locations/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
@@ -110,6 +112,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   const metrics = createHubMetrics(log);
   const bus =
     options.bus ?? (config.natsUrl ? await createNatsLiveBus({ url: config.natsUrl, log }) : createLocalLiveBus());
+  const agentLinks = createAgentLinks(bus);
   const context: HubContext = {
     config,
     clock,
@@ -126,7 +129,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     mailer: createMailer(config.smtp, log),
     metrics,
     log,
-    agentLinks: createAgentLinks(bus),
+    agentLinks,
+    jobs: createJobDispatcher({ db: database.db, links: agentLinks, bus, secrets, clock, log }),
     secrets,
     directorySignIn: createDirectorySignIn(database.db, secrets),
     scheduler: createScheduler({ db: database.db, clock, log, metrics }),
@@ -171,6 +175,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'audit', description: 'Audit log' },
         { name: 'devices', description: 'Managed devices' },
         { name: 'alerts', description: 'Alert rules, alerts, their messages and maintenance windows' },
+        { name: 'jobs', description: 'Operations on many devices: locate, safety mute, reboot, firmware update' },
+        { name: 'firmware', description: 'Firmware catalog' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
         { name: 'calls', description: 'Audio and video calls and the call log' },
@@ -199,6 +205,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
     registerAlertRoutes(scope, context);
+    registerJobRoutes(scope, context);
+    registerFirmwareRoutes(scope, context);
     registerDashboardRoutes(scope, context);
     registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);
@@ -223,12 +231,14 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       ready = true;
       listeningUrl = await app.listen({ host: config.host, port: config.port });
       context.scheduler.start();
+      context.jobs.start();
       log.info({ url: listeningUrl, api: API_PREFIX, agents: AGENT_LINK_PATH, live: LIVE_PATH }, 'hub listening');
       return listeningUrl;
     },
     async close() {
       clearInterval(sweep);
       await context.scheduler.stop();
+      context.jobs.close();
       await app.close();
       context.mailer.close();
       await context.bus.close();

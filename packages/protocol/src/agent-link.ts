@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { deviceReportSchema, serialNumberSchema } from './devices.ts';
+import {
+  firmwareVersionSchema,
+  jobOperationSchema,
+  MAX_JOB_TARGETS,
+  sha256Schema,
+  targetFailureCodeSchema,
+  targetResultSchema,
+} from './jobs.ts';
+import { deviceFamilySchema, deviceModelSchema } from './models.ts';
+import { ipv4Schema } from './network.ts';
 import { deviceStatusSchema } from './statuses.ts';
 import { monitoringStatusSchema } from './statuses.ts';
 
@@ -54,12 +64,28 @@ const agentStateBody = z.strictObject({
   subnets: z.array(agentSubnetStateSchema).max(1024).optional(),
 });
 
+/** Progress or outcome of one job target; travels through the outbox like every event, so none is lost. */
+const jobTargetBody = z.strictObject({
+  kind: z.literal('job.target'),
+  jobId: z.uuid(),
+  targetId: z.uuid(),
+  attempt: z.number().int().min(1),
+  serial: serialNumberSchema,
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.number().int().min(0).max(100),
+  failureCode: targetFailureCodeSchema.optional(),
+  reason: z.string().max(1000).optional(),
+  result: targetResultSchema.optional(),
+});
+export type JobTargetEventBody = z.infer<typeof jobTargetBody>;
+
 /** What an agent reports, before the outbox gives it a `seq` and a time. */
 export const agentEventBodySchema = z.discriminatedUnion('kind', [
   deviceSeenBody,
   deviceStatusBody,
   deviceLostBody,
   agentStateBody,
+  jobTargetBody,
 ]);
 export type AgentEventBody = z.infer<typeof agentEventBodySchema>;
 
@@ -75,6 +101,7 @@ export const agentEventSchema = z.discriminatedUnion('kind', [
   deviceStatusBody.extend(eventEnvelope),
   deviceLostBody.extend(eventEnvelope),
   agentStateBody.extend(eventEnvelope),
+  jobTargetBody.extend(eventEnvelope),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 
@@ -100,6 +127,50 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
+/** One device of a job as the agent receives it; `attempt` grows when a failed target is retried. */
+export const agentJobTargetSchema = z.strictObject({
+  targetId: z.uuid(),
+  attempt: z.number().int().min(1),
+  serial: serialNumberSchema,
+  model: deviceModelSchema,
+  accessIp: ipv4Schema,
+  port: z.number().int().min(1).max(65535),
+  /** For a P-Link peripheral: its port on the host DSP at `accessIp`, through whose session it is reached. */
+  plink: z.number().int().min(1).max(99).nullable(),
+});
+export type AgentJobTarget = z.infer<typeof agentJobTargetSchema>;
+
+/** The firmware image of a job: fetched over HTTP from `path` on the hub with the short-lived `token`. */
+export const agentJobFileSchema = z.strictObject({
+  path: z.string().startsWith('/').max(500),
+  token: z.string().min(1).max(2000),
+  sha256: sha256Schema,
+  sizeBytes: z.number().int().min(1),
+  modelFamily: deviceFamilySchema,
+  version: firmwareVersionSchema,
+});
+export type AgentJobFile = z.infer<typeof agentJobFileSchema>;
+
+export const agentJobSchema = z.strictObject({
+  jobId: z.uuid(),
+  operation: jobOperationSchema,
+  targets: z.array(agentJobTargetSchema).min(1).max(MAX_JOB_TARGETS),
+  firmware: agentJobFileSchema.optional(),
+});
+export type AgentJob = z.infer<typeof agentJobSchema>;
+
+/** HTTP header carrying a job token on the agent's file requests. */
+export const JOB_TOKEN_HEADER = 'x-tutti-job-token';
+
+export const agentCommandSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('rescan') }),
+  /** Runs (or, for targets the agent already holds, ignores) these targets of a job. */
+  z.strictObject({ name: z.literal('job.run'), job: agentJobSchema }),
+  /** Cancels the job's targets that have not started. */
+  z.strictObject({ name: z.literal('job.cancel'), jobId: z.uuid() }),
+]);
+export type AgentCommand = z.infer<typeof agentCommandSchema>;
+
 /** Hub → agent. */
 export const hubMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -115,7 +186,7 @@ export const hubMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('command'),
     commandId: z.string().max(64),
-    command: z.discriminatedUnion('name', [z.strictObject({ name: z.literal('rescan') })]),
+    command: agentCommandSchema,
   }),
   z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

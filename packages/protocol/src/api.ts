@@ -31,6 +31,8 @@ export const permissions = [
   /** Arrange the location tree and put devices into locations. */
   'locations.manage',
   'firmware.update',
+  /** Upload and remove packages of the firmware catalog. */
+  'firmware.manage',
   'users.view',
   'users.manage',
   /** Grant or take away the Owner role, or change an owner. */

@@ -87,6 +87,16 @@ export const errorCatalog = {
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, message: 'This hub does not send to webhooks at that address.' },
   ACK_LINK_INVALID: { status: 404, message: 'The acknowledge link is not valid or was already used.' },
   MAINTENANCE_WINDOW_NOT_FOUND: { status: 404, message: 'The maintenance window does not exist.' },
+  JOB_NOT_FOUND: { status: 404, message: 'The job does not exist.' },
+  JOB_TOKEN_INVALID: { status: 401, message: 'The job token is not valid or has expired.' },
+  FIRMWARE_NOT_FOUND: { status: 404, message: 'The firmware package does not exist.' },
+  FIRMWARE_CHECKSUM_MISMATCH: { status: 400, message: 'The file does not match the SHA-256 checksum given.' },
+  FIRMWARE_PACKAGE_INVALID: {
+    status: 400,
+    message: 'The file is not a firmware package, or it is damaged or incomplete.',
+  },
+  FIRMWARE_WRONG_MODEL: { status: 400, message: 'The firmware package is for another model family.' },
+  FIRMWARE_VERSION_EXISTS: { status: 409, message: 'This firmware version is already in the catalog.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

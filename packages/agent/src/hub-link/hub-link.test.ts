@@ -78,6 +78,8 @@ async function setUp(
     maxInFlightBatches: 2,
     batchSize,
     onRescan: () => undefined,
+    onJob: () => undefined,
+    onCancelJob: () => undefined,
     log,
   });
   return { hub, link, outbox: opened };

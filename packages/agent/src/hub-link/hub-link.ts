@@ -9,6 +9,7 @@ import {
   agentLinkCloseCodes,
   hubMessageSchema,
   type AgentEvent,
+  type AgentJob,
   type AgentMessage,
   type HubMessage,
 } from '@tutti/protocol';
@@ -47,8 +48,12 @@ export interface HubLinkOptions {
   heartbeatMs?: number;
   /** The link is presumed dead after this many heartbeat periods without any message from the hub. */
   deadAfterHeartbeats?: number;
-  /** Commands from the hub (today only `rescan`). */
+  /** Commands from the hub. */
   onRescan: () => void;
+  /** Stores a job's targets (durably, before this returns) and runs them. */
+  onJob: (job: AgentJob) => void;
+  /** Cancels a job's targets that have not started. */
+  onCancelJob: (jobId: string) => void;
   log: Logger;
 }
 
@@ -192,6 +197,17 @@ export function createHubLink(options: HubLinkOptions): HubLink {
           case 'rescan':
             options.onRescan();
             send({ type: 'result', commandId: message.commandId, ok: true });
+            return;
+          case 'job.run':
+          case 'job.cancel':
+            try {
+              if (message.command.name === 'job.run') options.onJob(message.command.job);
+              else options.onCancelJob(message.command.jobId);
+              send({ type: 'result', commandId: message.commandId, ok: true });
+            } catch (error) {
+              log.error({ err: error, command: message.command.name }, 'job command failed');
+              send({ type: 'result', commandId: message.commandId, ok: false, message: (error as Error).message });
+            }
             return;
         }
         return;

@@ -89,6 +89,7 @@ function serialOf(body: AgentEventBody): string | null {
       return body.device.serial;
     case 'device.status':
     case 'device.lost':
+    case 'job.target':
       return body.serial;
     case 'agent.state':
       return null;

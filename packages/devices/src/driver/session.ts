@@ -76,6 +76,11 @@ export interface DeviceSession {
    * once the host reports DONE (the host does not reboot). Rejects with DeviceCommandError on FAILED.
    */
   updatePeripheralFirmware(plink: number, token: string, onProgress?: (percent: number) => void): Promise<string>;
+  /**
+   * Follows a firmware update of this box that is already running (started by another session, or before the caller
+   * restarted) without starting one: resolves with the installed version at DONE, rejects on FAILED or close.
+   */
+  followFirmwareUpdate(onProgress?: (percent: number) => void): Promise<string>;
   /** Subscribes this session to unsolicited status lines (box status and UA registration). */
   subscribe(): Promise<void>;
   /** Called with the full state each time a device line changes it, once a first `readState()` set the baseline. */
@@ -515,12 +520,39 @@ class DeviceSessionImpl implements DeviceSession {
     return this.runTransfer(path, token, onProgress);
   }
 
+  async followFirmwareUpdate(onProgress?: (percent: number) => void): Promise<string> {
+    const path = systemCommandLine(await this.boxName(), 'firmwareUpdate');
+    const { outcome, stop } = this.transferOutcome(path, path, onProgress);
+    try {
+      return await outcome;
+    } finally {
+      stop();
+    }
+  }
+
   /** `<path> <token>` → STARTED, then PROGRESS lines until DONE <version> or FAILED <reason>. */
   private async runTransfer(path: string, token: string, onProgress?: (percent: number) => void): Promise<string> {
     const line = `${path} ${token}`;
+    // Listen before sending: progress may follow the reply in the same chunk.
+    const { outcome, stop } = this.transferOutcome(path, line, onProgress);
+    try {
+      const started = await this.commandValue(line);
+      if (started !== firmwareUpdateWords.started)
+        throw new DeviceProtocolError(`Unexpected FW_UPDATE answer ${started}`);
+      return await outcome;
+    } finally {
+      stop();
+    }
+  }
+
+  /** Settles with the version of the first DONE line of `path`, or fails on FAILED or when the session closes. */
+  private transferOutcome(
+    path: string,
+    line: string,
+    onProgress?: (percent: number) => void,
+  ): { outcome: Promise<string>; stop: () => void } {
     let stopLines = (): void => undefined;
     let stopClose = (): void => undefined;
-    // Listen before sending: progress may follow the reply in the same chunk.
     const outcome = new Promise<string>((resolve, reject) => {
       stopLines = this.onLine((payload) => {
         if (!payload.startsWith(`${path} `)) return;
@@ -533,17 +565,15 @@ class DeviceSessionImpl implements DeviceSession {
         reject(error ?? new DeviceUnreachableError(`Session to ${this.address} closed during the update`)),
       );
     });
-    // The outcome may settle while the command is still pending; it is awaited (or dropped) below.
+    // The outcome may settle while the command is still pending; the caller awaits (or drops) it.
     outcome.catch(() => undefined);
-    try {
-      const started = await this.commandValue(line);
-      if (started !== firmwareUpdateWords.started)
-        throw new DeviceProtocolError(`Unexpected FW_UPDATE answer ${started}`);
-      return await outcome;
-    } finally {
-      stopLines();
-      stopClose();
-    }
+    return {
+      outcome,
+      stop: () => {
+        stopLines();
+        stopClose();
+      },
+    };
   }
 
   async subscribe(): Promise<void> {

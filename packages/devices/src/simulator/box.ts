@@ -525,11 +525,13 @@ export class Box implements SimulatedDevice {
 
   /**
    * Simulated FW_UPDATE (§6.5): progress in four steps over `firmwareUpdateMs`, then DONE and a reboot.
-   * A token naming a version (`cp2-5.3.0.1.bin`) installs it; a token containing `fail` fails.
+   * A token naming a version (`cp2-5.3.0.1.bin`, `tutti-converge_pro_2-5.4.bin`) installs it; a token containing
+   * `fail` fails.
    */
   private startFirmwareUpdate(path: string, token: string): void {
     const version =
-      /\d+\.\d+\.\d+\.\d+/.exec(token)?.[0] ?? this.firmware.replace(/\d+$/, (last) => String(Number(last) + 1));
+      /\d+(?:\.\d+){1,3}(?=\.bin$|$)/.exec(token)?.[0] ??
+      this.firmware.replace(/\d+$/, (last) => String(Number(last) + 1));
     this.firmwareProgress = 0;
     this.ctx.emit(this, 'firmware_update', firmwareUpdateWords.started, token);
     this.refreshUnitState();

@@ -148,7 +148,7 @@ export class Peripheral implements SimulatedPeripheral {
   /** Starts a transfer in four steps over the host's `firmwareUpdateMs`; `fail` in the token fails it. */
   private startUpdate(token: string): ErrorPayload | undefined {
     if (this.progress !== undefined || this.link === 'DOWN') return errorPayloads.invalidParameters;
-    const version = /\d+\.\d+\.\d+\.\d+/.exec(token)?.[0] ?? this.nextVersion();
+    const version = /\d+(?:\.\d+){1,3}(?=\.bin$|$)/.exec(token)?.[0] ?? this.nextVersion();
     this.progress = 0;
     this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.progress} 0`);
     const path = this.path(plinkParams.firmwareUpdate);

@@ -141,13 +141,19 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
         liveLinks.set(agent.id, socket);
         await setAgentConnection(context.db, agent.id, true, message.version);
         log.info({ agent: agent.name, lastSeq: agent.lastSeq }, 'agent connected');
-        return send({
+        send({
           type: 'welcome',
           agentId: agent.id,
           organizationName: agent.organizationName,
           lastSeq: agent.lastSeq,
           heartbeatSeconds: context.config.agentHeartbeatSeconds,
         });
+        // Job targets it held before it went away are sent again; it keeps those it already has.
+        const connected = agent.id;
+        void context.jobs
+          .agentConnected(connected)
+          .catch((error: unknown) => log.warn({ err: error, agent: agent?.name }, 'could not resend job targets'));
+        return;
       }
       if (!agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Say hello first.');
       switch (message.type) {
@@ -156,6 +162,12 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
           send({ type: 'ack', upTo: result.lastSeq });
           context.metrics.eventsIngested.inc(message.events.length - result.duplicates);
           context.metrics.eventsDuplicate.inc(result.duplicates);
+          if (result.jobTargets.size > 0) {
+            const orgId = agent.orgId;
+            void context.jobs
+              .targetsChanged(orgId, result.jobTargets)
+              .catch((error: unknown) => log.warn({ err: error, agent: agent?.name }, 'could not advance jobs'));
+          }
           for (const id of result.changedDeviceIds) toPublish.add(id);
           if (toPublish.size > 0 && !publishing) {
             publishing = true;

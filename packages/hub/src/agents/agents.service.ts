@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/index.ts';
 import { hashPassword, meetsPasswordPolicy, verifyPassword } from '../auth/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { applyAgentEvents } from '../devices/index.ts';
+import { applyJobTargetEvents } from '../jobs/index.ts';
 import {
   findAgentByName,
   findAgentCandidates,
@@ -51,6 +52,8 @@ export interface IngestResult {
   changedDeviceIds: string[];
   /** Events skipped because they were already stored (a resend after a lost ack). */
   duplicates: number;
+  /** Job targets whose state changed, by job id, for the job dispatcher and the live feed. */
+  jobTargets: Map<string, string[]>;
 }
 
 /**
@@ -71,8 +74,14 @@ export async function ingestAgentEvents(
   return db.transaction(async (tx) => {
     const watermark = await lockAgentWatermark(tx, agent.id);
     const fresh = events.filter((event) => event.seq > watermark);
-    if (fresh.length === 0) return { lastSeq: watermark, changedDeviceIds: [], duplicates: events.length };
-    const changedDeviceIds = await applyAgentEvents(tx, agent.orgId, agent.id, fresh);
+    if (fresh.length === 0) {
+      return { lastSeq: watermark, changedDeviceIds: [], duplicates: events.length, jobTargets: new Map() };
+    }
+    const deviceEvents = fresh.filter((event) => event.kind !== 'job.target');
+    const jobEvents = fresh.filter((event) => event.kind === 'job.target');
+    const changedDeviceIds =
+      deviceEvents.length > 0 ? await applyAgentEvents(tx, agent.orgId, agent.id, deviceEvents) : [];
+    const { changed: jobTargets } = await applyJobTargetEvents(tx, agent.orgId, jobEvents);
     const latestState = fresh.findLast((event) => event.kind === 'agent.state');
     if (latestState?.kind === 'agent.state') {
       const { monitoring, subnetsEnabled, subnetsTotal, version, deviceCount } = latestState;
@@ -80,7 +89,7 @@ export async function ingestAgentEvents(
     }
     const lastSeq = fresh[fresh.length - 1]!.seq;
     await setAgentWatermark(tx, agent.id, lastSeq, new Date());
-    return { lastSeq, changedDeviceIds, duplicates: events.length - fresh.length };
+    return { lastSeq, changedDeviceIds, duplicates: events.length - fresh.length, jobTargets };
   });
 }
 

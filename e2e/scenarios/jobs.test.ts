@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
+import { ApiError, createApiClient, type ApiClient } from '@tutti/client';
+import { createSimulator, type SimulatedDeviceSpec, type Simulator, type SimulatorChange } from '@tutti/devices';
+import {
+  createHub,
+  createTestDatabase,
+  ensureAgentAccount,
+  ensureMember,
+  ensureOrganization,
+  rowsOf,
+  testDatabaseKinds,
+  type Database,
+  type Hub,
+} from '@tutti/hub';
+import { buildFirmwarePackage, type DeviceFamily, type JobDetail } from '@tutti/protocol';
+import { until } from '../harness.ts';
+
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function firmwareUpload(family: DeviceFamily, version: string, content?: Uint8Array) {
+  const bytes = content ?? buildFirmwarePackage(family, version, new Uint8Array(4096).fill(7), sha256Hex);
+  return {
+    modelFamily: family,
+    version,
+    releaseNotes: `Release ${version}`,
+    fileName: `${family}-${version}.tfw`,
+    sha256: sha256Hex(bytes),
+    contentBase64: Buffer.from(bytes).toString('base64'),
+  };
+}
+
+async function expectApiError(call: Promise<unknown>, code: string): Promise<void> {
+  const error = await call.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  expect((error as ApiError).code).toBe(code);
+}
+
+describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind) => {
+  const subnet = `127.${200 + (process.pid % 50)}.${databaseKind === 'pglite' ? 1 : 2}.0`;
+  const prefix = subnet.slice(0, -1);
+  const dsps: SimulatedDeviceSpec[] = Array.from({ length: 6 }, (_, index) => ({
+    address: `${prefix}${10 + index}`,
+    model: 'CONVERGE_PRO_2_128T',
+    boxName: `Room${index + 1}`,
+    serial: `JOB-${databaseKind === 'pglite' ? 'L' : 'P'}-${String(index + 1).padStart(3, '0')}`,
+    mac: `00:06:E2:00:10:${String(10 + index)}`,
+    firmware: '5.2.0.7',
+    stackName: `Room${index + 1}`,
+    boxNumber: 1,
+  }));
+  const huddle: SimulatedDeviceSpec = {
+    address: `${prefix}40`,
+    model: 'CONVERGE_HUDDLE',
+    boxName: 'Huddle1',
+    serial: `JOB-${databaseKind === 'pglite' ? 'L' : 'P'}-HUD`,
+    mac: '00:06:E2:00:10:40',
+    firmware: '1.4.0.2',
+    stackName: 'Huddle1',
+    boxNumber: 1,
+  };
+  const changes: SimulatorChange[] = [];
+  let database: Database;
+  let hub: Hub;
+  let simulator: Simulator;
+  let agent: Agent;
+  let api: ApiClient;
+  let dataDir: string;
+  let agentConfig: ReturnType<typeof parseAgentConfig>;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseKind);
+    hub = await createHub({ database, config: { host: '127.0.0.1', port: 0, logLevel: 'silent', liveFlushMs: 50 } });
+    const baseUrl = await hub.start();
+    const org = await ensureOrganization(database.db, { name: 'Jobs Organization', kind: 'client' }, 'test');
+    const email = 'admin@jobs.tutti.test';
+    const password = 'Jobs-admin-2026!';
+    await ensureMember(database.db, { orgId: org.id, email, name: 'Jobs Admin', password, role: 'owner' }, 'test');
+    await ensureAgentAccount(database.db, org.id, 'Jobs-Site', 'Agent-pass-2026!', 'test');
+    simulator = createSimulator({
+      devices: [...dsps, huddle],
+      port: 2323,
+      discoveryPort: 50_123,
+      firmwareUpdateMs: 1_200,
+      rebootMs: 400,
+      onChange: (change) => changes.push(change),
+    });
+    await simulator.start();
+    dataDir = mkdtempSync(join(tmpdir(), 'tutti-jobs-'));
+    agentConfig = parseAgentConfig({
+      dataDir,
+      hub: { url: baseUrl, agentName: 'Jobs-Site', password: 'Agent-pass-2026!' },
+      subnets: [{ subnet, interfaceName: 'lo', enabled: true }],
+      telnetPort: 2323,
+      scanIntervalSeconds: 1,
+      discoveryTimeoutMs: 300,
+      restartGraceSeconds: 20,
+      hubReconnect: { initialMs: 100, maxMs: 300 },
+      logLevel: 'silent',
+    });
+    agent = createAgent({ ui: false, config: agentConfig });
+    await agent.start();
+    api = createApiClient({ baseUrl, keepCookies: true });
+    await api.signIn({ email, password });
+    await until(async () => (await api.listDevices({ limit: 100 })).total >= dsps.length + 1, 200);
+    for (const device of (await api.listDevices({ limit: 100 })).items) ids.set(device.serial, device.id);
+  });
+
+  afterAll(async () => {
+    await agent?.close();
+    await simulator?.close();
+    await hub?.close();
+    await database?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const idOf = (serial: string) => ids.get(serial)!;
+  const finished = (job: JobDetail) => job.finishedAt !== null;
+
+  it('lights the locate LED of the chosen devices, reports each outcome and audits the job', async () => {
+    const chosen = dsps.slice(0, 2);
+    const created = await api.createJob({
+      operation: { kind: 'locate', on: true },
+      deviceIds: chosen.map((spec) => idOf(spec.serial)),
+    });
+    expect(created.targets.map((target) => target.serial).sort()).toEqual(chosen.map((spec) => spec.serial).sort());
+    await until(async () => finished(await api.getJob(created.id)), 100);
+    const job = await api.getJob(created.id);
+    expect(job.state).toBe('completed');
+    expect(job.counts).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+    expect(job.progress).toBe(100);
+    for (const spec of chosen) {
+      expect(changes.some((c) => c.serial === spec.serial && c.kind === 'locate' && c.value === '1')).toBe(true);
+    }
+    await until(async () => {
+      const { items } = await api.listDevices({ q: chosen[0]!.serial });
+      return items[0]?.status === 'locate_light_on';
+    }, 100);
+    const audit = rowsOf<{ action: string }>(
+      await database.db.execute(sql`SELECT action FROM audit_log WHERE target = ${`job:${job.id}`} ORDER BY id`),
+    );
+    expect(audit.map((row) => row.action)).toEqual(['job.create', 'job.finish']);
+  });
+
+  it('refuses a corrupt, truncated or mislabelled package, and a package for another family, before any device is touched', async () => {
+    const good = firmwareUpload('converge_pro_2', '9.1.0.0');
+    await expectApiError(api.uploadFirmware({ ...good, sha256: 'a'.repeat(64) }), 'FIRMWARE_CHECKSUM_MISMATCH');
+    const whole = Buffer.from(good.contentBase64, 'base64');
+    const truncated = whole.subarray(0, whole.byteLength - 100);
+    await expectApiError(
+      api.uploadFirmware(firmwareUpload('converge_pro_2', '9.1.0.0', truncated)),
+      'FIRMWARE_PACKAGE_INVALID',
+    );
+    const corrupt = Buffer.from(whole);
+    corrupt[corrupt.byteLength - 1] = 0;
+    await expectApiError(
+      api.uploadFirmware(firmwareUpload('converge_pro_2', '9.1.0.0', corrupt)),
+      'FIRMWARE_PACKAGE_INVALID',
+    );
+    await expectApiError(api.uploadFirmware({ ...good, modelFamily: 'converge_huddle' }), 'FIRMWARE_WRONG_MODEL');
+
+    const huddleFirmware = await api.uploadFirmware(firmwareUpload('converge_huddle', '1.5.0.0'));
+    const jobsBefore = (await api.listJobs()).total;
+    await expectApiError(
+      api.createJob({
+        operation: { kind: 'firmware_update', packageId: huddleFirmware.id },
+        deviceIds: [idOf(dsps[0]!.serial), idOf(huddle.serial)],
+      }),
+      'FIRMWARE_WRONG_MODEL',
+    );
+    expect((await api.listJobs()).total).toBe(jobsBefore);
+    expect(changes.filter((change) => change.kind === 'firmware_update')).toEqual([]);
+  });
+
+  it('rolls firmware out in waves; an agent closed mid-rollout and restarted ends every target, none updated twice', async () => {
+    const firmware = await api.uploadFirmware(firmwareUpload('converge_pro_2', '9.1.0.0'));
+    expect((await api.listFirmware()).items.map((item) => item.version)).toContain('9.1.0.0');
+    const created = await api.createJob({
+      operation: { kind: 'firmware_update', packageId: firmware.id },
+      deviceIds: dsps.map((spec) => idOf(spec.serial)),
+      rollout: { concurrency: 2, waveSize: 3, wavePauseSeconds: 1, failureThresholdPercent: 50 },
+    });
+    expect(created.targets.map((target) => target.wave).sort()).toEqual([1, 1, 1, 2, 2, 2]);
+    const started = () => changes.filter((change) => change.kind === 'firmware_update' && change.value === 'STARTED');
+
+    // Stop the agent while updates run on the devices, then start a new one on the same data directory.
+    await until(() => started().length >= 2, 20);
+    await agent.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    agent = createAgent({ ui: false, config: agentConfig });
+    await agent.start();
+
+    await until(async () => finished(await api.getJob(created.id)), 200);
+    const job = await api.getJob(created.id);
+    expect(job.state).toBe('completed');
+    for (const target of job.targets) {
+      expect(target.state === 'succeeded' || (target.state === 'failed' && target.reason)).toBeTruthy();
+    }
+    expect(job.counts.succeeded).toBe(dsps.length);
+    for (const spec of dsps) {
+      expect(started().filter((change) => change.serial === spec.serial)).toHaveLength(1);
+      expect(job.targets.find((target) => target.serial === spec.serial)?.result?.firmware).toBe('9.1.0.0');
+    }
+    // The second wave began only after the first had finished.
+    const firstWaveEnd = Math.max(
+      ...job.targets.filter((target) => target.wave === 1).map((target) => Date.parse(target.finishedAt!)),
+    );
+    const secondWaveStart = Math.min(
+      ...job.targets.filter((target) => target.wave === 2).map((target) => Date.parse(target.startedAt!)),
+    );
+    expect(secondWaveStart).toBeGreaterThanOrEqual(firstWaveEnd);
+    await until(async () => {
+      const { items } = await api.listDevices({ q: dsps[5]!.serial });
+      return items[0]?.firmware === '9.1.0.0';
+    }, 100);
+  });
+});

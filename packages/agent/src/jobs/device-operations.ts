@@ -1,0 +1,259 @@
+import {
+  connectDevice,
+  DeviceCommandError,
+  DeviceLoginError,
+  DeviceTimeoutError,
+  firmwareUpdateWords,
+  isDeviceError,
+  systemCommandLine,
+  type DeviceSession,
+} from '@tutti/devices';
+import { isAppError, modelInfo, type TargetFailureCode, type TargetResult } from '@tutti/protocol';
+import type { DeviceCredentials } from '../credentials/credential-store.ts';
+import type { FirmwareImages } from './firmware-images.ts';
+import type { StoredTarget } from './job-store.ts';
+
+/** A target's end with a stable code and a sentence that says what happened. */
+export class TargetFailure extends Error {
+  readonly code: TargetFailureCode;
+
+  constructor(code: TargetFailureCode, reason: string) {
+    super(reason);
+    this.name = 'TargetFailure';
+    this.code = code;
+  }
+}
+
+export interface OperationContext {
+  credentialsFor(serial: string, subnet: string): DeviceCredentials;
+  deviceTimeoutMs: number;
+  discoveryPort: number;
+  /** How long a device that restarts may stay away while its outcome is confirmed. */
+  restartGraceMs: number;
+  images: FirmwareImages;
+  /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
+  signal: AbortSignal;
+  /** Stores that the device-changing command is about to go out (before it does). */
+  markSent(target: StoredTarget): void;
+  progress(target: StoredTarget, percent: number): void;
+}
+
+const subnetOf = (address: string) => address.replace(/\.\d+$/, '.0');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Maps what went wrong to a code and a reason the hub stores and the web app shows. */
+export function failureOf(error: unknown): TargetFailure {
+  if (error instanceof TargetFailure) return error;
+  if (error instanceof DeviceLoginError) {
+    return new TargetFailure('login_failed', 'The device refused the stored username or password.');
+  }
+  if (error instanceof DeviceTimeoutError) return new TargetFailure('timeout', `The device did not answer in time.`);
+  if (error instanceof DeviceCommandError) {
+    return new TargetFailure('device_refused', `The device answered ${error.payload}.`);
+  }
+  if (isDeviceError(error))
+    return new TargetFailure('device_unreachable', `The device could not be reached: ${error.message}`);
+  if (isAppError(error) && error.code === 'FIRMWARE_PACKAGE_INVALID') {
+    return new TargetFailure('package_invalid', `The firmware package was refused: ${error.message}`);
+  }
+  if (isAppError(error) && error.code === 'ADDRESS_NOT_LOOPBACK') {
+    return new TargetFailure('device_unreachable', error.message);
+  }
+  return new TargetFailure('device_unreachable', error instanceof Error ? error.message : String(error));
+}
+
+async function connect(context: OperationContext, target: StoredTarget): Promise<DeviceSession> {
+  const credentials = context.credentialsFor(target.serial, subnetOf(target.accessIp));
+  return connectDevice({
+    address: target.accessIp,
+    port: target.port,
+    username: credentials.username,
+    password: credentials.password,
+    timeoutMs: context.deviceTimeoutMs,
+    discoveryPort: context.discoveryPort,
+    signal: context.signal,
+  });
+}
+
+async function withSession<T>(
+  context: OperationContext,
+  target: StoredTarget,
+  work: (session: DeviceSession, box: string) => Promise<T>,
+): Promise<T> {
+  const session = await connect(context, target);
+  try {
+    return await work(session, await session.boxName());
+  } finally {
+    await session.close();
+  }
+}
+
+/** `BOX <box> UNIT <param>` for the box itself, `BOX <box> PLINK <n> <param>` for a peripheral on it. */
+function pathOf(target: StoredTarget, box: string, command: 'locate' | 'firmware'): string {
+  if (target.plink === null) return systemCommandLine(box, command);
+  return `BOX ${box} PLINK ${target.plink} ${command === 'locate' ? 'LOCATE' : 'FW_VERSION'}`;
+}
+
+/** Keeps trying to open a session until the device answers or the restart grace ends (it may be restarting). */
+async function reconnect(context: OperationContext, target: StoredTarget, why: string): Promise<DeviceSession> {
+  const deadline = Date.now() + context.restartGraceMs;
+  for (;;) {
+    try {
+      return await connect(context, target);
+    } catch (error) {
+      if (error instanceof DeviceLoginError || context.signal.aborted) throw error;
+      if (Date.now() >= deadline) {
+        throw new TargetFailure(
+          'device_unreachable',
+          `The device did not answer within ${Math.round(context.restartGraceMs / 1000)} s ${why}.`,
+        );
+      }
+      await sleep(500);
+    }
+  }
+}
+
+async function setSwitch(
+  context: OperationContext,
+  target: StoredTarget,
+  command: 'locate' | 'safetyMute',
+  on: boolean,
+): Promise<TargetResult> {
+  if (command === 'safetyMute' && target.plink !== null) {
+    throw new TargetFailure('device_refused', 'A P-Link peripheral has no safety mute; mute its host DSP instead.');
+  }
+  return withSession(context, target, async (session, box) => {
+    const path = command === 'locate' ? pathOf(target, box, 'locate') : systemCommandLine(box, 'safetyMute');
+    context.markSent(target);
+    const value = await session.commandValue(`${path} ${on ? '1' : '0'}`);
+    if (value !== (on ? '1' : '0')) {
+      throw new TargetFailure('device_refused', `The device reports ${value} after being set to ${on ? 1 : 0}.`);
+    }
+    return {};
+  });
+}
+
+/** Sends REBOOT and waits until the device answers again. */
+async function reboot(context: OperationContext, target: StoredTarget, resumed: boolean): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure('device_refused', 'A P-Link peripheral restarts with its host DSP; reboot the host.');
+  }
+  if (resumed && target.sentAt) {
+    throw new TargetFailure(
+      'agent_restarted',
+      `The agent restarted after it sent the reboot at ${target.sentAt}; the reboot was not sent again.`,
+    );
+  }
+  await withSession(context, target, async (session, box) => {
+    context.markSent(target);
+    await session.command(systemCommandLine(box, 'reboot'));
+  });
+  context.progress(target, 50);
+  // The box closes its sessions and refuses connections while it restarts; give it a moment to go away first.
+  await sleep(200);
+  const session = await reconnect(context, target, 'after the reboot');
+  await session.close();
+  return {};
+}
+
+async function readFirmware(session: DeviceSession, target: StoredTarget, box: string): Promise<string> {
+  return session.commandValue(pathOf(target, box, 'firmware'));
+}
+
+/**
+ * Installs the job's firmware once. The image is fetched and checked (checksum, manifest, model family) before any
+ * device is touched; a device already on the version is left alone; the moment FW_UPDATE goes out is stored first,
+ * so an agent that restarts afterwards only looks at the outcome and never sends the image a second time.
+ */
+async function updateFirmware(
+  context: OperationContext,
+  target: StoredTarget,
+  resumed: boolean,
+): Promise<TargetResult> {
+  const file = target.firmware;
+  if (!file) throw new TargetFailure('package_invalid', 'The job names no firmware package.');
+  const family = modelInfo(target.model).family;
+  if (file.modelFamily !== family) {
+    throw new TargetFailure('wrong_model', `The package is for ${file.modelFamily}, the device is ${family}.`);
+  }
+  if (resumed && target.sentAt) return confirmFirmware(context, target, file.version);
+  const manifest = await context.images.verified(file);
+  if (manifest.modelFamily !== family) {
+    throw new TargetFailure('wrong_model', `The package holds firmware for ${manifest.modelFamily}, not ${family}.`);
+  }
+  return withSession(context, target, async (session, box) => {
+    const before = await readFirmware(session, target, box);
+    if (before === file.version) return { firmware: before };
+    const token = `tutti-${family}-${file.version}.bin`;
+    const onProgress = (percent: number) => context.progress(target, Math.min(99, percent));
+    context.markSent(target);
+    let installed: string;
+    try {
+      installed =
+        target.plink === null
+          ? await session.updateFirmware(token, onProgress)
+          : await session.updatePeripheralFirmware(target.plink, token, onProgress);
+    } catch (error) {
+      if (error instanceof DeviceCommandError) {
+        throw new TargetFailure(
+          'firmware_failed',
+          `The device reported ${error.payload}; it keeps firmware ${before}.`,
+        );
+      }
+      throw error;
+    }
+    if (installed !== file.version) {
+      throw new TargetFailure(
+        'firmware_failed',
+        `The device reports ${installed} after the update, not ${file.version}.`,
+      );
+    }
+    return { firmware: installed };
+  });
+}
+
+/** After a restart of the agent: the update was sent before; find out how it ended without sending it again. */
+async function confirmFirmware(
+  context: OperationContext,
+  target: StoredTarget,
+  version: string,
+): Promise<TargetResult> {
+  const session = await reconnect(context, target, 'to confirm the firmware update');
+  try {
+    const box = await session.boxName();
+    let current = await readFirmware(session, target, box);
+    if (current === version) return { firmware: current };
+    if (target.plink === null) {
+      const state = await session.commandValue(systemCommandLine(box, 'firmwareUpdate'));
+      if (state.startsWith(firmwareUpdateWords.progress)) {
+        current = await session.followFirmwareUpdate((percent) => context.progress(target, Math.min(99, percent)));
+        if (current === version) return { firmware: current };
+      }
+    }
+    throw new TargetFailure(
+      'agent_restarted',
+      `The agent restarted during the update and the device runs ${current}, not ${version}. The update was not sent again so that it is never installed twice; retry the job to install it.`,
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+/** Runs one target's operation; resolves with its result or throws a TargetFailure (or a device error). */
+export async function runOperation(
+  context: OperationContext,
+  target: StoredTarget,
+  resumed: boolean,
+): Promise<TargetResult> {
+  const { operation } = target;
+  switch (operation.kind) {
+    case 'locate':
+      return setSwitch(context, target, 'locate', operation.on);
+    case 'safety_mute':
+      return setSwitch(context, target, 'safetyMute', operation.on);
+    case 'reboot':
+      return reboot(context, target, resumed);
+    case 'firmware_update':
+      return updateFirmware(context, target, resumed);
+  }
+}

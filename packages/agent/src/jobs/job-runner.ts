@@ -1,0 +1,192 @@
+import type { Logger } from 'pino';
+import type { AgentEventBody, AgentJob, JobTargetEventBody, TargetResult } from '@tutti/protocol';
+import type { DeviceCredentials } from '../credentials/credential-store.ts';
+import { failureOf, runOperation, type OperationContext, type TargetFailure } from './device-operations.ts';
+import { createFirmwareImages, type HubEndpoint } from './firmware-images.ts';
+import { createJobStore, type JobStore, type StoredTarget } from './job-store.ts';
+
+export interface JobRunnerOptions {
+  dataDir: string;
+  /** Targets running at once on this agent, whatever the jobs ask. */
+  concurrency: number;
+  /** Writes an event to the outbox; it is durable when this returns. */
+  report(body: AgentEventBody): void;
+  credentialsFor(serial: string, subnet: string): DeviceCredentials;
+  hub(): HubEndpoint | null;
+  deviceTimeoutMs: number;
+  discoveryPort: number;
+  restartGraceMs: number;
+  log: Logger;
+}
+
+export interface JobRunnerStatus {
+  queued: number;
+  running: number;
+}
+
+export interface JobRunner {
+  /** Reports outcomes a previous run could not, then resumes or settles every unfinished target. */
+  start(): void;
+  /** Keeps the job's new targets on disk; resolves once they are stored (the hub may then forget to resend). */
+  accept(job: AgentJob): void;
+  /** Cancels the job's targets that have not started. */
+  cancel(jobId: string): void;
+  status(): JobRunnerStatus;
+  close(): Promise<void>;
+}
+
+const keyOf = (target: Pick<StoredTarget, 'targetId' | 'attempt'>) => `${target.targetId}:${target.attempt}`;
+
+/**
+ * Runs job targets against devices with a concurrency limit. Every state change is stored in `jobs.sqlite` and every
+ * outcome goes through the outbox (seq, acknowledged), so a hub outage loses nothing and a restarted agent neither
+ * leaves a target running forever nor repeats a firmware update it already sent.
+ */
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { log } = options;
+  const store: JobStore = createJobStore(options.dataDir);
+  const active = new Map<string, Promise<void>>();
+  let closed = false;
+  let started = false;
+  const closing = new AbortController();
+
+  function event(target: StoredTarget, body: Partial<JobTargetEventBody>): JobTargetEventBody {
+    return {
+      kind: 'job.target',
+      jobId: target.jobId,
+      targetId: target.targetId,
+      attempt: target.attempt,
+      serial: target.serial,
+      state: 'running',
+      progress: 0,
+      ...body,
+    };
+  }
+
+  function progress(target: StoredTarget, percent: number): void {
+    const current = store.get(target.targetId, target.attempt);
+    if (!current || current.state !== 'running' || current.progress === percent) return;
+    store.update(target, { progress: percent });
+    options.report(event(target, { state: 'running', progress: percent }));
+  }
+
+  /** Stores the outcome, puts it in the outbox, then notes that it is there. */
+  function finish(target: StoredTarget, outcome: { result: TargetResult } | { failure: TargetFailure }): void {
+    if ('result' in outcome) {
+      store.update(target, {
+        state: 'succeeded',
+        progress: 100,
+        result: outcome.result,
+        failureCode: null,
+        reason: null,
+      });
+    } else {
+      store.update(target, { state: 'failed', failureCode: outcome.failure.code, reason: outcome.failure.message });
+    }
+    reportOutcome(store.get(target.targetId, target.attempt)!);
+  }
+
+  function reportOutcome(target: StoredTarget): void {
+    if (target.state === 'queued' || target.state === 'running') return;
+    options.report(
+      event(target, {
+        state: target.state,
+        progress: target.state === 'succeeded' ? 100 : target.progress,
+        ...(target.failureCode ? { failureCode: target.failureCode } : {}),
+        ...(target.reason ? { reason: target.reason.slice(0, 1000) } : {}),
+        ...(target.result ? { result: target.result } : {}),
+      }),
+    );
+    store.markReported(target);
+  }
+
+  const context: OperationContext = {
+    credentialsFor: (serial, subnet) => options.credentialsFor(serial, subnet),
+    deviceTimeoutMs: options.deviceTimeoutMs,
+    discoveryPort: options.discoveryPort,
+    restartGraceMs: options.restartGraceMs,
+    images: createFirmwareImages(options.dataDir, () => options.hub()),
+    signal: closing.signal,
+    markSent(target) {
+      const at = new Date().toISOString();
+      store.update(target, { sentAt: at });
+      target.sentAt = at;
+    },
+    progress,
+  };
+
+  async function execute(target: StoredTarget): Promise<void> {
+    const resumed = target.state === 'running';
+    if (!resumed) {
+      store.update(target, { state: 'running', progress: 0 });
+      options.report(event(target, { state: 'running', progress: 0 }));
+    } else {
+      log.info({ job: target.jobId, serial: target.serial, sentAt: target.sentAt }, 'resuming a job target');
+    }
+    try {
+      const result = await runOperation(context, { ...target, state: 'running' }, resumed);
+      if (closed) return;
+      finish(target, { result });
+    } catch (error) {
+      // Closing the agent interrupts sessions; the target stays running on disk and is resumed at the next start.
+      if (closed) return;
+      const failure = failureOf(error);
+      log.warn(
+        { job: target.jobId, serial: target.serial, code: failure.code, reason: failure.message },
+        'job target failed',
+      );
+      finish(target, { failure });
+    }
+  }
+
+  function pump(): void {
+    if (closed || !started) return;
+    const free = options.concurrency - active.size;
+    if (free <= 0) return;
+    for (const target of store.open()) {
+      if (active.size >= options.concurrency) return;
+      const key = keyOf(target);
+      if (active.has(key)) continue;
+      const running = execute(target).finally(() => {
+        active.delete(key);
+        pump();
+      });
+      active.set(key, running);
+    }
+  }
+
+  return {
+    start() {
+      started = true;
+      for (const target of store.unreported()) reportOutcome(target);
+      pump();
+    },
+
+    accept(job) {
+      const added = store.accept(job);
+      if (job.firmware) store.refreshFirmware(job.jobId, job.firmware);
+      if (added.length > 0)
+        log.info({ job: job.jobId, targets: added.length, kind: job.operation.kind }, 'job accepted');
+      pump();
+    },
+
+    cancel(jobId) {
+      for (const target of store.queuedOf(jobId)) {
+        store.update(target, { state: 'cancelled', failureCode: 'cancelled', reason: 'Cancelled before it started.' });
+        reportOutcome(store.get(target.targetId, target.attempt)!);
+      }
+    },
+
+    status() {
+      const open = store.open();
+      return { queued: open.filter((target) => target.state === 'queued').length, running: active.size };
+    },
+
+    async close() {
+      closed = true;
+      closing.abort(new Error('agent closing'));
+      await Promise.allSettled(active.values());
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { registerJobRoutes } from './jobs.routes.ts';
+export { createJobDispatcher, type JobDispatcher } from './job-dispatcher.ts';
+export { applyJobTargetEvents, type AppliedJobEvents } from './jobs.service.ts';

@@ -1,0 +1,338 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { JobState, TargetFailureCode, TargetResult, TargetState } from '@tutti/protocol';
+import type { Queryable } from '../db/index.ts';
+import { devices, firmwarePackages, jobs, jobTargets } from '../db/schema.ts';
+
+export type JobRow = typeof jobs.$inferSelect;
+export type JobTargetRow = typeof jobTargets.$inferSelect;
+
+export interface CountsRow {
+  state: TargetState;
+  count: number;
+  progress: number;
+}
+
+export async function insertJob(db: Queryable, values: typeof jobs.$inferInsert): Promise<JobRow> {
+  const [row] = await db.insert(jobs).values(values).returning();
+  return row!;
+}
+
+export async function insertTargets(db: Queryable, values: (typeof jobTargets.$inferInsert)[]): Promise<void> {
+  // Chunked: a statement takes at most 65,535 parameters.
+  for (let start = 0; start < values.length; start += 1000) {
+    await db.insert(jobTargets).values(values.slice(start, start + 1000));
+  }
+}
+
+export async function findJob(db: Queryable, orgId: string, id: string): Promise<JobRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.orgId, orgId), eq(jobs.id, id)));
+  return row;
+}
+
+/** Locks the job row: dispatch, cancel, retry and outcomes of one job happen one after another. */
+export async function lockJob(db: Queryable, id: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id)).for('update');
+  return row;
+}
+
+export async function updateJob(db: Queryable, id: string, values: Partial<typeof jobs.$inferInsert>): Promise<void> {
+  await db.update(jobs).set(values).where(eq(jobs.id, id));
+}
+
+export async function listJobRows(
+  db: Queryable,
+  filter: { orgId: string; state?: JobState | undefined; kind?: string | undefined },
+  page: number,
+  limit: number,
+): Promise<{ items: JobRow[]; total: number }> {
+  const conditions = [eq(jobs.orgId, filter.orgId)];
+  if (filter.state) conditions.push(eq(jobs.state, filter.state));
+  if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
+  const where = and(...conditions);
+  const items = await db
+    .select()
+    .from(jobs)
+    .where(where)
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(limit)
+    .offset((page - 1) * limit);
+  const [row] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(where);
+  return { items, total: row?.total ?? 0 };
+}
+
+/** Targets per state, with the summed progress of running ones, for each job. */
+export async function countTargets(db: Queryable, jobIds: readonly string[]): Promise<Map<string, CountsRow[]>> {
+  const counts = new Map<string, CountsRow[]>();
+  if (jobIds.length === 0) return counts;
+  const rows = await db
+    .select({
+      jobId: jobTargets.jobId,
+      state: jobTargets.state,
+      count: sql<number>`count(*)::int`,
+      progress: sql<number>`coalesce(sum(${jobTargets.progress}), 0)::int`,
+    })
+    .from(jobTargets)
+    .where(inArray(jobTargets.jobId, [...jobIds]))
+    .groupBy(jobTargets.jobId, jobTargets.state);
+  for (const row of rows) {
+    const list = counts.get(row.jobId) ?? [];
+    list.push({ state: row.state, count: row.count, progress: row.progress });
+    counts.set(row.jobId, list);
+  }
+  return counts;
+}
+
+export async function listTargets(db: Queryable, jobId: string): Promise<JobTargetRow[]> {
+  return db
+    .select()
+    .from(jobTargets)
+    .where(eq(jobTargets.jobId, jobId))
+    .orderBy(asc(jobTargets.wave), asc(jobTargets.serial));
+}
+
+export async function targetsByIds(db: Queryable, ids: readonly string[]): Promise<JobTargetRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(jobTargets)
+    .where(inArray(jobTargets.id, [...ids]));
+}
+
+/** Devices of the organization by id, with what a target needs to reach them. */
+export async function devicesForTargets(db: Queryable, orgId: string, ids: readonly string[]) {
+  return db
+    .select({
+      id: devices.id,
+      agentId: devices.agentId,
+      serial: devices.serial,
+      name: devices.name,
+      model: devices.model,
+      firmware: devices.firmware,
+      accessIp: devices.accessIp,
+      port: devices.port,
+      hostSerial: devices.hostSerial,
+      lostAt: devices.lostAt,
+    })
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), inArray(devices.id, [...ids])));
+}
+
+/** Targets handed to an agent that have not finished, in jobs still running: what to send again on reconnect. */
+export async function dispatchedOpenTargets(db: Queryable, agentId: string) {
+  return db
+    .select({ target: jobTargets, job: jobs })
+    .from(jobTargets)
+    .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+    .where(
+      and(
+        eq(jobTargets.agentId, agentId),
+        inArray(jobTargets.state, ['queued', 'running']),
+        isNotNull(jobTargets.dispatchedAt),
+        eq(jobs.state, 'running'),
+      ),
+    );
+}
+
+/** Target rows with what the agent needs to reach each device. */
+export async function targetDevices(db: Queryable, targetIds: readonly string[]) {
+  if (targetIds.length === 0) return [];
+  return db
+    .select({
+      targetId: jobTargets.id,
+      attempt: jobTargets.attempt,
+      agentId: jobTargets.agentId,
+      serial: jobTargets.serial,
+      model: jobTargets.model,
+      accessIp: devices.accessIp,
+      port: devices.port,
+      plink: devices.plink,
+    })
+    .from(jobTargets)
+    .innerJoin(devices, eq(devices.id, jobTargets.deviceId))
+    .where(inArray(jobTargets.id, [...targetIds]));
+}
+
+export async function runningJobIds(db: Queryable): Promise<string[]> {
+  const rows = await db.select({ id: jobs.id }).from(jobs).where(eq(jobs.state, 'running'));
+  return rows.map((row) => row.id);
+}
+
+/** Undispatched queued targets of released waves whose agents are connected here, oldest wave first. */
+export async function releasableTargets(
+  db: Queryable,
+  jobId: string,
+  upToWave: number,
+  agentIds: readonly string[],
+  limit: number,
+): Promise<{ id: string; agentId: string | null }[]> {
+  if (agentIds.length === 0 || limit <= 0) return [];
+  return db
+    .select({ id: jobTargets.id, agentId: jobTargets.agentId })
+    .from(jobTargets)
+    .where(
+      and(
+        eq(jobTargets.jobId, jobId),
+        eq(jobTargets.state, 'queued'),
+        isNull(jobTargets.dispatchedAt),
+        sql`${jobTargets.wave} <= ${upToWave}`,
+        inArray(jobTargets.agentId, [...agentIds]),
+      ),
+    )
+    .orderBy(asc(jobTargets.wave), asc(jobTargets.serial))
+    .limit(limit);
+}
+
+export async function inFlightCount(db: Queryable, jobId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(jobTargets)
+    .where(
+      and(
+        eq(jobTargets.jobId, jobId),
+        inArray(jobTargets.state, ['queued', 'running']),
+        isNotNull(jobTargets.dispatchedAt),
+      ),
+    );
+  return row?.count ?? 0;
+}
+
+/** Open targets of a wave (queued or running); zero means the wave is done. */
+export async function openTargetsInWave(db: Queryable, jobId: string, wave: number): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(jobTargets)
+    .where(
+      and(eq(jobTargets.jobId, jobId), eq(jobTargets.wave, wave), inArray(jobTargets.state, ['queued', 'running'])),
+    );
+  return row?.count ?? 0;
+}
+
+export async function highestWave(db: Queryable, jobId: string): Promise<number> {
+  const [row] = await db
+    .select({ wave: sql<number>`coalesce(max(${jobTargets.wave}), 1)::int` })
+    .from(jobTargets)
+    .where(eq(jobTargets.jobId, jobId));
+  return row?.wave ?? 1;
+}
+
+export async function markDispatched(db: Queryable, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(jobTargets)
+    .set({ dispatchedAt: at, updatedAt: at })
+    .where(inArray(jobTargets.id, [...ids]));
+}
+
+/** Ends every target of the job that was not handed to an agent yet. Returns their ids. */
+export async function cancelUndispatched(
+  db: Queryable,
+  jobId: string,
+  failureCode: TargetFailureCode,
+  reason: string,
+  at: Date,
+): Promise<string[]> {
+  const rows = await db
+    .update(jobTargets)
+    .set({ state: 'cancelled', failureCode, reason, finishedAt: at, updatedAt: at })
+    .where(and(eq(jobTargets.jobId, jobId), eq(jobTargets.state, 'queued'), isNull(jobTargets.dispatchedAt)))
+    .returning({ id: jobTargets.id });
+  return rows.map((row) => row.id);
+}
+
+/** Puts failed targets back in the queue for another attempt. Returns their ids. */
+export async function requeueFailed(db: Queryable, jobId: string, at: Date): Promise<string[]> {
+  const rows = await db
+    .update(jobTargets)
+    .set({
+      state: 'queued',
+      attempt: sql`${jobTargets.attempt} + 1`,
+      progress: 0,
+      failureCode: null,
+      reason: null,
+      result: null,
+      dispatchedAt: null,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: at,
+    })
+    .where(and(eq(jobTargets.jobId, jobId), eq(jobTargets.state, 'failed')))
+    .returning({ id: jobTargets.id });
+  return rows.map((row) => row.id);
+}
+
+export interface TargetUpdate {
+  state: TargetState;
+  progress: number;
+  failureCode: TargetFailureCode | null;
+  reason: string | null;
+  result: TargetResult | null;
+  at: Date;
+}
+
+/**
+ * Applies an agent's report to a target, but only to the attempt it is about and never to a finished target,
+ * so a late or repeated report cannot undo an outcome. Returns the job id when the row changed.
+ */
+export async function applyTargetUpdate(
+  db: Queryable,
+  orgId: string,
+  targetId: string,
+  attempt: number,
+  update: TargetUpdate,
+): Promise<string | null> {
+  const finished = update.state !== 'running';
+  const rows = await db
+    .update(jobTargets)
+    .set({
+      state: update.state,
+      progress: update.progress,
+      failureCode: update.failureCode,
+      reason: update.reason,
+      result: update.result,
+      startedAt: sql`coalesce(${jobTargets.startedAt}, ${update.at.toISOString()}::timestamptz)`,
+      ...(finished ? { finishedAt: update.at } : {}),
+      updatedAt: update.at,
+    })
+    .where(
+      and(
+        eq(jobTargets.orgId, orgId),
+        eq(jobTargets.id, targetId),
+        eq(jobTargets.attempt, attempt),
+        inArray(jobTargets.state, ['queued', 'running']),
+      ),
+    )
+    .returning({ jobId: jobTargets.jobId });
+  return rows[0]?.jobId ?? null;
+}
+
+export async function failedSerials(db: Queryable, jobId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ serial: jobTargets.serial })
+    .from(jobTargets)
+    .where(and(eq(jobTargets.jobId, jobId), eq(jobTargets.state, 'failed')))
+    .orderBy(asc(jobTargets.serial))
+    .limit(limit);
+  return rows.map((row) => row.serial);
+}
+
+export async function firmwareSummaries(db: Queryable, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: firmwarePackages.id, modelFamily: firmwarePackages.modelFamily, version: firmwarePackages.version })
+    .from(firmwarePackages)
+    .where(inArray(firmwarePackages.id, [...ids]));
+}
+
+export async function agentsOfJob(db: Queryable, jobId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ agentId: jobTargets.agentId })
+    .from(jobTargets)
+    .where(and(eq(jobTargets.jobId, jobId), isNotNull(jobTargets.agentId)));
+  return rows.flatMap((row) => (row.agentId ? [row.agentId] : []));
+}

@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import type { Permission } from './api.ts';
+import { deviceFamilySchema, deviceModelSchema } from './models.ts';
+
+const uuid = z.uuid();
+const pageFields = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
+
+/** Most devices one job may target. */
+export const MAX_JOB_TARGETS = 5000;
+
+export const firmwareVersionSchema = z
+  .string()
+  .regex(/^\d{1,4}(\.\d{1,6}){1,3}$/, 'A version of dot-separated numbers such as 5.3.0.1.');
+
+/** What a job does to each of its devices (DESIGN.md §6). */
+export const jobOperationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('locate'), on: z.boolean() }),
+  z.strictObject({ kind: z.literal('safety_mute'), on: z.boolean() }),
+  z.strictObject({ kind: z.literal('reboot') }),
+  z.strictObject({ kind: z.literal('firmware_update'), packageId: uuid }),
+]);
+export type JobOperation = z.infer<typeof jobOperationSchema>;
+export type JobKind = JobOperation['kind'];
+export const jobKinds = ['locate', 'safety_mute', 'reboot', 'firmware_update'] as const satisfies readonly JobKind[];
+
+/** The permission each operation needs. */
+export const jobPermissions: Record<JobKind, Permission> = {
+  locate: 'devices.control',
+  safety_mute: 'devices.control',
+  reboot: 'devices.control',
+  firmware_update: 'firmware.update',
+};
+
+/**
+ * How targets are released: at most `concurrency` running at once across the job, in waves of `waveSize` (all at
+ * once when null) with `wavePauseSeconds` between waves; the job halts once failed targets exceed
+ * `failureThresholdPercent` of those finished (never when 100).
+ */
+export const rolloutSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(500).default(10),
+  waveSize: z.number().int().min(1).max(MAX_JOB_TARGETS).nullable().default(null),
+  wavePauseSeconds: z.number().int().min(0).max(86_400).default(0),
+  failureThresholdPercent: z.number().int().min(0).max(100).default(100),
+});
+export type Rollout = z.infer<typeof rolloutSchema>;
+
+export const createJobRequestSchema = z.strictObject({
+  operation: jobOperationSchema,
+  deviceIds: z.array(uuid).min(1).max(MAX_JOB_TARGETS),
+  rollout: rolloutSchema.optional(),
+});
+export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
+
+export const jobStates = ['running', 'completed', 'cancelled', 'halted'] as const;
+export const jobStateSchema = z.enum(jobStates);
+export type JobState = z.infer<typeof jobStateSchema>;
+
+export const targetStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const targetStateSchema = z.enum(targetStates);
+export type TargetState = z.infer<typeof targetStateSchema>;
+export const terminalTargetStates: readonly TargetState[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Why a target did not succeed, as a stable code the web app translates; `reason` adds the detail. */
+export const targetFailureCodes = [
+  'device_unreachable',
+  'login_failed',
+  'device_refused',
+  'firmware_failed',
+  'package_invalid',
+  'wrong_model',
+  'agent_restarted',
+  'timeout',
+  'cancelled',
+  'halted',
+  'device_not_managed',
+] as const;
+export const targetFailureCodeSchema = z.enum(targetFailureCodes);
+export type TargetFailureCode = z.infer<typeof targetFailureCodeSchema>;
+
+export const targetResultSchema = z.strictObject({
+  /** Firmware the device reports after the operation. */
+  firmware: z.string().max(64).optional(),
+});
+export type TargetResult = z.infer<typeof targetResultSchema>;
+
+export const jobCountsSchema = z.object({
+  total: z.number().int(),
+  queued: z.number().int(),
+  running: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+});
+export type JobCounts = z.infer<typeof jobCountsSchema>;
+
+export const jobDtoSchema = z.object({
+  id: z.string(),
+  operation: jobOperationSchema,
+  /** For firmware updates: the package's family and version, for the list. */
+  firmware: z.object({ modelFamily: deviceFamilySchema, version: z.string() }).nullable(),
+  state: jobStateSchema,
+  rollout: rolloutSchema,
+  counts: jobCountsSchema,
+  /** Overall progress 0–100: finished targets count 100, running ones their percentage. */
+  progress: z.number().int().min(0).max(100),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type JobDto = z.infer<typeof jobDtoSchema>;
+
+export const jobTargetDtoSchema = z.object({
+  id: z.string(),
+  deviceId: z.string().nullable(),
+  serial: z.string(),
+  deviceName: z.string(),
+  model: deviceModelSchema,
+  state: targetStateSchema,
+  progress: z.number().int().min(0).max(100),
+  failureCode: targetFailureCodeSchema.nullable(),
+  reason: z.string().nullable(),
+  wave: z.number().int(),
+  attempt: z.number().int(),
+  result: targetResultSchema.nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JobTargetDto = z.infer<typeof jobTargetDtoSchema>;
+
+export const jobDetailSchema = jobDtoSchema.extend({ targets: z.array(jobTargetDtoSchema) });
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+export const jobListQuerySchema = z.strictObject({
+  ...pageFields,
+  state: jobStateSchema.optional(),
+  kind: z.enum(jobKinds).optional(),
+});
+export type JobListQuery = z.input<typeof jobListQuerySchema>;
+
+export const jobListSchema = z.object({
+  items: z.array(jobDtoSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
+export type JobList = z.infer<typeof jobListSchema>;
+
+// ---- Firmware catalog -------------------------------------------------------------------------------------------
+
+/**
+ * A Tutti firmware package: the magic line, one line of JSON manifest, then the image bytes. The manifest names the
+ * model family and version and the image's length and SHA-256, so a truncated or altered upload, or a package for
+ * another family, is refused before any device is touched.
+ */
+export const FIRMWARE_PACKAGE_MAGIC = 'TUTTI-FIRMWARE/1';
+export const firmwareManifestSchema = z.strictObject({
+  modelFamily: deviceFamilySchema,
+  version: firmwareVersionSchema,
+  imageBytes: z.number().int().min(1),
+  imageSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type FirmwareManifest = z.infer<typeof firmwareManifestSchema>;
+
+/** Largest firmware package the hub accepts. */
+export const MAX_FIRMWARE_BYTES = 32 * 1024 * 1024;
+
+export const sha256Schema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{64}$/, 'A SHA-256 checksum: 64 hexadecimal digits.');
+
+export const uploadFirmwareRequestSchema = z.strictObject({
+  modelFamily: deviceFamilySchema,
+  version: firmwareVersionSchema,
+  releaseNotes: z.string().max(20_000).default(''),
+  fileName: z.string().trim().min(1).max(255),
+  /** The checksum the vendor published for the whole package file. */
+  sha256: sha256Schema,
+  contentBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil((MAX_FIRMWARE_BYTES * 4) / 3) + 4),
+});
+export type UploadFirmwareRequest = z.input<typeof uploadFirmwareRequestSchema>;
+
+export const firmwarePackageDtoSchema = z.object({
+  id: z.string(),
+  modelFamily: deviceFamilySchema,
+  version: z.string(),
+  releaseNotes: z.string(),
+  fileName: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  uploadedBy: z.string(),
+  createdAt: z.string(),
+});
+export type FirmwarePackageDto = z.infer<typeof firmwarePackageDtoSchema>;
+export const firmwareListSchema = z.object({ items: z.array(firmwarePackageDtoSchema) });
+export type FirmwareList = z.infer<typeof firmwareListSchema>;
+
+/** Compares dotted version numbers (5.10.0.1 > 5.9.3.0); negative when `a` is older. */
+export function compareFirmwareVersions(a: string, b: string): number {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (Number.isNaN(difference)) return a.localeCompare(b);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** WebSocket of live job progress for browsers, beside `/live` for devices. */
+export const JOBS_LIVE_PATH = '/live/jobs';
+
+/** Hub → browser over `/live/jobs`: a job's new counts and progress with the targets that changed. */
+export const jobLiveMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('job.changed'), job: jobDtoSchema, targets: z.array(jobTargetDtoSchema) }),
+]);
+export type JobLiveMessage = z.infer<typeof jobLiveMessageSchema>;
