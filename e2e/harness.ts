@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@tutti/client';
-import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
+import { createAgent, parseAgentConfig, type Agent, type AgentConfigInput } from '@tutti/agent';
 import { createSimulator, createSiteSpec, type Simulator } from '@tutti/devices';
 import {
   createHub,
@@ -13,6 +13,7 @@ import {
   ensureOrganization,
   type Database,
   type Hub,
+  type HubConfigInput,
   type TestDatabaseKind,
 } from '@tutti/hub';
 
@@ -25,6 +26,12 @@ export interface StartTestStackOptions {
   devicesPerSubnet?: number;
   databaseKind?: TestDatabaseKind;
   telnetPort?: number;
+  /** Hub settings on top of the stack's (e.g. a short agent heartbeat). */
+  hubConfig?: HubConfigInput;
+  /** The address the agent dials instead of the hub's own (e.g. a loopback proxy in front of it). */
+  agentHubUrl?: (hubUrl: string) => string | Promise<string>;
+  /** Agent settings on top of the stack's (e.g. a small outbox cap). */
+  agentConfig?: Partial<AgentConfigInput>;
 }
 
 export interface TestStack {
@@ -69,7 +76,14 @@ export async function startTestStack(options: StartTestStackOptions = {}): Promi
   const agentPassword = 'Agent-pass-2026!';
   const dataDir = mkdtempSync(join(tmpdir(), 'tutti-stack-'));
 
-  const hubConfig = { host: '127.0.0.1', port: 0, logLevel: 'silent' as const, webDir: webDistDir, liveFlushMs: 100 };
+  const hubConfig: HubConfigInput = {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    webDir: webDistDir,
+    liveFlushMs: 100,
+    ...options.hubConfig,
+  };
   let hub = await createHub({ database, config: hubConfig });
   const baseUrl = await hub.start();
   const port = Number(new URL(baseUrl).port);
@@ -92,13 +106,18 @@ export async function startTestStack(options: StartTestStackOptions = {}): Promi
     config: parseAgentConfig({
       dataDir: join(dataDir, 'agent'),
       serverName: agentName,
-      hub: { url: baseUrl, agentName, password: agentPassword },
+      hub: {
+        url: options.agentHubUrl ? await options.agentHubUrl(baseUrl) : baseUrl,
+        agentName,
+        password: agentPassword,
+      },
       subnets: subnets.map((subnet) => ({ subnet, interfaceName: 'lo', enabled: !disabled.has(subnet) })),
       telnetPort,
       scanIntervalSeconds: 2,
       discoveryTimeoutMs: 300,
       hubReconnect: { initialMs: 100, maxMs: 500 },
       logLevel: 'silent',
+      ...options.agentConfig,
     }),
   });
   await agent.start();

@@ -43,8 +43,10 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // An idle client that loses its server (restart, dropped connection) must not crash the hub.
+    // A client that loses its server (restart, dropped connection) must not crash the hub: an idle one is
+    // dropped by the pool, a checked-out one fails its query (the transaction rolls back and is retried).
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
