@@ -923,6 +923,8 @@ export const jobTargets = pgTable(
     progress: integer('progress').notNull().default(0),
     failureCode: text('failure_code'),
     reason: text('reason'),
+    /** What this target needs beyond the job's operation, e.g. the backup a restore loads. */
+    input: jsonb('input'),
     result: jsonb('result'),
     /** When the target was last handed to its agent; null while it waits for its wave or a free slot. */
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
