@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { sessionQueryKey } from '../session/session.ts';
 import { organizationsQueryKey } from './organizations.queries.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -137,7 +138,11 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
   const create = useMutation({
     mutationFn: () => api.createOrganization(request(false)),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: organizationsQueryKey });
+      // The caller may be the initial owner: their session now lists an account in the new organization.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: organizationsQueryKey }),
+        queryClient.invalidateQueries({ queryKey: sessionQueryKey }),
+      ]);
       close();
     },
   });

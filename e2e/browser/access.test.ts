@@ -1,0 +1,174 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureMember, ensureOrganization } from '@tutti/hub';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.ts';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+
+// What a user reads, written out here on purpose: the test checks the screen, not the translation files.
+const text = {
+  en: {
+    active: 'Active',
+    licenseInvalid: 'The license file is not valid: it is damaged, was changed, or was not issued for this hub.',
+    ssoFailed: 'SSO sign-in did not complete. Try again.',
+  },
+  ar: {
+    active: 'نشطة',
+    licenseInvalid: 'ملف الترخيص غير صالح: إما أنه تالف أو تم تعديله أو لم يُصدر لهذا المركز.',
+    ssoFailed: 'لم يكتمل تسجيل الدخول عبر SSO. يُرجى المحاولة مرة أخرى.',
+  },
+};
+
+const desktop = { width: 1440, height: 900 };
+
+describe('organizations, choose organization, audit log and organization settings in the browser', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  const supportPassword = 'Support-owner-2026!';
+  // One support owner per language: a person signs in to the organization they last acted in.
+  const supportEmail = (language: string) => `owner-${language}@support.tutti.test`;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startTestStack({ devicesPerSubnet: 1 });
+    const support = await ensureOrganization(
+      stack.database.db,
+      { name: 'Northwind AV Support', kind: 'support' },
+      'test',
+    );
+    for (const language of ['en', 'ar']) {
+      await ensureMember(
+        stack.database.db,
+        {
+          orgId: support.id,
+          email: supportEmail(language),
+          name: 'Sam Support',
+          password: supportPassword,
+          role: 'owner',
+        },
+        'test',
+      );
+    }
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  }
+
+  async function chooseLanguage(page: Page, language: string): Promise<void> {
+    await page.getByTestId('language-picker').click();
+    await page.getByTestId(`language-option-${language}`).click();
+    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+  }
+
+  async function me(page: Page): Promise<{ currentOrganizationId: string; role: string }> {
+    return page.evaluate(async () => (await fetch('/api/v1/auth/me')).json() as Promise<never>);
+  }
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`adds a client organization, acts in it, audits it and manages its settings in ${language}`, async () => {
+      const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+      const page = await context.newPage();
+      const client = `Acme AV ${language}`;
+      try {
+        // A failed single sign-on lands on the sign-in page with the reason, translated.
+        await page.goto(`${stack.baseUrl}/sign-in?error=SSO_FAILED`);
+        if (language !== 'en') await chooseLanguage(page, language);
+        await expect.poll(() => page.getByTestId('sso-error').textContent()).toBe(text[language].ssoFailed);
+
+        await page.getByTestId('sign-in-email').fill(supportEmail(language));
+        await page.getByTestId('sign-in-password').fill(supportPassword);
+        await page.getByTestId('sign-in-submit').click();
+        const supportOrgId = await (async () => {
+          await page.getByTestId('nav-organizations').waitFor();
+          return (await me(page)).currentOrganizationId;
+        })();
+
+        // Add Client Organization, as the cloud quick-start guide walks it. The owner is the signed-in support
+        // member, so the organization is Active at once and they may act in it.
+        await page.getByTestId('nav-organizations').click();
+        await page.getByTestId('add-organization').click();
+        await page.getByTestId('organization-next').click();
+        await page.getByTestId('organization-name').fill(client);
+        await page.getByTestId('organization-owner-email').fill(supportEmail(language));
+        await page.getByTestId('organization-client-reference').fill(`REF-${language}`);
+        await page.getByTestId('organization-next').click();
+        await page.getByTestId('organization-max-devices').fill('25');
+        await page.getByTestId('organization-next').click();
+        await expect.poll(() => page.getByTestId('organization-review').textContent()).toContain(client);
+        await shot(page, `organization-add-review-${language}`);
+        await page.getByTestId('organization-add-submit').click();
+        await page.getByTestId(`organization-row-${client}`).waitFor();
+        await expect
+          .poll(() => page.getByTestId(`organization-status-${client}`).textContent())
+          .toBe(text[language].active);
+
+        // Server-side search narrows the table to the one organization.
+        await page.getByTestId('organizations-search').fill(`REF-${language}`);
+        await expect.poll(() => page.locator('[data-testid^="organization-row-"]').count()).toBe(1);
+        await shot(page, `organizations-${language}`);
+
+        // Choose organization: the session moves to the client without signing in again.
+        await page.getByTestId('user-menu').click();
+        await page.getByTestId('choose-organization').click();
+        await page.getByTestId(`organization-account-${client}`).click();
+        await page.getByTestId('choose-organization-submit').click();
+        await expect.poll(async () => (await me(page)).currentOrganizationId).not.toBe(supportOrgId);
+        await expect.poll(() => page.getByTestId('nav-organizations').count()).toBe(0);
+
+        // Audit log of the client: the switch is there, with its before/after, and the CSV has the same filter.
+        await page.getByTestId('nav-audit').click();
+        await page.getByTestId('audit-filter-action').fill('auth.switch');
+        await page.getByTestId('audit-row-auth.switch_organization').first().click();
+        await expect.poll(() => page.getByTestId('audit-before').textContent()).toContain(supportOrgId);
+        await shot(page, `audit-detail-${language}`);
+        await page.keyboard.press('Escape');
+        const href = (await page.getByTestId('audit-export').getAttribute('href')) ?? '';
+        expect(new URL(href, stack.baseUrl).searchParams.get('action')).toBe('auth.switch');
+        const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+        const lines = csv.trim().split('\r\n');
+        expect(lines[0]).toBe('id,at,actor,action,target,before,after,ip,hash');
+        expect(lines.slice(1).every((line) => line.includes('auth.switch_organization'))).toBe(true);
+        await shot(page, `audit-${language}`);
+
+        // Settings > Organization: an API token is shown once and can be revoked; a damaged license is refused.
+        await page.getByTestId('nav-settings').click();
+        await page.getByTestId('settings-tab-organization').click();
+        await page.getByTestId('token-create').click();
+        await page.getByTestId('token-name').fill(`monitoring-${language}`);
+        await page.getByTestId('token-create-submit').click();
+        await expect.poll(() => page.getByTestId('token-value').textContent()).toMatch(/^tutti_/);
+        await page.getByTestId('token-done').click();
+        await page.getByTestId(`token-revoke-monitoring-${language}`).click();
+        await page.getByTestId('token-revoke-confirm').click();
+        await page.getByTestId(`token-revoke-monitoring-${language}`).waitFor({ state: 'detached' });
+
+        const damaged = join(tmpdir(), `tutti-damaged-license-${language}.json`);
+        writeFileSync(damaged, '{"license": "not really"}');
+        await page.locator('input[type="file"]').setInputFiles(damaged);
+        await expect
+          .poll(() => page.getByTestId('license-error').textContent())
+          .toContain(text[language].licenseInvalid);
+        await expect.poll(() => page.getByTestId('license-none').count()).toBe(1);
+        await shot(page, `settings-organization-${language}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
