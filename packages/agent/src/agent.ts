@@ -19,7 +19,8 @@ import { assertLoopbackSubnet, createScanner, type ScanProgress, type Scanner } 
 import { createHubLink, type HubLink, type LinkStatus } from './hub-link/hub-link.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createAgentLogger } from './logger.ts';
-import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
+import { createFailoverOutbox } from './outbox/failover-outbox.ts';
+import type { Outbox, OutboxStats } from './outbox/outbox.ts';
 import { createSelfUpdater, type SelfUpdater } from './self-update/self-updater.ts';
 import type { DeviceDriver } from './sessions/device-driver.ts';
 import { devicesDriver } from './sessions/devices-driver.ts';
@@ -173,8 +174,10 @@ export function createAgent(options: CreateAgentOptions): Agent {
     // Compacted runs stay an issue until the hub has caught up with everything that was folded.
     if (stats && stats.depth === 0) compactionPending = false;
     const outboxNearCap = (stats?.nearCap ?? false) || compactionPending;
+    // Events held only in memory would be lost by a restart: the site must hear about it.
+    const cannotBuffer = Boolean(stats?.storageError);
     const scanFailed = subnets.some((subnet) => subnet.enabled && scanner?.progress(subnet.subnet).lastError);
-    return outboxNearCap || scanFailed ? 'issue' : 'active';
+    return outboxNearCap || cannotBuffer || scanFailed ? 'issue' : 'active';
   }
 
   /**
@@ -248,7 +251,11 @@ export function createAgent(options: CreateAgentOptions): Agent {
       fallback: config.deviceCredentials,
     });
     const credentials = credentialStore;
-    outbox = createOutbox({ dataDir: config.dataDir, capBytes: config.outboxCapBytes });
+    outbox = createFailoverOutbox({
+      dataDir: config.dataDir,
+      capBytes: config.outboxCapBytes,
+      log: rootLog.child({ module: 'outbox' }),
+    });
     const outboxLog = rootLog.child({ module: 'outbox' });
     let outboxState = outbox.stats();
     outboxLog.info({ depth: outboxState.depth, lastSeq: outboxState.lastSeq }, 'outbox open');
@@ -269,7 +276,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
       }
       const compactedNow = next.compacted > outboxState.compacted;
       if (compactedNow) compactionPending = true;
-      const changed = compactedNow || next.nearCap !== outboxState.nearCap;
+      const changed =
+        compactedNow || next.nearCap !== outboxState.nearCap || next.storageError !== outboxState.storageError;
       outboxState = next;
       if (changed) reportAgentState();
     });
@@ -421,6 +429,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
           nearCap: false,
           lastSeq: 0,
           compacted: 0,
+          storage: 'disk',
+          storageError: null,
         },
         subnets: subnets.map((subnet) => ({
           ...subnet,

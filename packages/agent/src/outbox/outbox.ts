@@ -20,6 +20,11 @@ export interface CreateOutboxOptions {
   synchronous?: 'full' | 'normal';
   /** Clock for `at` timestamps. */
   now?: () => Date;
+  /**
+   * Hard ceiling of the database file (SQLite `max_page_count`): an append that would pass it fails as a full
+   * disk would, before the disk itself fills. Default: 1.5 × capBytes.
+   */
+  maxDatabaseBytes?: number;
 }
 
 export interface OutboxStats {
@@ -33,6 +38,10 @@ export interface OutboxStats {
   lastSeq: number;
   /** Status events folded away by compaction since the outbox was created. */
   compacted: number;
+  /** `memory` when events cannot be kept on disk: they would be lost if the agent restarted. */
+  storage: 'disk' | 'memory';
+  /** Why the disk outbox failed, when it did. */
+  storageError: string | null;
 }
 
 export interface CompactionResult {
@@ -56,6 +65,11 @@ export interface Outbox {
    * minus `device.lost`): lets a restarted agent carry on without re-announcing unchanged devices.
    */
   reportedDevices(): DeviceReport[];
+  /**
+   * Takes over another outbox's unacknowledged events (same seqs), its seq counter and its picture of the
+   * devices: how events move to memory when the disk outbox fails.
+   */
+  adopt(events: readonly AgentEvent[], lastSeq: number, devices: readonly DeviceReport[]): void;
   /** Deletes every event with seq ≤ upTo; returns how many left. */
   ack(upTo: number): number;
   /**
@@ -112,6 +126,11 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
   const db = new Database(inMemory ? ':memory:' : join(options.dataDir, 'outbox.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  if (!inMemory) {
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const maxBytes = options.maxDatabaseBytes ?? capBytes * 1.5;
+    db.pragma(`max_page_count = ${Math.max(64, Math.ceil(maxBytes / pageSize))}`);
+  }
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
       seq INTEGER PRIMARY KEY,
@@ -181,6 +200,7 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
         deleteReported.run(body.serial);
         return;
       case 'agent.state':
+      case 'job.target':
         return;
     }
   }
@@ -215,6 +235,23 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     bytes += added;
     return events;
   });
+
+  const adoptTx = db.transaction(
+    (events: readonly AgentEvent[], adoptedLastSeq: number, devices: readonly DeviceReport[]): void => {
+      for (const { seq, at, ...body } of events) {
+        const json = JSON.stringify(body);
+        const size = json.length + ROW_OVERHEAD_BYTES;
+        insertEvent.run(seq, at, body.kind, serialOf(body), size, json);
+        depth += 1;
+        bytes += size;
+      }
+      for (const device of devices) {
+        upsertReported.run(device.serial, JSON.stringify(device), device.status, device.statusSince);
+      }
+      lastSeq = Math.max(lastSeq, adoptedLastSeq);
+      writeMeta.run(lastSeq, 'last_seq');
+    },
+  );
 
   const ackTx = db.transaction((upTo: number): number => {
     const gone = sumUpTo.get(upTo) ?? { count: 0, bytes: 0 };
@@ -270,8 +307,14 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       if (bodies.length === 0) return [];
       const events = appendTx(bodies);
       if (isNearCap() && bytes - bytesAfterCompaction >= capBytes * 0.05) {
-        compactTx();
         bytesAfterCompaction = bytes;
+        try {
+          compactTx();
+          bytesAfterCompaction = bytes;
+        } catch {
+          // The events are stored; a compaction the disk refused leaves them whole, and the next append that
+          // fails the same way moves the outbox to memory.
+        }
       }
       for (const listener of listeners) listener(events);
       return events;
@@ -295,6 +338,9 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     rebase(hubLastSeq) {
       return rebaseTx(hubLastSeq);
     },
+    adopt(events, adoptedLastSeq, devices) {
+      adoptTx(events, adoptedLastSeq, devices);
+    },
     ack(upTo) {
       return ackTx(upTo);
     },
@@ -302,7 +348,16 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
       return compactTx();
     },
     stats() {
-      return { depth, bytes, capBytes, nearCap: isNearCap(), lastSeq, compacted };
+      return {
+        depth,
+        bytes,
+        capBytes,
+        nearCap: isNearCap(),
+        lastSeq,
+        compacted,
+        storage: inMemory ? 'memory' : 'disk',
+        storageError: null,
+      };
     },
     onAppend(listener) {
       listeners.add(listener);

@@ -222,6 +222,7 @@ function renderOverview(status) {
     tile(t.outboxSize, fmt.bytes(outbox.bytes)),
     tile(t.outboxCompacted, fmt.number.format(outbox.compacted)),
   );
+  $('outbox-error').textContent = outbox.storageError ? fill(t.outboxMemoryOnly, { reason: outbox.storageError }) : '';
   $('version').textContent = fill(t.version, { version: status.version });
 }
 
@@ -470,6 +471,7 @@ export function renderPage(locale: UiLocale = 'en'): string {
   <div id="sessions" class="tiles"></div>
   <h3 ${tag('sectionOutbox')}>${text('sectionOutbox')}</h3>
   <div id="outbox" class="tiles"></div>
+  <div id="outbox-error" class="error small" role="alert"></div>
 </section>
 <section aria-labelledby="updates-title">
   <h2 id="updates-title" ${tag('sectionUpdates')}>${text('sectionUpdates')}</h2>
