@@ -1,5 +1,17 @@
 import {
   API_PREFIX,
+  invoiceDetailSchema,
+  invoiceListSchema,
+  servicePlanDtoSchema,
+  servicePlanListSchema,
+  usageReportSchema,
+  type AssignServicePlanRequest,
+  type CreateServicePlanRequest,
+  type InvoiceListQuery,
+  type Language,
+  type RecordPaymentRequest,
+  type UpdateServicePlanRequest,
+  type UsageQuery,
   firmwareListSchema,
   firmwarePackageDtoSchema,
   jobDetailSchema,
@@ -358,6 +370,28 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     retryJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/retry`, jobDetailSchema, {}),
     listFirmware: () => request('GET', '/firmware', firmwareListSchema),
     uploadFirmware: (body: UploadFirmwareRequest) => request('POST', '/firmware', firmwarePackageDtoSchema, body),
+
+    // Billing (cloud): service plans, usage, invoices and payments
+    listServicePlans: () => request('GET', '/billing/plans', servicePlanListSchema),
+    createServicePlan: (body: CreateServicePlanRequest) =>
+      request('POST', '/billing/plans', servicePlanDtoSchema, body),
+    updateServicePlan: (id: string, body: UpdateServicePlanRequest) =>
+      request('PATCH', `/billing/plans/${encodeURIComponent(id)}`, servicePlanDtoSchema, body),
+    deleteServicePlan: (id: string) => request('DELETE', `/billing/plans/${encodeURIComponent(id)}`, null),
+    assignServicePlan: (organizationId: string, body: AssignServicePlanRequest) =>
+      request('PUT', `/billing/organizations/${encodeURIComponent(organizationId)}/plan`, servicePlanDtoSchema, body),
+    usage: (query: UsageQuery) => request('GET', `/billing/usage${queryString(query)}`, usageReportSchema),
+    listInvoices: (query: InvoiceListQuery = {}) =>
+      request('GET', `/billing/invoices${queryString(query)}`, invoiceListSchema),
+    getInvoice: (id: string) => request('GET', `/billing/invoices/${encodeURIComponent(id)}`, invoiceDetailSchema),
+    recordPayment: (id: string, body: RecordPaymentRequest) =>
+      request('POST', `/billing/invoices/${encodeURIComponent(id)}/payments`, invoiceDetailSchema, body),
+    voidInvoice: (id: string) =>
+      request('POST', `/billing/invoices/${encodeURIComponent(id)}/void`, invoiceDetailSchema, {}),
+    /** Where a browser downloads an invoice as PDF in a language, or as CSV; plain links. */
+    invoicePdfUrl: (id: string, lang: Language) =>
+      `${baseUrl}${API_PREFIX}/billing/invoices/${encodeURIComponent(id)}/pdf${queryString({ lang })}`,
+    invoiceCsvUrl: (id: string) => `${baseUrl}${API_PREFIX}/billing/invoices/${encodeURIComponent(id)}/csv`,
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

@@ -19,6 +19,7 @@ import { parseSignInSearch, sessionQueryOptions, type SignInSearch } from './ses
 import { SignInPage } from './session/SignInPage.tsx';
 import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
+import { BillingPage } from './billing/BillingPage.tsx';
 import { ServersPage } from './servers/ServersPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -93,6 +94,7 @@ const organizationsRoute = createRoute({
   component: OrganizationsPage,
 });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
+const billingRoute = createRoute({ getParentRoute: () => appRoute, path: '/billing', component: BillingPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings', component: SettingsPage });
 
 const devicesRoute = createRoute({
@@ -127,6 +129,7 @@ const routeTree = rootRoute.addChildren([
     locationsRoute,
     organizationsRoute,
     auditRoute,
+    billingRoute,
     settingsRoute,
   ]),
 ]);

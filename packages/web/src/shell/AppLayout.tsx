@@ -51,7 +51,16 @@ type NavKey =
 interface Section {
   key: NavKey;
   icon: Icon;
-  to?: '/dashboard' | '/devices' | '/locations' | '/organizations' | '/users' | '/servers' | '/audit' | '/settings';
+  to?:
+    | '/dashboard'
+    | '/devices'
+    | '/locations'
+    | '/organizations'
+    | '/users'
+    | '/servers'
+    | '/audit'
+    | '/billing'
+    | '/settings';
   /** Hidden from roles without it. */
   permission?: Permission;
   /** Shown only in organizations that have organizations below them (platform, support). */
@@ -69,7 +78,7 @@ const sections: Section[] = [
   { key: 'firmware', icon: IconUpload },
   { key: 'backups', icon: IconDatabaseExport },
   { key: 'alerts', icon: IconAlertTriangle },
-  { key: 'billing', icon: IconCreditCard },
+  { key: 'billing', icon: IconCreditCard, to: '/billing', permission: 'billing.view' },
   { key: 'audit', icon: IconHistory, to: '/audit', permission: 'audit.view' },
   { key: 'chat', icon: IconMessages },
   { key: 'settings', icon: IconSettings, to: '/settings' },
