@@ -1,5 +1,11 @@
 import {
   API_PREFIX,
+  webhookDeliveryListSchema,
+  webhookSecretResponseSchema,
+  webhookSubscriptionDtoSchema,
+  webhookSubscriptionListSchema,
+  type CreateWebhookRequest,
+  type UpdateWebhookRequest,
   invoiceDetailSchema,
   invoiceListSchema,
   servicePlanDtoSchema,
@@ -264,6 +270,15 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     listTokens: () => request('GET', '/tokens', apiTokenListSchema),
     createToken: (body: CreateApiTokenRequest) => request('POST', '/tokens', createdApiTokenSchema, body),
     revokeToken: (id: string) => request('DELETE', `/tokens/${encodeURIComponent(id)}`, null),
+
+    // Webhooks: subscriptions of the current organization and their delivery log
+    listWebhooks: () => request('GET', '/webhooks', webhookSubscriptionListSchema),
+    createWebhook: (body: CreateWebhookRequest) => request('POST', '/webhooks', webhookSecretResponseSchema, body),
+    updateWebhook: (id: string, body: UpdateWebhookRequest) =>
+      request('PATCH', `/webhooks/${encodeURIComponent(id)}`, webhookSubscriptionDtoSchema, body),
+    deleteWebhook: (id: string) => request('DELETE', `/webhooks/${encodeURIComponent(id)}`, null),
+    listWebhookDeliveries: (id: string, query: { status?: 'pending' | 'succeeded' | 'failed'; limit?: number } = {}) =>
+      request('GET', `/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, webhookDeliveryListSchema),
 
     // Sign-in providers (Settings > Sign-in): LDAP and OIDC single sign-on of the current organization
     signInProviders: () => request('GET', '/sign-in-providers', signInProvidersSchema),

@@ -33,6 +33,7 @@ import { registerServerRoutes } from './servers/index.ts';
 import { registerLicenseRoutes } from './licenses/index.ts';
 import { createHubMetrics, installHttpMetrics, registerMetricsRoutes } from './metrics/index.ts';
 import { createScheduler } from './scheduler/index.ts';
+import { registerWebhookRoutes, scheduleWebhookTasks } from './webhooks/index.ts';
 import { registerBillingRoutes, scheduleBillingTasks } from './billing/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
@@ -136,6 +137,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     scheduler: createScheduler({ db: database.db, clock, log, metrics }),
   };
   scheduleBillingTasks(context);
+  scheduleWebhookTasks(context);
   scheduleAlertTasks(context);
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
@@ -172,6 +174,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'users', description: 'People of an organization and invitations' },
         { name: 'servers', description: 'Local Agent server accounts' },
         { name: 'tokens', description: 'API tokens' },
+        { name: 'webhooks', description: 'Webhook subscriptions, signed deliveries and their log' },
         { name: 'audit', description: 'Audit log' },
         { name: 'devices', description: 'Managed devices' },
         { name: 'alerts', description: 'Alert rules, alerts, their messages and maintenance windows' },
@@ -202,6 +205,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerServerRoutes(scope, context);
     registerAgentPackageRoutes(scope, context);
     registerTokenRoutes(scope, context);
+    registerWebhookRoutes(scope, context);
     registerAuditRoutes(scope, context);
     registerDeviceRoutes(scope, context);
     registerAlertRoutes(scope, context);

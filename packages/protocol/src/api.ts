@@ -42,6 +42,8 @@ export const permissions = [
   'servers.view',
   'servers.manage',
   'tokens.manage',
+  /** Webhook subscriptions and their delivery log. */
+  'webhooks.manage',
   'billing.view',
   /** Service plans, plan assignment, payments and voiding invoices of a support organization's clients. */
   'billing.manage',

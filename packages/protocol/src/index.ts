@@ -17,3 +17,4 @@ export * from './chat.ts';
 export * from './space.ts';
 export * from './billing.ts';
 export * from './alerts.ts';
+export * from './webhooks.ts';

@@ -12,6 +12,7 @@ import {
 import { deviceDtosByIds } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { LiveBus } from '../live/index.ts';
+import { emitDeviceStatusWebhooks } from '../webhooks/index.ts';
 import { setAgentConnection } from './agents.queries.ts';
 import { authenticateAgent, ingestAgentEvents, type AuthenticatedAgent } from './agents.service.ts';
 
@@ -167,6 +168,17 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
             void context.jobs
               .targetsChanged(orgId, result.jobTargets)
               .catch((error: unknown) => log.warn({ err: error, agent: agent?.name }, 'could not advance jobs'));
+          }
+          if (result.changedDeviceIds.length > 0) {
+            const orgId = agent.orgId;
+            // Events past the old watermark were stored now; the duplicates come first (a resend starts at the seq
+            // the agent last had acked).
+            void emitDeviceStatusWebhooks(
+              context,
+              orgId,
+              message.events.slice(result.duplicates),
+              result.changedDeviceIds,
+            ).catch((error: unknown) => log.warn({ err: error, agent: agent?.name }, 'could not queue webhooks'));
           }
           for (const id of result.changedDeviceIds) toPublish.add(id);
           if (toPublish.size > 0 && !publishing) {

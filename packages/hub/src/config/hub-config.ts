@@ -116,6 +116,17 @@ const hubConfigSchema = z.strictObject({
     .optional(),
   /** When set, `/metrics` answers only requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken: z.string().min(16).optional(),
+  /** Outgoing webhooks of organizations (packages/hub/src/webhooks). */
+  webhooks: z
+    .strictObject({
+      /** Accept http(s)://127.x.y.z targets (test receivers); never needed in production. */
+      allowLoopbackTargets: z.boolean().default(false),
+      /** A delivery gives up after this many attempts (10 s, 30 s, 90 s, … at most 2 h apart). */
+      maxAttempts: z.coerce.number().int().min(1).max(20).default(8),
+      /** A subscription is turned off after this many failed attempts in a row. */
+      disableAfterFailures: z.coerce.number().int().min(1).max(1000).default(20),
+    })
+    .default({ allowLoopbackTargets: false, maxAttempts: 8, disableAfterFailures: 20 }),
 });
 
 /** `NAME_FILE` settings: secrets read from a file (Docker/Kubernetes secrets). */
