@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callDtoSchema, callSignalSchema } from './calls.ts';
 
 /** Browser ↔ hub socket for chat delivery, typing indicators and call signalling. */
-export const CHAT_SOCKET_PATH = '/chat';
+export const CHAT_SOCKET_PATH = '/ws/chat';
 /** Largest attachment (e.g. a device log) kept with a message, in bytes. */
 export const CHAT_ATTACHMENT_MAX_BYTES = 256 * 1024;
 export const CHAT_MESSAGE_MAX_LENGTH = 4000;

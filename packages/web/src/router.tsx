@@ -23,6 +23,8 @@ import { BillingPage } from './billing/BillingPage.tsx';
 import { ServersPage } from './servers/ServersPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
+import { ChatPage } from './chat/ChatPage.tsx';
+import { SpacePage } from './space/SpacePage.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
 import { LocationsPage } from './locations/LocationsPage.tsx';
 
@@ -96,6 +98,29 @@ const organizationsRoute = createRoute({
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
 const billingRoute = createRoute({ getParentRoute: () => appRoute, path: '/billing', component: BillingPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings', component: SettingsPage });
+const chatRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/chat',
+  validateSearch: (search: Record<string, unknown>): { c?: string } =>
+    typeof search.c === 'string' ? { c: search.c } : {},
+  component: function ChatRoute() {
+    const { c } = chatRoute.useSearch();
+    const navigate = chatRoute.useNavigate();
+    return <ChatPage conversationId={c} onSelect={(id) => void navigate({ search: { c: id } })} />;
+  },
+});
+const spaceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/space',
+  validateSearch: (search: Record<string, unknown>): { linked?: string; error?: string } => ({
+    ...(typeof search.linked === 'string' ? { linked: search.linked } : {}),
+    ...(typeof search.error === 'string' ? { error: search.error } : {}),
+  }),
+  component: function SpaceRoute() {
+    const outcome = spaceRoute.useSearch();
+    return <SpacePage outcome={outcome} />;
+  },
+});
 
 const devicesRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -131,6 +156,8 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     billingRoute,
     settingsRoute,
+    chatRoute,
+    spaceRoute,
   ]),
 ]);
 

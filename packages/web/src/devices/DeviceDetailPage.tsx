@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatIsoDateTime, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { ChatAboutDeviceButton } from '../chat/ChatAboutDeviceButton.tsx';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
@@ -75,7 +76,10 @@ export function DeviceDetailPage({ id }: { id: string }) {
 
   return (
     <Stack gap="md" data-testid="device-detail">
-      {back}
+      <Group justify="space-between" gap="sm">
+        {back}
+        <ChatAboutDeviceButton deviceId={device.id} />
+      </Group>
       <Card
         withBorder
         radius="md"

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
   IconBuilding,
+  IconCloud,
   IconHistory,
   IconSwitchHorizontal,
   IconCreditCard,
@@ -31,6 +32,8 @@ import { usePermissions } from '../session/permissions.ts';
 import { ChooseOrganizationDialog } from '../session/ChooseOrganizationDialog.tsx';
 import { hasClientOrganizations, organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
 import { BrandMark } from './BrandMark.tsx';
+import { CallProvider } from '../calls/CallProvider.tsx';
+import { ChatProvider } from '../chat/ChatProvider.tsx';
 
 type NavKey =
   | 'dashboard'
@@ -45,6 +48,7 @@ type NavKey =
   | 'billing'
   | 'audit'
   | 'chat'
+  | 'space'
   | 'settings'
   | 'help';
 
@@ -60,7 +64,9 @@ interface Section {
     | '/servers'
     | '/audit'
     | '/billing'
-    | '/settings';
+    | '/settings'
+    | '/chat'
+    | '/space';
   /** Hidden from roles without it. */
   permission?: Permission;
   /** Shown only in organizations that have organizations below them (platform, support). */
@@ -80,7 +86,8 @@ const sections: Section[] = [
   { key: 'alerts', icon: IconAlertTriangle },
   { key: 'billing', icon: IconCreditCard, to: '/billing', permission: 'billing.view' },
   { key: 'audit', icon: IconHistory, to: '/audit', permission: 'audit.view' },
-  { key: 'chat', icon: IconMessages },
+  { key: 'chat', icon: IconMessages, to: '/chat', permission: 'chat.use' },
+  { key: 'space', icon: IconCloud, to: '/space', permission: 'space.manage' },
   { key: 'settings', icon: IconSettings, to: '/settings' },
   { key: 'help', icon: IconHelpCircle },
 ];
@@ -252,7 +259,11 @@ export function AppLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main id="main" tabIndex={-1}>
-        <Outlet />
+        <ChatProvider>
+          <CallProvider>
+            <Outlet />
+          </CallProvider>
+        </ChatProvider>
       </AppShell.Main>
       <ChooseOrganizationDialog opened={choosingOrganization} onClose={chooseOrganization.close} />
     </AppShell>
