@@ -100,7 +100,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: config.trustProxy ?? false,
   };
   // With certificates the server is an https.Server; typed as the plain HTTP instance every plugin expects, which it
   // behaves like (same request handler, upgrade and listen).

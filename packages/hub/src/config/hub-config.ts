@@ -116,6 +116,12 @@ const hubConfigSchema = z.strictObject({
     .optional(),
   /** When set, `/metrics` answers only requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken: z.string().min(16).optional(),
+  /**
+   * Load balancers whose `X-Forwarded-For` / `X-Forwarded-Proto` the hub believes: addresses or CIDRs,
+   * comma-separated (e.g. `10.0.0.5, 10.0.1.0/24`). Without it every request seems to come from the balancer, and
+   * the per-address sign-in limit would lock out everyone behind it.
+   */
+  trustProxy: z.string().trim().min(1).optional(),
   /** Outgoing webhooks of organizations (packages/hub/src/webhooks). */
   webhooks: z
     .strictObject({
@@ -167,6 +173,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
     tls: env.TUTTI_TLS,
     natsUrl: env.TUTTI_NATS_URL || undefined,
     metricsToken: env.TUTTI_METRICS_TOKEN || undefined,
+    trustProxy: env.TUTTI_TRUST_PROXY || undefined,
+    secureCookies: env.TUTTI_SECURE_COOKIES === undefined ? undefined : env.TUTTI_SECURE_COOKIES === 'true',
     licensePublicKey: env.TUTTI_LICENSE_PUBLIC_KEY ?? readSecretFile(env.TUTTI_LICENSE_PUBLIC_KEY_FILE),
     agentPackagesDir: env.TUTTI_AGENT_PACKAGES_DIR,
     iceServers: env.TUTTI_ICE_SERVERS?.split(',')
