@@ -134,6 +134,8 @@ export const createOrganizationRequestSchema = z
       email: z.email().max(254),
       firstName: z.string().trim().max(60).default(''),
       lastName: z.string().trim().max(60).default(''),
+      /** The language of the invitation email and of the owner's account when they are new. */
+      language: languageSchema.default('en'),
     }),
     ...planFields,
     maxProAudioDevices: planFields.maxProAudioDevices.default(0),

@@ -41,6 +41,7 @@ import {
   touchSession,
   updateUserProfile,
 } from './auth.queries.ts';
+import { accessMail, mailLanguage } from './mail-texts.ts';
 import type { Mailer } from './mailer.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -449,19 +450,14 @@ export async function requestPasswordReset(
     });
   });
   const link = `${settings.publicUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
-  await mailer.send({
-    to: user.email,
-    subject: 'Reset your Tutti password',
-    text: [
-      `Hello ${user.name},`,
-      '',
-      'Someone asked to reset the password of your Tutti account. To choose a new password, open:',
+  await mailer.send(
+    accessMail(mailLanguage(user.language), user.email, {
+      kind: 'passwordReset',
+      name: user.name,
       link,
-      '',
-      `The link works once and expires in ${settings.passwordResetTtlMinutes} minutes.`,
-      'If you did not ask for this, ignore this message: your password stays as it is.',
-    ].join('\n'),
-  });
+      ttlMinutes: settings.passwordResetTtlMinutes,
+    }),
+  );
 }
 
 /** Sets a new password from a reset link (single use), and signs the person out everywhere. */

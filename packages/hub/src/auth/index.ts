@@ -23,5 +23,6 @@ export {
 export { hashPassword, verifyPassword, meetsPasswordPolicy } from './passwords.ts';
 export { assertStrongPassword } from './password-strength.ts';
 export { createMailer, type Mailer } from './mailer.ts';
+export { accessMail, mailLanguage } from './mail-texts.ts';
 export { hashToken, newToken } from './tokens.ts';
 export { insertUser, insertMembership, findUserByEmail } from './auth.queries.ts';

@@ -257,7 +257,7 @@ export async function createOrganization(
       email: input.initialOwner.email,
       name: ownerName(input),
       role: 'owner',
-      language: 'en',
+      language: input.initialOwner.language,
       actor: { userId: auth.userId, label: auth.email, ip: client.ip },
     });
     await updateOrganizationRow(tx, id, owner.userStatus === 'invited' ? {} : { status: 'active' });

@@ -135,7 +135,11 @@ describe.each(await testDatabaseKinds())('identity flows on %s', (kind) => {
       'invited',
       'invited',
     ]);
-    const first = linkToken(await smtp.next('jane@support.test', since), '/register');
+    const janeMail = await smtp.next('jane@support.test', since);
+    // The invitation speaks the language it was sent in.
+    expect(janeMail.text).toContain('Einladung zu ClearOne Technical Support bei Tutti');
+    expect(janeMail.text).toContain('Der Link funktioniert einmal und läuft in 72 Stunden ab.');
+    const first = linkToken(janeMail, '/register');
     const jim = invited.json().items[1].id as string;
 
     const again = await call('POST', '/users/invitations', { emails: ['jane@support.test'], role: 'monitor' });

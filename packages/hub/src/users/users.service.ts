@@ -14,9 +14,11 @@ import {
 import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import {
+  accessMail,
   assertStrongPassword,
   hashPassword,
   hashToken,
+  mailLanguage,
   newToken,
   type AuthContext,
   type ClientInfo,
@@ -71,17 +73,17 @@ async function sendInvitation(
   invite: { orgId: string; organizationName: string; user: OrgUserRow; invitedBy: string },
 ): Promise<void> {
   const base = settings.publicUrl.replace(/\/$/, '');
+  const language = mailLanguage(invite.user.language);
   if (invite.user.userStatus !== 'invited') {
-    await mailer.send({
-      to: invite.user.email,
-      subject: `You have an account in ${invite.organizationName} on Tutti`,
-      text: [
-        `Hello ${invite.user.name},`,
-        '',
-        `${invite.invitedBy} gave you an account in ${invite.organizationName}.`,
-        `Sign in at ${base}/ and choose the organization from your account menu.`,
-      ].join('\n'),
-    });
+    await mailer.send(
+      accessMail(language, invite.user.email, {
+        kind: 'accountAdded',
+        organization: invite.organizationName,
+        invitedBy: invite.invitedBy,
+        name: invite.user.name,
+        url: `${base}/`,
+      }),
+    );
     return;
   }
   const token = newToken();
@@ -94,19 +96,15 @@ async function sendInvitation(
     invitedByLabel: invite.invitedBy,
     expiresAt: new Date(now.getTime() + settings.invitationTtlHours * 3600_000),
   });
-  await mailer.send({
-    to: invite.user.email,
-    subject: `Invitation to ${invite.organizationName} on Tutti`,
-    text: [
-      'Hello,',
-      '',
-      `${invite.invitedBy} invited you to ${invite.organizationName} on Tutti, the ClearOne AV fleet manager.`,
-      'To register, open:',
-      `${base}/register?token=${encodeURIComponent(token)}`,
-      '',
-      `The link works once and expires in ${settings.invitationTtlHours} hours.`,
-    ].join('\n'),
-  });
+  await mailer.send(
+    accessMail(language, invite.user.email, {
+      kind: 'invitation',
+      organization: invite.organizationName,
+      invitedBy: invite.invitedBy,
+      link: `${base}/register?token=${encodeURIComponent(token)}`,
+      ttlHours: settings.invitationTtlHours,
+    }),
+  );
 }
 
 /**

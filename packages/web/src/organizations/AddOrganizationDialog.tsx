@@ -4,6 +4,7 @@ import {
   Group,
   Modal,
   NumberInput,
+  Select,
   SimpleGrid,
   Stack,
   Stepper,
@@ -13,12 +14,12 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateOrganizationRequest, OrganizationDto } from '@tutti/protocol';
+import { languages, type CreateOrganizationRequest, type Language, type OrganizationDto } from '@tutti/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
-import { currentLanguage } from '../i18n/i18n.ts';
+import { currentLanguage, languageNames } from '../i18n/i18n.ts';
 import { sessionQueryKey } from '../session/session.ts';
 import { organizationsQueryKey } from './organizations.queries.ts';
 
@@ -115,6 +116,7 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
   const [email, setEmail] = useState('');
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
+  const [ownerLanguage, setOwnerLanguage] = useState<Language>(language);
   const [clientReference, setClientReference] = useState('');
   const [plan, setPlan] = useState<Plan>({ maxProAudioDevices: 0, startDate: today(), endDate: '' });
   const [showErrors, setShowErrors] = useState(false);
@@ -122,7 +124,12 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
   function request(dryRun: boolean): CreateOrganizationRequest {
     return {
       name: name.trim(),
-      initialOwner: { email: email.trim(), firstName: firstName.trim(), lastName: lastName.trim() },
+      initialOwner: {
+        email: email.trim(),
+        firstName: firstName.trim(),
+        lastName: lastName.trim(),
+        language: ownerLanguage,
+      },
       clientReference: clientReference.trim() || null,
       maxProAudioDevices: Number(plan.maxProAudioDevices),
       ...(plan.startDate ? { startDate: plan.startDate } : {}),
@@ -153,6 +160,7 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
     setEmail('');
     setFirstName('');
     setLastName('');
+    setOwnerLanguage(language);
     setClientReference('');
     setPlan({ maxProAudioDevices: 0, startDate: today(), endDate: '' });
     setShowErrors(false);
@@ -241,6 +249,15 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
                   maxLength={60}
                 />
               </SimpleGrid>
+              <Select
+                label={t('shell.language')}
+                description={t('organizations.add.ownerLanguageHint')}
+                data={languages.map((value) => ({ value, label: languageNames[value] }))}
+                value={ownerLanguage}
+                onChange={(value) => value && setOwnerLanguage(value)}
+                allowDeselect={false}
+                data-testid="organization-owner-language"
+              />
               <TextInput
                 label={t('noun.clientReferenceNumber')}
                 description={t('organizations.add.clientReferenceHint')}
