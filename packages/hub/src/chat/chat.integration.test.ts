@@ -21,7 +21,7 @@ describe.each(await testDatabaseKinds())('chat tenancy on %s', (kind) => {
     const author = await makeUser(db, ownOrg);
     const colleague = await makeUser(db, ownOrg);
     const cookies = await signInCookies(hub.app, author.email, author.password);
-    const api = (url: string, payload: unknown) =>
+    const api = (url: string, payload: Record<string, unknown>) =>
       hub.app.inject({ method: 'POST', url: `/api/v1${url}`, cookies, payload });
     const colleagueId = (
       await hub.app.inject({
