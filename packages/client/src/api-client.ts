@@ -1,5 +1,17 @@
 import {
   API_PREFIX,
+  acknowledgeLinkResultSchema,
+  alertDeliveryListSchema,
+  alertDtoSchema,
+  alertListSchema,
+  alertRuleDtoSchema,
+  alertRuleListSchema,
+  maintenanceWindowDtoSchema,
+  maintenanceWindowListSchema,
+  type AlertDeliveryListQuery,
+  type AlertListQuery,
+  type AlertRuleRequest,
+  type MaintenanceWindowRequest,
   webhookDeliveryListSchema,
   webhookSecretResponseSchema,
   webhookSubscriptionDtoSchema,
@@ -413,5 +425,23 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     /** Where a browser downloads the filtered audit log as CSV (the same filters as the list); a plain link. */
     auditExportUrl: (query: Omit<AuditListQuery, 'page' | 'limit'> = {}) =>
       `${baseUrl}${API_PREFIX}/audit/export.csv${queryString(query)}`,
+
+    // Alerts: rules, alerts, their messages, maintenance windows
+    listAlerts: (query: AlertListQuery = {}) => request('GET', `/alerts${queryString(query)}`, alertListSchema),
+    acknowledgeAlert: (id: string) =>
+      request('POST', `/alerts/${encodeURIComponent(id)}/acknowledge`, alertDtoSchema, {}),
+    acknowledgeByLink: (token: string) =>
+      request('POST', '/alerts/acknowledge-link', acknowledgeLinkResultSchema, { token }),
+    listAlertDeliveries: (query: AlertDeliveryListQuery = {}) =>
+      request('GET', `/alerts/deliveries${queryString(query)}`, alertDeliveryListSchema),
+    listAlertRules: () => request('GET', '/alert-rules', alertRuleListSchema),
+    createAlertRule: (body: AlertRuleRequest) => request('POST', '/alert-rules', alertRuleDtoSchema, body),
+    updateAlertRule: (id: string, body: AlertRuleRequest) =>
+      request('PUT', `/alert-rules/${encodeURIComponent(id)}`, alertRuleDtoSchema, body),
+    deleteAlertRule: (id: string) => request('DELETE', `/alert-rules/${encodeURIComponent(id)}`, null),
+    listMaintenanceWindows: () => request('GET', '/maintenance-windows', maintenanceWindowListSchema),
+    createMaintenanceWindow: (body: MaintenanceWindowRequest) =>
+      request('POST', '/maintenance-windows', maintenanceWindowDtoSchema, body),
+    deleteMaintenanceWindow: (id: string) => request('DELETE', `/maintenance-windows/${encodeURIComponent(id)}`, null),
   };
 }

@@ -12,6 +12,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import { errorKey } from './api.ts';
 import { DashboardPage } from './dashboard/DashboardPage.tsx';
+import { AcknowledgePage } from './alerts/AcknowledgePage.tsx';
+import { AlertsPage } from './alerts/AlertsPage.tsx';
 import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
 import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
@@ -87,6 +89,7 @@ const indexRoute = createRoute({
 });
 
 const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
+const alertsRoute = createRoute({ getParentRoute: () => appRoute, path: '/alerts', component: AlertsPage });
 const serversRoute = createRoute({ getParentRoute: () => appRoute, path: '/servers', component: ServersPage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
 const locationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/locations', component: LocationsPage });
@@ -142,9 +145,24 @@ const deviceDetailRoute = createRoute({
   },
 });
 
+/** The acknowledge link of an alert message: works without signing in. */
+const acknowledgeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/alerts/acknowledge',
+  validateSearch: (search: Record<string, unknown>): { token: string } => ({
+    token: typeof search.token === 'string' ? search.token : '',
+  }),
+  component: function AcknowledgeRoute() {
+    const { token } = acknowledgeRoute.useSearch();
+    return <AcknowledgePage token={token} />;
+  },
+});
+
 const routeTree = rootRoute.addChildren([
+  acknowledgeRoute,
   signInRoute,
   appRoute.addChildren([
+    alertsRoute,
     indexRoute,
     dashboardRoute,
     devicesRoute,

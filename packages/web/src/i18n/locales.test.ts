@@ -37,6 +37,13 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Total: ['fr', 'es', 'pt'],
   Actions: ['fr'],
   Server: ['it', 'de'],
+  Messages: ['fr'],
+  Pages: ['fr'],
+  Condition: ['fr'],
+  Problem: ['de', 'pl'],
+  // Chat services keep their product names.
+  'Microsoft Teams': ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
+  Slack: ['fr', 'it', 'es', 'de', 'pt', 'pl', 'zh-CN', 'ko', 'ja', 'ar', 'ru'],
 };
 
 type Tree = { [key: string]: string | Tree };

@@ -66,7 +66,8 @@ interface Section {
     | '/billing'
     | '/settings'
     | '/chat'
-    | '/space';
+    | '/space'
+    | '/alerts';
   /** Hidden from roles without it. */
   permission?: Permission;
   /** Shown only in organizations that have organizations below them (platform, support). */
@@ -83,7 +84,7 @@ const sections: Section[] = [
   { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
   { key: 'firmware', icon: IconUpload },
   { key: 'backups', icon: IconDatabaseExport },
-  { key: 'alerts', icon: IconAlertTriangle },
+  { key: 'alerts', icon: IconAlertTriangle, to: '/alerts', permission: 'alerts.view' },
   { key: 'billing', icon: IconCreditCard, to: '/billing', permission: 'billing.view' },
   { key: 'audit', icon: IconHistory, to: '/audit', permission: 'audit.view' },
   { key: 'chat', icon: IconMessages, to: '/chat', permission: 'chat.use' },
