@@ -115,6 +115,8 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       dataDir: join(dataDir, 'hub'),
       agentPackagesDir,
       webDir: webDistDir,
+      // Alert text messages go to the log: the demo has no SMS provider.
+      sms: { provider: 'console' },
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     },
   });
