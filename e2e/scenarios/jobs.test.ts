@@ -92,6 +92,7 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
       discoveryPort: 50_123,
       firmwareUpdateMs: 1_200,
       rebootMs: 400,
+      configLoadMs: 300,
       onChange: (change) => changes.push(change),
     });
     await simulator.start();
@@ -179,6 +180,49 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     );
     expect((await api.listJobs()).total).toBe(jobsBefore);
     expect(changes.filter((change) => change.kind === 'firmware_update')).toEqual([]);
+  });
+
+  it('backs up configurations as checked versions, restores one exactly, and refuses another model or a damaged copy', async () => {
+    const [first, second] = dsps as [SimulatedDeviceSpec, SimulatedDeviceSpec];
+    const backupJob = async (serials: string[]) => {
+      const job = await api.createJob({ operation: { kind: 'backup' }, deviceIds: serials.map(idOf) });
+      await until(async () => finished(await api.getJob(job.id)), 100);
+      return api.getJob(job.id);
+    };
+    const systemwide = await backupJob([first.serial, second.serial]);
+    expect(systemwide.counts.succeeded).toBe(2);
+    const original = (await api.listBackups({ deviceId: idOf(first.serial) })).items;
+    expect(original.map((backup) => backup.version)).toEqual([1]);
+    const originalContent = await api.downloadBackup(original[0]!.id);
+    expect(sha256Hex(originalContent)).toBe(original[0]!.sha256);
+    expect(Buffer.from(originalContent).toString('utf8')).toContain('<Root Version="9">');
+
+    // Someone loads another project; the next backup is version 2 with other content.
+    await simulator.device(first.serial)!.loadConfig('other-project.pccp2x');
+    await backupJob([first.serial]);
+    const [changed] = (await api.listBackups({ deviceId: idOf(first.serial) })).items;
+    expect(changed!.version).toBe(2);
+    expect(changed!.sha256).not.toBe(original[0]!.sha256);
+
+    const restoreJob = await api.createJob({
+      operation: { kind: 'restore', backupId: original[0]!.id },
+      deviceIds: [idOf(first.serial)],
+    });
+    await until(async () => finished(await api.getJob(restoreJob.id)), 100);
+    expect((await api.getJob(restoreJob.id)).counts.succeeded).toBe(1);
+    await backupJob([first.serial]);
+    const [afterRestore] = (await api.listBackups({ deviceId: idOf(first.serial) })).items;
+    expect(afterRestore!.version).toBe(3);
+    expect(afterRestore!.sha256).toBe(original[0]!.sha256);
+
+    await expectApiError(
+      api.createJob({ operation: { kind: 'restore', backupId: original[0]!.id }, deviceIds: [idOf(huddle.serial)] }),
+      'BACKUP_WRONG_MODEL',
+    );
+    await database.db.execute(
+      sql`UPDATE device_backups SET content = ${Buffer.from('tampered')} WHERE id = ${changed!.id}`,
+    );
+    await expectApiError(api.downloadBackup(changed!.id), 'BACKUP_CORRUPT');
   });
 
   it('rolls firmware out in waves; an agent closed mid-rollout and restarted ends every target, none updated twice', async () => {

@@ -30,8 +30,10 @@ import {
   type RecordPaymentRequest,
   type UpdateServicePlanRequest,
   type UsageQuery,
+  backupListSchema,
   firmwareListSchema,
   firmwarePackageDtoSchema,
+  type BackupListQuery,
   jobDetailSchema,
   jobListSchema,
   type CreateJobRequest,
@@ -397,6 +399,22 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     retryJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/retry`, jobDetailSchema, {}),
     listFirmware: () => request('GET', '/firmware', firmwareListSchema),
     uploadFirmware: (body: UploadFirmwareRequest) => request('POST', '/firmware', firmwarePackageDtoSchema, body),
+    listBackups: (query: BackupListQuery = {}) => request('GET', `/backups${queryString(query)}`, backupListSchema),
+    /** Where a browser downloads one backup (a plain link). */
+    backupDownloadUrl: (id: string) => `${baseUrl}${API_PREFIX}/backups/${encodeURIComponent(id)}/download`,
+    /** The bytes of one backup (Node callers); the hub checks its SHA-256 before it answers. */
+    downloadBackup: async (id: string): Promise<Uint8Array> => {
+      const response = await doFetch(`${baseUrl}${API_PREFIX}/backups/${encodeURIComponent(id)}/download`, {
+        headers: cookie ? { cookie } : {},
+        credentials: 'include',
+      });
+      if (!response.ok) {
+        const parsed = errorBodySchema.safeParse(await response.json());
+        if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+        throw new ApiError(response.status, 'INTERNAL', `Unexpected answer ${response.status}`);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
 
     // Billing (cloud): service plans, usage, invoices and payments
     listServicePlans: () => request('GET', '/billing/plans', servicePlanListSchema),

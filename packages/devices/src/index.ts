@@ -22,6 +22,8 @@ export {
   discovery as discoveryProtocol,
   unitStates,
   firmwareUpdateWords,
+  configLoadWords,
+  CONFIG_DATA_PREFIX,
   plinkParams,
   plinkChannelParams,
   plinkLinkStates,

@@ -54,6 +54,11 @@ export const systemCommands = {
    * `CONFIG_LOAD DONE` (or `FAILED <reason>` for a token containing `fail`) and is configured (§6.5).
    */
   configLoad: { block: 'UNIT', param: 'CONFIG_LOAD' },
+  /**
+   * Read only: `CONFIG_SAVE` → the running configuration (the project, XML) as one base64 value. Loading it back is
+   * `CONFIG_LOAD DATA:<base64>`; a project of another model fails with `FAILED WRONG_MODEL`.
+   */
+  configSave: { block: 'UNIT', param: 'CONFIG_SAVE' },
   /** `0`/`1`: SIP settings changed and wait for a VoIP restart to apply. */
   voipRestartPending: { block: 'VOIP', param: 'RESTART_PENDING' },
   /** Applies pending SIP settings: the lines re-register. */
@@ -91,6 +96,8 @@ export type UnitState = (typeof unitStates)[number];
 
 /** Words of `CONFIG_LOAD` lines. */
 export const configLoadWords = { started: 'STARTED', done: 'DONE', failed: 'FAILED' } as const;
+/** A `CONFIG_LOAD` token carrying the project itself, base64 after this prefix. */
+export const CONFIG_DATA_PREFIX = 'DATA:';
 
 /**
  * P-Link peripherals have no address of their own; they are reached through the host's session:

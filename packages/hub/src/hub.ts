@@ -21,6 +21,7 @@ import { loadHubConfig, type HubConfig, type HubConfigInput } from './config/hub
 import { openDatabase, type Database } from './db/index.ts';
 import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
+import { registerBackupRoutes } from './backups/index.ts';
 import { registerFirmwareRoutes } from './firmware/index.ts';
 import { createJobDispatcher, registerJobRoutes } from './jobs/index.ts';
 import { registerLocationRoutes } from './locations/index.ts';
@@ -180,6 +181,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'alerts', description: 'Alert rules, alerts, their messages and maintenance windows' },
         { name: 'jobs', description: 'Operations on many devices: locate, safety mute, reboot, firmware update' },
         { name: 'firmware', description: 'Firmware catalog' },
+        { name: 'backups', description: 'Configuration backups of devices, versioned with checksums' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
         { name: 'calls', description: 'Audio and video calls and the call log' },
@@ -211,6 +213,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerAlertRoutes(scope, context);
     registerJobRoutes(scope, context);
     registerFirmwareRoutes(scope, context);
+    registerBackupRoutes(scope, context);
     registerDashboardRoutes(scope, context);
     registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);

@@ -137,6 +137,8 @@ export const agentJobTargetSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
   /** For a P-Link peripheral: its port on the host DSP at `accessIp`, through whose session it is reached. */
   plink: z.number().int().min(1).max(99).nullable(),
+  /** Restore: the backup to load. */
+  backupId: z.uuid().optional(),
 });
 export type AgentJobTarget = z.infer<typeof agentJobTargetSchema>;
 
@@ -156,11 +158,15 @@ export const agentJobSchema = z.strictObject({
   operation: jobOperationSchema,
   targets: z.array(agentJobTargetSchema).min(1).max(MAX_JOB_TARGETS),
   firmware: agentJobFileSchema.optional(),
+  /** Short-lived grant for this job's configuration files (backup uploads, restore downloads). */
+  fileToken: z.string().min(1).max(2000).optional(),
 });
 export type AgentJob = z.infer<typeof agentJobSchema>;
 
 /** HTTP header carrying a job token on the agent's file requests. */
 export const JOB_TOKEN_HEADER = 'x-tutti-job-token';
+/** HTTP header naming the job whose token a file request carries. */
+export const JOB_ID_HEADER = 'x-tutti-job-id';
 
 export const agentCommandSchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('rescan') }),

@@ -97,6 +97,9 @@ export const errorCatalog = {
   },
   FIRMWARE_WRONG_MODEL: { status: 400, message: 'The firmware package is for another model family.' },
   FIRMWARE_VERSION_EXISTS: { status: 409, message: 'This firmware version is already in the catalog.' },
+  BACKUP_NOT_FOUND: { status: 404, message: 'The backup does not exist.' },
+  BACKUP_WRONG_MODEL: { status: 400, message: 'A backup can only be restored to a device of the same model.' },
+  BACKUP_CORRUPT: { status: 409, message: 'The stored backup no longer matches its checksum and is not used.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

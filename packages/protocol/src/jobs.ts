@@ -21,10 +21,24 @@ export const jobOperationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('safety_mute'), on: z.boolean() }),
   z.strictObject({ kind: z.literal('reboot') }),
   z.strictObject({ kind: z.literal('firmware_update'), packageId: uuid }),
+  /** Downloads each device's running configuration into a new backup version. */
+  z.strictObject({ kind: z.literal('backup') }),
+  /**
+   * Loads a backup: the given one onto one device of the same model (the device it came from or a replacement), or
+   * without `backupId` each device's newest backup.
+   */
+  z.strictObject({ kind: z.literal('restore'), backupId: uuid.optional() }),
 ]);
 export type JobOperation = z.infer<typeof jobOperationSchema>;
 export type JobKind = JobOperation['kind'];
-export const jobKinds = ['locate', 'safety_mute', 'reboot', 'firmware_update'] as const satisfies readonly JobKind[];
+export const jobKinds = [
+  'locate',
+  'safety_mute',
+  'reboot',
+  'firmware_update',
+  'backup',
+  'restore',
+] as const satisfies readonly JobKind[];
 
 /** The permission each operation needs. */
 export const jobPermissions: Record<JobKind, Permission> = {
@@ -32,6 +46,8 @@ export const jobPermissions: Record<JobKind, Permission> = {
   safety_mute: 'devices.control',
   reboot: 'devices.control',
   firmware_update: 'firmware.update',
+  backup: 'devices.control',
+  restore: 'devices.control',
 };
 
 /**
@@ -83,6 +99,9 @@ export type TargetFailureCode = z.infer<typeof targetFailureCodeSchema>;
 export const targetResultSchema = z.strictObject({
   /** Firmware the device reports after the operation. */
   firmware: z.string().max(64).optional(),
+  /** The backup a backup target stored, or a restore target loaded. */
+  backupId: z.uuid().optional(),
+  backupVersion: z.number().int().min(1).optional(),
 });
 export type TargetResult = z.infer<typeof targetResultSchema>;
 
@@ -223,3 +242,30 @@ export const jobLiveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.changed'), job: jobDtoSchema, targets: z.array(jobTargetDtoSchema) }),
 ]);
 export type JobLiveMessage = z.infer<typeof jobLiveMessageSchema>;
+
+// ---- Configuration backups ----------------------------------------------------------------------------------------
+
+/** Largest configuration a device may hand over in one backup. */
+export const MAX_BACKUP_BYTES = 4 * 1024 * 1024;
+/** Where agents upload (PUT …/<targetId>/<attempt>) and download (GET …/<backupId>) configurations. */
+export const BACKUP_FILES_PATH = '/agent/v1/files/backups';
+/** Header with the SHA-256 of an uploaded configuration. */
+export const SHA256_HEADER = 'x-tutti-sha256';
+
+export const backupDtoSchema = z.object({
+  id: z.string(),
+  deviceId: z.string().nullable(),
+  serial: z.string(),
+  model: deviceModelSchema,
+  version: z.number().int(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  jobId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type BackupDto = z.infer<typeof backupDtoSchema>;
+export const backupListQuerySchema = z.strictObject({ deviceId: uuid.optional() });
+export type BackupListQuery = z.input<typeof backupListQuerySchema>;
+export const backupListSchema = z.object({ items: z.array(backupDtoSchema) });
+export type BackupList = z.infer<typeof backupListSchema>;
+export const backupUploadResultSchema = z.object({ backupId: z.string(), version: z.number().int() });

@@ -8,9 +8,22 @@ import {
   systemCommandLine,
   type DeviceSession,
 } from '@tutti/devices';
-import { isAppError, modelInfo, type TargetFailureCode, type TargetResult } from '@tutti/protocol';
+import { createHash } from 'node:crypto';
+import {
+  BACKUP_FILES_PATH,
+  backupUploadResultSchema,
+  isAppError,
+  JOB_ID_HEADER,
+  JOB_TOKEN_HEADER,
+  MAX_BACKUP_BYTES,
+  modelInfo,
+  SHA256_HEADER,
+  type TargetFailureCode,
+  type TargetResult,
+} from '@tutti/protocol';
 import type { DeviceCredentials } from '../credentials/credential-store.ts';
 import type { FirmwareImages } from './firmware-images.ts';
+import { hubFileRequest, type HubEndpoint } from './hub-files.ts';
 import type { StoredTarget } from './job-store.ts';
 
 /** A target's end with a stable code and a sentence that says what happened. */
@@ -31,6 +44,7 @@ export interface OperationContext {
   /** How long a device that restarts may stay away while its outcome is confirmed. */
   restartGraceMs: number;
   images: FirmwareImages;
+  hub(): HubEndpoint | null;
   /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
   signal: AbortSignal;
   /** Stores that the device-changing command is about to go out (before it does). */
@@ -239,6 +253,72 @@ async function confirmFirmware(
   }
 }
 
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function hubFor(context: OperationContext, target: StoredTarget): { hub: HubEndpoint; token: string } {
+  const hub = context.hub();
+  if (!hub || !target.fileToken) {
+    throw new TargetFailure('device_unreachable', 'No hub connection to move the configuration file over.');
+  }
+  return { hub, token: target.fileToken };
+}
+
+/**
+ * Reads the running configuration and uploads it; the hub stores it as the device's next version only when the
+ * checksum matches. Uploading the same target attempt again (after a restart) stores nothing new.
+ */
+async function backUp(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure(
+      'device_refused',
+      'A P-Link peripheral keeps no configuration of its own; back up its host.',
+    );
+  }
+  const project = await withSession(context, target, (session) => session.saveConfiguration());
+  if (project.byteLength === 0)
+    throw new TargetFailure('device_refused', 'The device returned an empty configuration.');
+  context.progress(target, 50);
+  const { hub, token } = hubFor(context, target);
+  const response = await hubFileRequest(
+    hub,
+    'PUT',
+    `${BACKUP_FILES_PATH}/${target.targetId}/${target.attempt}`,
+    { [JOB_TOKEN_HEADER]: token, [SHA256_HEADER]: sha256Hex(project) },
+    64 * 1024,
+    project,
+  );
+  if (response.status !== 200) {
+    throw new TargetFailure('device_unreachable', `The hub did not store the backup (HTTP ${response.status}).`);
+  }
+  const stored = backupUploadResultSchema.parse(JSON.parse(response.body.toString('utf8')));
+  return { backupId: stored.backupId, backupVersion: stored.version };
+}
+
+/** Downloads the backup (its checksum checked), loads it and waits until the device reports it configured. */
+async function restore(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
+  if (!target.backupId) throw new TargetFailure('device_refused', 'The job names no backup for this device.');
+  const { hub, token } = hubFor(context, target);
+  const response = await hubFileRequest(
+    hub,
+    'GET',
+    `${BACKUP_FILES_PATH}/${target.backupId}`,
+    { [JOB_TOKEN_HEADER]: token, [JOB_ID_HEADER]: target.jobId },
+    MAX_BACKUP_BYTES,
+  );
+  if (response.status !== 200) {
+    throw new TargetFailure('device_unreachable', `The hub did not hand out the backup (HTTP ${response.status}).`);
+  }
+  if (sha256Hex(response.body) !== response.headers[SHA256_HEADER]) {
+    throw new TargetFailure('device_refused', 'The downloaded backup does not match its checksum; nothing was loaded.');
+  }
+  context.progress(target, 30);
+  await withSession(context, target, async (session) => {
+    context.markSent(target);
+    await session.loadConfiguration(response.body);
+  });
+  return { backupId: target.backupId };
+}
+
 /** Runs one target's operation; resolves with its result or throws a TargetFailure (or a device error). */
 export async function runOperation(
   context: OperationContext,
@@ -255,5 +335,9 @@ export async function runOperation(
       return reboot(context, target, resumed);
     case 'firmware_update':
       return updateFirmware(context, target, resumed);
+    case 'backup':
+      return backUp(context, target);
+    case 'restore':
+      return restore(context, target);
   }
 }

@@ -1,56 +1,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { JOB_TOKEN_HEADER, readFirmwarePackage, type AgentJobFile, type FirmwareManifest } from '@tutti/protocol';
 import { TargetFailure } from './device-operations.ts';
+import { hubFileRequest, type HubEndpoint } from './hub-files.ts';
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-export interface HubEndpoint {
-  url: string;
-  caFile?: string | undefined;
-}
 
 export interface FirmwareImages {
   /** The package of `file`, downloaded once per agent and checked before use; throws a TargetFailure otherwise. */
   verified(file: AgentJobFile): Promise<FirmwareManifest>;
 }
 
-function download(hub: HubEndpoint, file: AgentJobFile): Promise<Buffer> {
-  const url = new URL(file.path, hub.url);
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const call = request(
-      url,
-      {
-        method: 'GET',
-        headers: { [JOB_TOKEN_HEADER]: file.token },
-        ...(hub.caFile ? { ca: readFileSync(hub.caFile) } : {}),
-        timeout: 60_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.byteLength;
-          // Never hold more than the package announced: a bigger answer is not this package.
-          if (size > file.sizeBytes) response.destroy(new Error('larger than announced'));
-          else chunks.push(chunk);
-        });
-        response.on('error', reject);
-        response.on('end', () => {
-          if (response.statusCode !== 200) {
-            reject(new TargetFailure('package_invalid', `The hub refused the download (HTTP ${response.statusCode}).`));
-          } else resolve(Buffer.concat(chunks));
-        });
-      },
-    );
-    call.on('timeout', () => call.destroy(new Error('download timed out')));
-    call.on('error', reject);
-    call.end();
-  });
+async function download(hub: HubEndpoint, file: AgentJobFile): Promise<Buffer> {
+  const response = await hubFileRequest(hub, 'GET', file.path, { [JOB_TOKEN_HEADER]: file.token }, file.sizeBytes);
+  if (response.status !== 200) {
+    throw new TargetFailure('package_invalid', `The hub refused the download (HTTP ${response.status}).`);
+  }
+  return response.body;
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { AgentEventBody, AgentJob, JobTargetEventBody, TargetResult } from '@tutti/protocol';
 import type { DeviceCredentials } from '../credentials/credential-store.ts';
 import { failureOf, runOperation, type OperationContext, type TargetFailure } from './device-operations.ts';
-import { createFirmwareImages, type HubEndpoint } from './firmware-images.ts';
+import { createFirmwareImages } from './firmware-images.ts';
+import type { HubEndpoint } from './hub-files.ts';
 import { createJobStore, type JobStore, type StoredTarget } from './job-store.ts';
 
 export interface JobRunnerOptions {
@@ -106,6 +107,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     discoveryPort: options.discoveryPort,
     restartGraceMs: options.restartGraceMs,
     images: createFirmwareImages(options.dataDir, () => options.hub()),
+    hub: () => options.hub(),
     signal: closing.signal,
     markSent(target) {
       const at = new Date().toISOString();
@@ -164,7 +166,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
     accept(job) {
       const added = store.accept(job);
-      if (job.firmware) store.refreshFirmware(job.jobId, job.firmware);
+      store.refreshGrants(job);
       if (added.length > 0)
         log.info({ job: job.jobId, targets: added.length, kind: job.operation.kind }, 'job accepted');
       pump();

@@ -19,6 +19,8 @@ export interface StoredTarget extends AgentJobTarget {
   jobId: string;
   operation: JobOperation;
   firmware: AgentJobFile | null;
+  /** The job's grant for configuration files (backup, restore). */
+  fileToken: string | null;
   state: StoredTargetState;
   progress: number;
   /** When the command that changes the device went out: after a restart the agent must not send it again blindly. */
@@ -41,6 +43,8 @@ interface TargetRow {
   access_ip: string;
   port: number;
   plink: number | null;
+  backup_id: string | null;
+  file_token: string | null;
   state: StoredTargetState;
   progress: number;
   sent_at: string | null;
@@ -53,8 +57,8 @@ interface TargetRow {
 export interface JobStore {
   /** Stores the targets the agent does not hold yet (same target and attempt); returns the new ones. */
   accept(job: AgentJob): StoredTarget[];
-  /** Newest file grant of a job (tokens expire; a resent job brings a fresh one). */
-  refreshFirmware(jobId: string, firmware: AgentJobFile): void;
+  /** Newest file grants of a job (tokens expire; a resent job brings fresh ones). */
+  refreshGrants(job: AgentJob): void;
   /** Targets not finished, oldest first. */
   open(): StoredTarget[];
   /** Finished targets whose outcome did not reach the outbox (the agent stopped in between). */
@@ -82,6 +86,8 @@ function fromRow(row: TargetRow): StoredTarget {
     accessIp: row.access_ip,
     port: row.port,
     plink: row.plink,
+    ...(row.backup_id ? { backupId: row.backup_id } : {}),
+    fileToken: row.file_token,
     state: row.state,
     progress: row.progress,
     sentAt: row.sent_at,
@@ -124,10 +130,21 @@ export function createJobStore(dataDir: string): JobStore {
     CREATE INDEX IF NOT EXISTS targets_state ON targets (state, received_at);
     CREATE INDEX IF NOT EXISTS targets_job ON targets (job_id, state);
   `);
+  // Columns added after the first release of this file.
+  const existing = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(targets)')
+      .all()
+      .map((c) => c.name),
+  );
+  for (const column of ['backup_id', 'file_token']) {
+    if (!existing.has(column)) db.exec(`ALTER TABLE targets ADD COLUMN ${column} TEXT`);
+  }
   const insert = db.prepare(
     `INSERT OR IGNORE INTO targets
-       (target_id, attempt, job_id, operation, firmware, serial, model, access_ip, port, plink, state, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+       (target_id, attempt, job_id, operation, firmware, file_token, serial, model, access_ip, port, plink, backup_id,
+        state, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
   );
   const selectOne = db.prepare<[string, number], TargetRow>(
     'SELECT * FROM targets WHERE target_id = ? AND attempt = ?',
@@ -139,8 +156,9 @@ export function createJobStore(dataDir: string): JobStore {
     "SELECT * FROM targets WHERE state IN ('succeeded', 'failed', 'cancelled') AND reported = 0",
   );
   const selectQueuedOf = db.prepare<[string], TargetRow>("SELECT * FROM targets WHERE job_id = ? AND state = 'queued'");
-  const setFirmware = db.prepare<[string, string]>(
-    "UPDATE targets SET firmware = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+  const setGrants = db.prepare<[string | null, string | null, string]>(
+    `UPDATE targets SET firmware = coalesce(?, firmware), file_token = coalesce(?, file_token)
+     WHERE job_id = ? AND state IN ('queued', 'running')`,
   );
   const setReported = db.prepare<[string, number]>(
     'UPDATE targets SET reported = 1 WHERE target_id = ? AND attempt = ?',
@@ -158,11 +176,13 @@ export function createJobStore(dataDir: string): JobStore {
         job.jobId,
         JSON.stringify(job.operation),
         job.firmware ? JSON.stringify(job.firmware) : null,
+        job.fileToken ?? null,
         target.serial,
         target.model,
         target.accessIp,
         target.port,
         target.plink,
+        target.backupId ?? null,
         now,
       );
       if (result.changes > 0) added.push(fromRow(selectOne.get(target.targetId, target.attempt)!));
@@ -181,8 +201,8 @@ export function createJobStore(dataDir: string): JobStore {
 
   return {
     accept: (job) => acceptAll(job),
-    refreshFirmware(jobId, firmware) {
-      setFirmware.run(JSON.stringify(firmware), jobId);
+    refreshGrants(job) {
+      setGrants.run(job.firmware ? JSON.stringify(job.firmware) : null, job.fileToken ?? null, job.jobId);
     },
     open: () => selectOpen.all().map(fromRow),
     unreported: () => selectUnreported.all().map(fromRow),

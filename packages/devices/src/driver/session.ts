@@ -6,6 +6,8 @@ import { parseStackMembers, parseStackStatus } from '../stack-status.ts';
 import {
   CODEC_VERB,
   codecParams,
+  CONFIG_DATA_PREFIX,
+  configLoadWords,
   discovery,
   firmwareUpdateWords,
   loginTexts,
@@ -81,6 +83,13 @@ export interface DeviceSession {
    * restarted) without starting one: resolves with the installed version at DONE, rejects on FAILED or close.
    */
   followFirmwareUpdate(onProgress?: (percent: number) => void): Promise<string>;
+  /** The running configuration (`CONFIG_SAVE`). */
+  saveConfiguration(): Promise<Uint8Array>;
+  /**
+   * Loads a configuration saved before (`CONFIG_LOAD DATA:…`) and resolves once the box reports DONE; rejects with
+   * DeviceCommandError on FAILED (for example `WRONG_MODEL`) or when the session closes.
+   */
+  loadConfiguration(project: Uint8Array): Promise<void>;
   /** Subscribes this session to unsolicited status lines (box status and UA registration). */
   subscribe(): Promise<void>;
   /** Called with the full state each time a device line changes it, once a first `readState()` set the baseline. */
@@ -527,6 +536,39 @@ class DeviceSessionImpl implements DeviceSession {
       return await outcome;
     } finally {
       stop();
+    }
+  }
+
+  async saveConfiguration(): Promise<Uint8Array> {
+    const value = await this.commandValue(systemCommandLine(await this.boxName(), 'configSave'));
+    return Buffer.from(value, 'base64');
+  }
+
+  async loadConfiguration(project: Uint8Array): Promise<void> {
+    const path = systemCommandLine(await this.boxName(), 'configLoad');
+    const line = `${path} ${CONFIG_DATA_PREFIX}${Buffer.from(project).toString('base64')}`;
+    let stopLines = (): void => undefined;
+    let stopClose = (): void => undefined;
+    const outcome = new Promise<void>((resolve, reject) => {
+      stopLines = this.onLine((payload) => {
+        if (!payload.startsWith(`${path} `)) return;
+        const word = payload.slice(path.length + 1).split(' ')[0];
+        if (word === configLoadWords.done) resolve();
+        else if (word === configLoadWords.failed) reject(new DeviceCommandError(`${path} DATA`, payload));
+      });
+      stopClose = this.onClose((error) =>
+        reject(error ?? new DeviceUnreachableError(`Session to ${this.address} closed during the load`)),
+      );
+    });
+    outcome.catch(() => undefined);
+    try {
+      const started = await this.commandValue(line);
+      if (started !== configLoadWords.started)
+        throw new DeviceProtocolError(`Unexpected CONFIG_LOAD answer ${started}`);
+      await outcome;
+    } finally {
+      stopLines();
+      stopClose();
     }
   }
 

@@ -6,6 +6,7 @@ import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import { formatPlinkDevices } from '../plink-devices.ts';
 import { formatStackMembers, formatStackStatus, type StackStatus } from '../stack-status.ts';
 import {
+  CONFIG_DATA_PREFIX,
   configLoadWords,
   errorPayloads,
   firmwareUpdateWords,
@@ -156,6 +157,9 @@ export class Box implements SimulatedDevice {
   private bootTimer: NodeJS.Timeout | undefined;
   private configured = true;
   private configuring = false;
+  /** The running configuration as CONFIG_SAVE returns it; CONFIG_LOAD replaces it. */
+  private project: string;
+  private projectStamp = 1;
   private configTimer: NodeJS.Timeout | undefined;
   private configWaiters: Array<() => void> = [];
   private voipRestartPending = false;
@@ -179,6 +183,7 @@ export class Box implements SimulatedDevice {
     this.firmware = spec.firmware;
     this.currentAddress = spec.address;
     this.network = networkDefaults(spec.address);
+    this.project = this.projectXml('factory');
     this.temperature = 38 + (hashString(spec.serial) % 120) / 10;
     this.registration = Array.from({ length: this.uaLines }, () => 'REGISTERED');
     this.autoAnswer = Array.from({ length: this.uaLines }, () => '0');
@@ -493,20 +498,46 @@ export class Box implements SimulatedDevice {
     this.statusChanged(systemCommands.unitState, next, 'unit_state');
   }
 
+  /** A project of this box as CONFIGURE writes it (a stand-in for the `.PCCP2X` XML), stamped per load. */
+  private projectXml(source: string): string {
+    const { model, boxName, stackName } = this.spec;
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?><Root Version="9"><Project Model="${model}" Box="${boxName}" ` +
+      `Stack="${stackName}" Stamp="${this.projectStamp}" Source="${source.replace(/[^\w.-]/g, '_')}">` +
+      `<Settings NtpServer="pool.ntp.org" SafetyMute="0" SipPort="5060" RtpBase="30000"/></Project></Root>`
+    );
+  }
+
+  /** What a CONFIG_LOAD token installs: the project it carries (DATA:), or a new one named after the token. */
+  private projectOf(token: string): { project: string } | { failure: string } {
+    if (/fail/i.test(token)) return { failure: 'BAD_PROJECT' };
+    if (!token.startsWith(CONFIG_DATA_PREFIX)) {
+      this.projectStamp += 1;
+      return { project: this.projectXml(token) };
+    }
+    const project = Buffer.from(token.slice(CONFIG_DATA_PREFIX.length), 'base64').toString('utf8');
+    const model = /<Project Model="([A-Z0-9_]+)"/.exec(project)?.[1];
+    if (!project.includes('<Root Version="9">') || !model) return { failure: 'BAD_PROJECT' };
+    if (model !== this.spec.model) return { failure: 'WRONG_MODEL' };
+    return { project };
+  }
+
   /** CONFIG_LOAD (§6.5): CONFIGURING for `configLoadMs`, then DONE (configured) or FAILED for a `fail` token. */
   private startConfigLoad(path: string, token: string): void {
     this.configuring = true;
-    this.ctx.emit(this, 'config', configLoadWords.started, token);
+    this.ctx.emit(this, 'config', configLoadWords.started, token.slice(0, 64));
     this.refreshUnitState();
     this.configTimer = setTimeout(() => {
       this.configuring = false;
-      if (/fail/i.test(token)) {
-        this.sendToBoxSessions(`${path} ${configLoadWords.failed} BAD_PROJECT`);
-        this.ctx.emit(this, 'config', configLoadWords.failed, token);
+      const outcome = this.projectOf(token);
+      if ('failure' in outcome) {
+        this.sendToBoxSessions(`${path} ${configLoadWords.failed} ${outcome.failure}`);
+        this.ctx.emit(this, 'config', configLoadWords.failed, token.slice(0, 64));
       } else {
+        this.project = outcome.project;
         this.configured = true;
         this.sendToBoxSessions(`${path} ${configLoadWords.done}`);
-        this.ctx.emit(this, 'config', configLoadWords.done, token);
+        this.ctx.emit(this, 'config', configLoadWords.done, token.slice(0, 64));
       }
       this.refreshUnitState();
       this.flushConfigWaiters();
@@ -813,6 +844,8 @@ export class Box implements SimulatedDevice {
         if (values.length > 1 || this.configuring) return errorPayloads.invalidParameters;
         this.startConfigLoad(path, value);
         return { payload: `${path} ${configLoadWords.started}` };
+      case 'configSave':
+        return read(Buffer.from(this.project, 'utf8').toString('base64'));
       case 'voipRestartPending':
         if (this.uaLines === 0) return errorPayloads.endpointNotPresent;
         return read(this.voipRestartPending ? '1' : '0');

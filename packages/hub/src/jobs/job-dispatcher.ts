@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import {
   jobOperationSchema,
   type AgentJob,
@@ -40,6 +41,13 @@ const TICK_MS = 1_000;
 export const FIRMWARE_FILE_PATH = '/agent/v1/files/firmware';
 /** Bus topic of job changes; every hub node forwards them to its browsers of the job's organization. */
 export const JOBS_TOPIC = 'jobs.changed';
+
+const backupInputSchema = z.object({ backupId: z.uuid() });
+
+function backupInputOf(input: unknown): { backupId?: string } {
+  const parsed = backupInputSchema.safeParse(input);
+  return parsed.success ? { backupId: parsed.data.backupId } : {};
+}
 
 export interface JobDispatcherOptions {
   db: Db;
@@ -193,12 +201,21 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
         accessIp: row.accessIp,
         port: row.port,
         plink: row.plink,
+        ...backupInputOf(row.input),
       });
       byAgent.set(row.agentId, list);
     }
     const firmware = job.firmwarePackageId ? await getFirmware(db, job.orgId, job.firmwarePackageId) : null;
     for (const [agentId, targets] of byAgent) {
       const agentJob: AgentJob = { jobId: job.id, operation: job.operation, targets };
+      if (job.operation.kind === 'backup' || job.operation.kind === 'restore') {
+        agentJob.fileToken = issueJobToken(secrets, {
+          orgId: job.orgId,
+          agentId,
+          file: `job:${job.id}`,
+          expiresAt: clock.now().getTime() + JOB_TOKEN_TTL_MS,
+        });
+      }
       if (firmware) {
         agentJob.firmware = {
           path: `${FIRMWARE_FILE_PATH}/${firmware.id}`,

@@ -152,6 +152,7 @@ export async function targetDevices(db: Queryable, targetIds: readonly string[])
       accessIp: devices.accessIp,
       port: devices.port,
       plink: devices.plink,
+      input: jobTargets.input,
     })
     .from(jobTargets)
     .innerJoin(devices, eq(devices.id, jobTargets.deviceId))
@@ -335,4 +336,37 @@ export async function agentsOfJob(db: Queryable, jobId: string): Promise<string[
     .from(jobTargets)
     .where(and(eq(jobTargets.jobId, jobId), isNotNull(jobTargets.agentId)));
   return rows.flatMap((row) => (row.agentId ? [row.agentId] : []));
+}
+
+/** What a file request of an agent needs to know about the target it names. */
+export async function jobTargetForFiles(db: Queryable, targetId: string) {
+  const [row] = await db
+    .select({
+      jobId: jobTargets.jobId,
+      orgId: jobTargets.orgId,
+      agentId: jobTargets.agentId,
+      deviceId: jobTargets.deviceId,
+      serial: jobTargets.serial,
+      model: jobTargets.model,
+      kind: jobs.kind,
+    })
+    .from(jobTargets)
+    .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+    .where(eq(jobTargets.id, targetId));
+  return row;
+}
+
+export async function jobRestoresBackup(db: Queryable, orgId: string, jobId: string, backupId: string) {
+  const [row] = await db
+    .select({ id: jobTargets.id })
+    .from(jobTargets)
+    .where(
+      and(
+        eq(jobTargets.orgId, orgId),
+        eq(jobTargets.jobId, jobId),
+        sql`${jobTargets.input}->>'backupId' = ${backupId}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

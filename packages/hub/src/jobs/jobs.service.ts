@@ -22,6 +22,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { AuthContext, ClientInfo } from '../auth/index.ts';
 import type { Queryable, Tx } from '../db/index.ts';
+import { getBackup, newestBackupsOf } from '../backups/index.ts';
 import { getFirmware } from '../firmware/index.ts';
 import {
   applyTargetUpdate,
@@ -145,6 +146,44 @@ export async function jobChange(db: Queryable, orgId: string, jobId: string, tar
 }
 
 /**
+ * Which backup each device gets: the chosen one (onto a single device of its model: the original or a replacement),
+ * or each device's newest. A device without a backup, or of another model, stops the job before it starts.
+ */
+async function backupsToRestore(
+  tx: Tx,
+  orgId: string,
+  backupId: string | undefined,
+  devices: readonly { id: string; serial: string; model: string }[],
+): Promise<Map<string, string>> {
+  const chosen = new Map<string, string>();
+  if (backupId) {
+    const backup = await getBackup(tx, orgId, backupId);
+    if (devices.length !== 1) throw appError('VALIDATION_FAILED', { reason: 'one backup restores to one device' });
+    const [device] = devices;
+    if (device!.model !== backup.model) {
+      throw appError('BACKUP_WRONG_MODEL', { backup: backup.model, device: device!.model });
+    }
+    chosen.set(device!.id, backup.id);
+    return chosen;
+  }
+  const newest = await newestBackupsOf(
+    tx,
+    orgId,
+    devices.map((device) => device.id),
+  );
+  const missing = devices.filter((device) => !newest.has(device.id));
+  if (missing.length > 0) {
+    throw appError('BACKUP_NOT_FOUND', { serials: missing.map((device) => device.serial).slice(0, 50) });
+  }
+  for (const device of devices) {
+    const backup = newest.get(device.id)!;
+    if (backup.model !== device.model) throw appError('BACKUP_WRONG_MODEL', { serial: device.serial });
+    chosen.set(device.id, backup.id);
+  }
+  return chosen;
+}
+
+/**
  * Starts a job on many devices. The caller needs the operation's permission. A firmware package must suit every
  * selected device's model family, or nothing starts. Devices no agent manages any more fail at once with a reason.
  */
@@ -165,6 +204,7 @@ export async function createJob(
     throw appError('DEVICE_NOT_FOUND', { ids: deviceIds.filter((id) => !known.has(id)).slice(0, 50) });
   }
   let firmwarePackageId: string | null = null;
+  const inputs = new Map<string, { backupId: string }>();
   if (operation.kind === 'firmware_update') {
     const firmware = await getFirmware(tx, auth.orgId, operation.packageId);
     const mismatched = found.filter(
@@ -177,6 +217,11 @@ export async function createJob(
       });
     }
     firmwarePackageId = firmware.id;
+  }
+  if (operation.kind === 'restore') {
+    for (const [deviceId, backupId] of await backupsToRestore(tx, auth.orgId, operation.backupId, found)) {
+      inputs.set(deviceId, { backupId });
+    }
   }
   const rollout = rolloutSchema.parse(request.rollout ?? {});
   const job = await insertJob(tx, {
@@ -206,6 +251,7 @@ export async function createJob(
         deviceName: device.name,
         model: device.model,
         wave: rollout.waveSize ? Math.floor(index / rollout.waveSize) + 1 : 1,
+        input: inputs.get(device.id) ?? null,
         ...(unmanaged
           ? {
               state: 'failed' as const,

@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  API_PREFIX,
+  appError,
+  BACKUP_FILES_PATH,
+  backupListQuerySchema,
+  backupListSchema,
+  backupUploadResultSchema,
+  errorBodySchema,
+  idParamsSchema,
+  JOB_ID_HEADER,
+  JOB_TOKEN_HEADER,
+  MAX_BACKUP_BYTES,
+  sha256Schema,
+  SHA256_HEADER,
+} from '@tutti/protocol';
+import { requirePermission } from '../auth/index.ts';
+import { withTenant } from '../db/index.ts';
+import type { HubContext } from '../hub-context.ts';
+import { jobRestoresBackup, jobTargetForFiles, openJobToken } from '../jobs/index.ts';
+import { getBackup, listBackups, readBackupContent, storeBackup } from './backups.service.ts';
+
+const uploadParamsSchema = z.strictObject({ targetId: z.uuid(), attempt: z.coerce.number().int().min(1) });
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function registerBackupRoutes(app: FastifyInstance, context: HubContext): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const denied = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
+
+  routes.get(
+    `${API_PREFIX}/backups`,
+    {
+      schema: {
+        tags: ['backups'],
+        summary: 'Stored configuration backups, newest version first per device',
+        querystring: backupListQuerySchema,
+        response: { 200: backupListSchema, ...denied },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.view');
+      return withTenant(context.db, auth.orgIds, (tx) => listBackups(tx, auth.orgId, request.query.deviceId));
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/backups/:id/download`,
+    {
+      schema: {
+        tags: ['backups'],
+        summary: 'Download one backup; its SHA-256 is checked before it is sent',
+        params: idParamsSchema,
+      },
+    },
+    async (request, reply) => {
+      const auth = requirePermission(request, 'devices.view');
+      const { backup, content } = await withTenant(context.db, auth.orgIds, async (tx) => ({
+        backup: await getBackup(tx, auth.orgId, request.params.id),
+        content: await readBackupContent(tx, auth.orgId, request.params.id),
+      }));
+      return reply
+        .type('application/octet-stream')
+        .header('content-disposition', `attachment; filename="${backup.serial}-v${backup.version}.pccp2x.xml"`)
+        .header(SHA256_HEADER, backup.sha256)
+        .send(content);
+    },
+  );
+
+  // Agents move configuration files with their job's short-lived token, not with a user session.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_BACKUP_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    const files = scope.withTypeProvider<ZodTypeProvider>();
+
+    files.put(
+      `${BACKUP_FILES_PATH}/:targetId/:attempt`,
+      { schema: { params: uploadParamsSchema, response: { 200: backupUploadResultSchema } } },
+      async (request) => {
+        if (!Buffer.isBuffer(request.body)) throw appError('UNSUPPORTED_MEDIA_TYPE');
+        const sha256 = sha256Schema.safeParse(headerOf(request.headers[SHA256_HEADER]));
+        if (!sha256.success) throw appError('VALIDATION_FAILED', { header: SHA256_HEADER });
+        const { targetId, attempt } = request.params;
+        const target = await jobTargetForFiles(context.db, targetId);
+        const grant = openJobToken(
+          context.secrets,
+          headerOf(request.headers[JOB_TOKEN_HEADER]),
+          `job:${target?.jobId ?? 'none'}`,
+          context.clock.now().getTime(),
+        );
+        if (!target || target.orgId !== grant.orgId || target.agentId !== grant.agentId || target.kind !== 'backup') {
+          throw appError('JOB_TOKEN_INVALID');
+        }
+        const content = request.body;
+        return context.db.transaction((tx) =>
+          storeBackup(tx, {
+            orgId: target.orgId,
+            jobId: target.jobId,
+            targetId,
+            attempt,
+            deviceId: target.deviceId,
+            serial: target.serial,
+            model: target.model,
+            sha256: sha256.data,
+            content,
+          }),
+        );
+      },
+    );
+
+    files.get(`${BACKUP_FILES_PATH}/:id`, { schema: { params: idParamsSchema } }, async (request, reply) => {
+      const jobId = headerOf(request.headers[JOB_ID_HEADER]) ?? 'none';
+      const grant = openJobToken(
+        context.secrets,
+        headerOf(request.headers[JOB_TOKEN_HEADER]),
+        `job:${jobId}`,
+        context.clock.now().getTime(),
+      );
+      // Only a backup one of the job's targets restores.
+      if (!(await jobRestoresBackup(context.db, grant.orgId, jobId, request.params.id)))
+        throw appError('JOB_TOKEN_INVALID');
+      const content = await readBackupContent(context.db, grant.orgId, request.params.id);
+      const backup = await getBackup(context.db, grant.orgId, request.params.id);
+      return reply.type('application/octet-stream').header(SHA256_HEADER, backup.sha256).send(content);
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export { registerBackupRoutes } from './backups.routes.ts';
+export { getBackup, newestBackupsOf } from './backups.service.ts';
