@@ -21,8 +21,10 @@ import { until } from '../harness.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const NATS_URL = process.env.TUTTI_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const AGENTS = 4;
-const DEVICES_PER_AGENT = 25;
+/** The suite runs a small site; TUTTI_FAILOVER_FULL=1 runs the issue's size (2,000 devices through 20 agents). */
+const FULL = process.env.TUTTI_FAILOVER_FULL === '1';
+const AGENTS = FULL ? 20 : 4;
+const DEVICES_PER_AGENT = FULL ? 100 : 25;
 const ROUNDS = 6;
 /** The round after whose changes node A is killed, while the agents are still sending them. */
 const KILL_AFTER_ROUND = 2;
@@ -218,15 +220,23 @@ describe.runIf(postgres)('two hub processes on PostgreSQL and NATS behind a bala
     expect(await agentsConnectedTo(nodeB)).toBe(AGENTS);
 
     for (const [index, agent] of agents.entries()) {
+      // Read at a moment the outbox is empty: everything up to lastSeq was acknowledged, so committed. The agent
+      // may produce newer events meanwhile.
+      let lastSeq = 0;
+      await until(() => {
+        const outbox = agent.status().outbox;
+        lastSeq = outbox.lastSeq;
+        return outbox.depth === 0;
+      });
       const rows = rowsOf<{ seq: number; serial: string | null; kind: string; status: string | null }>(
         await database.db.execute(sql`
           SELECT e.seq::int AS seq, e.serial, e.kind, e.payload->>'status' AS status
           FROM device_events e JOIN agents a ON a.id = e.agent_id
-          WHERE a.name = ${agentNames[index]} ORDER BY e.seq`),
+          WHERE a.name = ${agentNames[index]} AND e.seq <= ${lastSeq} ORDER BY e.seq`),
       );
       const seqs = rows.map((row) => row.seq);
       // Every event the agent produced is stored once, in order, with nothing missing.
-      expect(seqs).toEqual(Array.from({ length: agent.status().outbox.lastSeq }, (_, position) => position + 1));
+      expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, position) => position + 1));
       for (const device of devicesOf(index).filter((candidate) => expected.has(candidate.spec.serial))) {
         const statuses = rows
           .filter((row) => row.kind === 'device.status' && row.serial === device.spec.serial)
