@@ -80,7 +80,7 @@ export function AlertListPanel() {
             <Table.Tbody>
               {alerts.data.items.map((alert) => (
                 <Table.Tr key={alert.id} data-testid={`alert-row-${alert.subjectName}`}>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Badge color={stateColor[alert.state]} variant="light" style={{ textTransform: 'none' }}>
                       {t(`alerts.state.${alert.state}`)}
                     </Badge>

@@ -97,7 +97,7 @@ export function DeliveryListPanel() {
                   <Table.Td>
                     <bdi>{delivery.subject}</bdi>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Badge color={statusColor[delivery.status]} variant="light" style={{ textTransform: 'none' }}>
                       {t(`alerts.deliveries.status.${delivery.status}`)}
                     </Badge>

@@ -193,6 +193,7 @@ export function RuleDialog({
             label={t('alerts.rules.slackWebhooks')}
             value={form.slackWebhooks}
             onChange={(values) => set('slackWebhooks', values)}
+            data-testid="rule-slack"
           />
           <Select
             label={t('alerts.rules.language')}
