@@ -11,6 +11,7 @@ import {
   ensureAgentAccount,
   ensureMember,
   ensureOrganization,
+  type CreateHubOptions,
   type Database,
   type Hub,
   type HubConfigInput,
@@ -32,6 +33,8 @@ export interface StartTestStackOptions {
   agentHubUrl?: (hubUrl: string) => string | Promise<string>;
   /** Agent settings on top of the stack's (e.g. a small outbox cap). */
   agentConfig?: Partial<AgentConfigInput>;
+  /** The hub's clock (e.g. a manual one that walks through a billing year). */
+  clock?: CreateHubOptions['clock'];
 }
 
 export interface TestStack {
@@ -84,7 +87,8 @@ export async function startTestStack(options: StartTestStackOptions = {}): Promi
     liveFlushMs: 100,
     ...options.hubConfig,
   };
-  let hub = await createHub({ database, config: hubConfig });
+  const clock = options.clock ? { clock: options.clock } : {};
+  let hub = await createHub({ database, ...clock, config: hubConfig });
   const baseUrl = await hub.start();
   const port = Number(new URL(baseUrl).port);
   const org = await ensureOrganization(database.db, { name: 'Stack Organization', kind: 'client' }, 'test');
@@ -150,7 +154,7 @@ export async function startTestStack(options: StartTestStackOptions = {}): Promi
       await hub.close();
     },
     async startHub() {
-      hub = await createHub({ database, config: { ...hubConfig, port } });
+      hub = await createHub({ database, ...clock, config: { ...hubConfig, port } });
       await hub.start();
       hubRunning = true;
     },

@@ -36,7 +36,7 @@ const statusColor: Record<InvoiceStatus, string> = {
 export function InvoiceStatusBadge({ status }: { status: InvoiceStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={statusColor[status]} variant="light" style={{ textTransform: 'none' }}>
+    <Badge color={statusColor[status]} variant="dot" style={{ textTransform: 'none' }}>
       {t(`billing.invoiceStatus.${status}`)}
     </Badge>
   );
@@ -135,6 +135,7 @@ export function InvoiceDetailDrawer({
       onClose={onClose}
       position="right"
       size="lg"
+      closeButtonProps={{ 'aria-label': t('billing.invoices.close') }}
       title={detail ? t('billing.invoices.title', { number: detail.number }) : t('billing.invoices.loading')}
     >
       {invoice.isError ? (

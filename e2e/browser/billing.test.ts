@@ -1,0 +1,184 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { ensureMember, ensureOrganization } from '@tutti/hub';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.ts';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const desktop = { width: 1440, height: 900 };
+const DAY = 86_400_000;
+
+// What a user reads, written out here on purpose: the test checks the screen, not the translation files.
+const words = {
+  en: { invoices: 'Invoices', paid: 'Paid', overdue: 'Overdue' },
+  ar: { invoices: 'الفواتير', paid: 'مدفوعة', overdue: 'متأخرة' },
+};
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * A support organization's billing in the browser: a plan added and given to its client through the screens, the
+ * hub's clock walked through 75 days (usage sampled, invoices issued), then the invoices, their PDF and CSV,
+ * a payment, and the usage charts, in English and Arabic.
+ */
+describe('billing in the browser', () => {
+  const start = new Date(Math.floor((Date.now() - 75 * DAY) / DAY) * DAY + 30 * 60_000);
+  let now = start.getTime();
+  let stack: TestStack;
+  let browser: Browser;
+  const password = 'Billing-owner-2026!';
+  const ownerEmail = (language: string) => `billing-${language}@support.tutti.test`;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startTestStack({ devicesPerSubnet: 2, clock: { now: () => new Date(now) } });
+    const db = stack.database.db;
+    const support = await ensureOrganization(db, { name: 'Northwind AV Support', kind: 'support' }, 'test');
+    for (const language of ['en', 'ar'] as const) {
+      await ensureMember(
+        db,
+        { orgId: support.id, email: ownerEmail(language), name: 'Bea Billing', password, role: 'owner', language },
+        'test',
+      );
+    }
+    // The stack's site belongs to a client of the support organization.
+    await db.execute(sql`UPDATE organizations SET parent_id = ${support.id}::uuid WHERE name = 'Stack Organization'`);
+    await stack.waitForDevices(2);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function settled(page: Page): Promise<void> {
+    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
+  }
+
+  async function expectAccessible(page: Page, screen: string): Promise<void> {
+    await settled(page);
+    if (!(await page.evaluate<boolean>("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
+    const violations = await page.evaluate<AxeViolation[]>(`axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((result) => result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((node) => node.html.slice(0, 160)),
+      })))`);
+    expect({ screen, violations: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual(
+      { screen, violations: [] },
+    );
+  }
+
+  async function signIn(page: Page, language: 'en' | 'ar'): Promise<void> {
+    await page.goto(`${stack.baseUrl}/sign-in`);
+    if (language !== 'en') {
+      await page.getByTestId('language-picker').click();
+      await page.getByTestId(`language-option-${language}`).click();
+      await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+    }
+    await page.getByTestId('sign-in-email').fill(ownerEmail(language));
+    await page.getByTestId('sign-in-password').fill(password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('nav-billing').click();
+  }
+
+  it('sells a plan to a client, bills it from its usage, and records its payment', async () => {
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'en');
+      await page.getByTestId('billing-tab-plans').click();
+      await page.getByTestId('add-plan').click();
+      await page.getByTestId('plan-name').fill('Standard monthly');
+      await page.getByTestId('plan-max-devices').fill('5');
+      await page.getByTestId('plan-price').fill('120');
+      await page.getByTestId('plan-save').click();
+      await page.getByTestId('plan-row-Standard monthly').waitFor();
+      expect(await page.getByTestId('plan-row-Standard monthly').textContent()).toContain('$120.00');
+
+      await page.getByTestId('plan-actions-Standard monthly').click();
+      await page.getByTestId('plan-assign-Standard monthly').click();
+      await page.getByTestId('assign-organization').click();
+      await page.getByRole('option', { name: 'Stack Organization' }).click();
+      await page.getByTestId('assign-start').fill(start.toISOString().slice(0, 10));
+      await page.getByTestId('assign-save').click();
+      await page.getByTestId('assign-save').waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('plan-row-Standard monthly').textContent()).toMatch(/1$/);
+      await expectAccessible(page, 'service plans');
+      await page.screenshot({ path: join(screenshots, 'billing-plans-en.png') });
+
+      // 75 days pass on the hub's clock: hourly usage samples and a daily billing cycle, one node running each.
+      for (let day = 1; day <= 75; day += 1) {
+        now = start.getTime() + day * DAY;
+        await stack.hub.context.scheduler.runDue();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await stack.hub.context.scheduler.runDue();
+
+      await page.getByTestId('billing-tab-invoices').click();
+      await page.getByTestId('invoice-row-INV-000001').waitFor();
+      expect(await page.getByTestId('invoice-row-INV-000001').textContent()).toContain(words.en.overdue);
+      await expectAccessible(page, 'invoices');
+      await page.getByTestId('invoice-row-INV-000001').click();
+      await page.getByTestId('invoice-detail').waitFor();
+
+      const pdfHref = (await page.getByTestId('invoice-pdf').getAttribute('href')) ?? '';
+      expect(new URL(pdfHref, stack.baseUrl).searchParams.get('lang')).toBe('en');
+      const pdf = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        return { type: response.headers.get('content-type'), head: (await response.text()).slice(0, 5) };
+      }, pdfHref);
+      expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
+      const csvHref = (await page.getByTestId('invoice-csv').getAttribute('href')) ?? '';
+      const csv = await page.evaluate(async (url) => (await fetch(url)).text(), csvHref);
+      expect(csv).toContain('INV-000001');
+
+      await page.screenshot({ path: join(screenshots, 'billing-invoice-en.png') });
+      await page.getByTestId('payment-save').click();
+      await expect.poll(() => page.getByTestId('invoice-detail').textContent()).toContain(words.en.paid);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByTestId('invoice-row-INV-000001').textContent()).toContain(words.en.paid);
+
+      await page.getByTestId('billing-tab-usage').click();
+      await page.getByTestId('usage-org-Stack Organization').waitFor();
+      expect(await page.getByTestId('usage-org-Stack Organization').locator('svg rect').count()).toBeGreaterThan(30);
+      await expectAccessible(page, 'usage');
+      await page.screenshot({ path: join(screenshots, 'billing-usage-en.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the invoices right to left in Arabic, with the PDF in Arabic', async () => {
+    const context = await browser.newContext({ viewport: desktop, locale: 'ar' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'ar');
+      await expect.poll(() => page.getByTestId('billing-tab-invoices').textContent()).toBe(words.ar.invoices);
+      expect(await page.evaluate<string>('document.documentElement.dir')).toBe('rtl');
+      await page.getByTestId('invoice-row-INV-000001').waitFor();
+      expect(await page.getByTestId('invoice-row-INV-000001').textContent()).toContain(words.ar.paid);
+      await expectAccessible(page, 'invoices in Arabic');
+      await page.getByTestId('invoice-row-INV-000001').click();
+      const pdfHref = (await page.getByTestId('invoice-pdf').getAttribute('href')) ?? '';
+      expect(new URL(pdfHref, stack.baseUrl).searchParams.get('lang')).toBe('ar');
+      await page.screenshot({ path: join(screenshots, 'billing-invoice-ar.png') });
+    } finally {
+      await context.close();
+    }
+  });
+});
