@@ -91,6 +91,19 @@ describe('organizations, choose organization, audit log and organization setting
         if (language !== 'en') await chooseLanguage(page, language);
         await expect.poll(() => page.getByTestId('sso-error').textContent()).toBe(text[language].ssoFailed);
 
+        // Forgot password answers the same for any address; a reset link that is not valid says so.
+        await page.getByTestId('forgot-password').click();
+        await page.getByTestId('forgot-email').fill(supportEmail(language));
+        await page.getByTestId('forgot-submit').click();
+        await page.getByTestId('forgot-sent').waitFor();
+        await page.goto(`${stack.baseUrl}/reset-password?token=not-a-real-reset-token`);
+        await page.getByTestId('reset-password').fill('Fresh-Lantern-2026!');
+        await page.getByTestId('reset-confirm').fill('Fresh-Lantern-2026!');
+        await page.getByTestId('reset-submit').click();
+        await page.getByTestId('reset-error').waitFor();
+        await shot(page, `reset-password-${language}`);
+        await page.getByTestId('back-to-sign-in').click();
+
         await page.getByTestId('sign-in-email').fill(supportEmail(language));
         await page.getByTestId('sign-in-password').fill(supportPassword);
         await page.getByTestId('sign-in-submit').click();

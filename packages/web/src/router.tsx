@@ -18,6 +18,8 @@ import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
 import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
 import { DevicesPage } from './devices/DevicesPage.tsx';
 import { parseSignInSearch, sessionQueryOptions, type SignInSearch } from './session/session.ts';
+import { ForgotPasswordPage, ResetPasswordPage } from './session/PasswordResetPages.tsx';
+import { RegisterPage } from './session/RegisterPage.tsx';
 import { SignInPage } from './session/SignInPage.tsx';
 import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
@@ -66,6 +68,36 @@ const signInRoute = createRoute({
     const { redirect: redirectTo, error, organization } = signInRoute.useSearch();
     return <SignInPage redirectTo={redirectTo} error={error} organization={organization} />;
   },
+});
+
+const tokenSearch = (search: Record<string, unknown>): { token: string } => ({
+  token: typeof search.token === 'string' ? search.token : '',
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/register',
+  validateSearch: tokenSearch,
+  component: function RegisterRoute() {
+    const { token } = registerRoute.useSearch();
+    return <RegisterPage token={token} />;
+  },
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: tokenSearch,
+  component: function ResetPasswordRoute() {
+    const { token } = resetPasswordRoute.useSearch();
+    return <ResetPasswordPage token={token} />;
+  },
+});
+
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/forgot-password',
+  component: ForgotPasswordPage,
 });
 
 const appRoute = createRoute({
@@ -161,6 +193,9 @@ const acknowledgeRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   acknowledgeRoute,
   signInRoute,
+  registerRoute,
+  resetPasswordRoute,
+  forgotPasswordRoute,
   appRoute.addChildren([
     alertsRoute,
     indexRoute,

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Box,
   Button,
   Checkbox,
@@ -15,7 +16,7 @@ import {
 import { IconAlertCircle, IconKey } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ErrorCode } from '@tutti/protocol';
-import { useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
@@ -228,12 +229,17 @@ export function SignInPage({
                   title: t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
                 }}
               />
-              <Checkbox
-                label={t('action.staySignedIn')}
-                checked={staySignedIn}
-                onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
-                data-testid="sign-in-stay"
-              />
+              <Group justify="space-between" gap="xs">
+                <Checkbox
+                  label={t('action.staySignedIn')}
+                  checked={staySignedIn}
+                  onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
+                  data-testid="sign-in-stay"
+                />
+                <Anchor component={Link} to="/forgot-password" size="sm" data-testid="forgot-password">
+                  {t('action.forgotPassword')}
+                </Anchor>
+              </Group>
               <Button type="submit" size="md" fullWidth loading={signIn.isPending} data-testid="sign-in-submit">
                 {t('action.signIn')}
               </Button>
