@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import { alertRules, alerts, devices, locations, maintenanceWindows, memberships, users } from '../db/schema.ts';
 
@@ -78,6 +78,8 @@ export interface Subject {
 }
 
 const csv = (values: readonly string[]) => values.join(',');
+/** Rows per statement when writing many alerts at once. */
+const WRITE_BATCH = 1000;
 
 export interface DeviceConditionFilter {
   statuses: readonly string[];
@@ -223,19 +225,24 @@ export async function upsertOpenAlerts(
   subjects: Subject[],
   now: Date,
 ): Promise<void> {
-  if (subjects.length === 0) return;
-  await db
-    .insert(alerts)
-    .values(subjects.map((subject) => ({ ...subject, orgId, ruleId, openedAt: now })))
-    .onConflictDoUpdate({
-      target: [alerts.ruleId, alerts.subjectKey],
-      targetWhere: sql`${alerts.state} <> 'resolved'`,
-      set: { problem: sql`excluded.problem` },
-    });
+  // A storm can reach thousands of devices; batches keep each statement under PostgreSQL's 65535 parameters.
+  for (let start = 0; start < subjects.length; start += WRITE_BATCH) {
+    await db
+      .insert(alerts)
+      .values(
+        subjects.slice(start, start + WRITE_BATCH).map((subject) => ({ ...subject, orgId, ruleId, openedAt: now })),
+      )
+      .onConflictDoUpdate({
+        target: [alerts.ruleId, alerts.subjectKey],
+        targetWhere: sql`${alerts.state} <> 'resolved'`,
+        set: { problem: sql`excluded.problem` },
+      });
+  }
 }
 
 /** Resolves the rule's unresolved alerts whose subject no longer meets the condition. */
 export async function resolveAlertsExcept(db: Queryable, ruleId: string, keep: string[], now: Date): Promise<void> {
+  // The keys that still hold travel as one parameter, however many there are.
   await db
     .update(alerts)
     .set({ state: 'resolved', resolvedAt: now })
@@ -243,7 +250,7 @@ export async function resolveAlertsExcept(db: Queryable, ruleId: string, keep: s
       and(
         eq(alerts.ruleId, ruleId),
         ne(alerts.state, 'resolved'),
-        keep.length > 0 ? notInArray(alerts.subjectKey, keep) : undefined,
+        sql`${alerts.subjectKey} <> ALL(string_to_array(${csv(keep)}, ','))`,
       ),
     );
 }
@@ -316,7 +323,12 @@ export async function setAlertTimes(
   ids: string[],
   values: Partial<Pick<AlertRow, 'notifiedAt' | 'escalatedAt' | 'recoveryNotifiedAt'>>,
 ): Promise<void> {
-  if (ids.length > 0) await db.update(alerts).set(values).where(inArray(alerts.id, ids));
+  for (let start = 0; start < ids.length; start += WRITE_BATCH) {
+    await db
+      .update(alerts)
+      .set(values)
+      .where(inArray(alerts.id, ids.slice(start, start + WRITE_BATCH)));
+  }
 }
 
 const alertColumns = {
