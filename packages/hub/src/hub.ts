@@ -44,7 +44,13 @@ import { registerUserRoutes } from './users/index.ts';
 import { createLocalChatBus, registerChatRoutes, registerChatSocket, type ChatBus } from './chat/index.ts';
 import { registerCallRoutes } from './calls/index.ts';
 import { registerSpaceRoutes } from './space/index.ts';
-import { createLocalLiveBus, createNatsLiveBus, registerLiveRoutes, type LiveBus } from './live/index.ts';
+import {
+  createLocalLiveBus,
+  createNatsLiveBus,
+  createRelayedChatBus,
+  registerLiveRoutes,
+  type LiveBus,
+} from './live/index.ts';
 
 export interface CreateHubOptions {
   /** Settings; anything left out comes from the environment and defaults (see loadHubConfig). */
@@ -120,7 +126,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     clock,
     db: database.db,
     bus,
-    chatBus: options.chatBus ?? createLocalChatBus(),
+    // With NATS, chat and call signalling ride the live bus to the other nodes.
+    chatBus: options.chatBus ?? (config.natsUrl ? createRelayedChatBus(bus) : createLocalChatBus()),
     signInLimiter: createSignInLimiter({
       perAccount: 5,
       perAddress: 20,

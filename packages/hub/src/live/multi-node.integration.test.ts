@@ -78,6 +78,20 @@ describe.each(kinds)('two hub nodes on one %s database and NATS', (kind) => {
     browser.close();
   });
 
+  it('hands chat and call signalling published on node A to the chat sockets of node B', async () => {
+    const heardOnB: unknown[] = [];
+    const unsubscribe = cluster.nodes[1]!.context.chatBus.subscribe(orgId, (event) => heardOnB.push(event));
+    const typing = {
+      orgId,
+      userIds: null,
+      message: { type: 'typing' as const, conversationId: crypto.randomUUID(), userId: 'u-1', name: 'Avery' },
+    };
+    cluster.nodes[0]!.context.chatBus.publish(typing);
+    cluster.nodes[0]!.context.chatBus.publish({ ...typing, orgId: crypto.randomUUID() });
+    await expect.poll(() => heardOnB).toEqual([typing]);
+    unsubscribe();
+  });
+
   it('closes a disabled agent’s link on the node that holds it, whichever node took the request', async () => {
     const agent = await makeAgent(cluster.database.db, orgId);
     const link = await agentLinkTo(0, agent.name);
