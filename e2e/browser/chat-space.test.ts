@@ -23,7 +23,7 @@ function freePort(): Promise<number> {
 /**
  * The Space screen in a browser against the simulated COLLABORATE Space service: the browser goes to the
  * service's consent step and back through the hub's callback; a refused consent and an expired refresh token
- * show what to do next.
+ * show what to do next. A Space user who also has a Tutti account can be messaged from the account's users.
  */
 describe('COLLABORATE Space accounts in the browser', () => {
   let database: Database;
@@ -43,6 +43,12 @@ describe('COLLABORATE Space accounts in the browser', () => {
     database = await createTestDatabase('pglite');
     const org = await ensureOrganization(database.db, { name: 'Space Organization', kind: 'client' }, 'test');
     await ensureMember(database.db, { orgId: org.id, email, name: 'Space Owner', password, role: 'owner' }, 'test');
+    // A Space user who also works in Tutti, under the same email address.
+    await ensureMember(
+      database.db,
+      { orgId: org.id, email: 'tech@acme.example', name: 'Tom Tech', password, role: 'technician' },
+      'test',
+    );
     hub = await createHub({
       database,
       config: { host: '127.0.0.1', port, logLevel: 'silent', webDir: webDistDir, spaceBaseUrl: space.url },
@@ -75,6 +81,13 @@ describe('COLLABORATE Space accounts in the browser', () => {
     await page.getByTestId('show-directory').click();
     await expect.poll(() => page.getByTestId('space-directory').textContent()).toContain('Boardroom');
     expect(await page.getByTestId('space-directory').textContent()).toContain('Ada Admin');
+
+    // Only the Space user with a Tutti account can be messaged; that opens the direct conversation.
+    await expect.poll(() => page.getByTestId('message-space-user').count()).toBe(1);
+    await page.getByTestId('message-space-user').click();
+    await page.waitForURL(/\/chat\?c=/);
+    await expect.poll(() => page.getByTestId('thread-title').textContent()).toBe('Tom Tech');
+    await page.goto(`${baseUrl}/space`);
   });
 
   it('says so when consent is refused', async () => {

@@ -1,12 +1,15 @@
 import { Alert, Badge, Button, Card, Group, List, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconCloud, IconLink, IconRefresh, IconUnlink } from '@tabler/icons-react';
+import { IconCloud, IconLink, IconMessages, IconRefresh, IconUnlink } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorCodes, type ErrorCode, type SpaceAccountDto } from '@tutti/protocol';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey, type ErrorKey } from '../api.ts';
+import { chatPeopleQueryOptions } from '../chat/chat.queries.ts';
 import { formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { usePermissions } from '../session/permissions.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 
@@ -18,6 +21,32 @@ const statusKey = {
   communication_service_failed: 'deviceStatus.communicationServiceFailed',
 } as const;
 const statusColor = { healthy: 'green', down: 'red', communication_service_failed: 'orange' } as const;
+
+/** Opens a direct conversation with the Tutti person who has the same email as a Space user. */
+function MessageButton({ email }: { email: string }) {
+  const { t } = useTranslation();
+  const { can } = usePermissions();
+  const navigate = useNavigate();
+  const people = useQuery({ ...chatPeopleQueryOptions, enabled: can('chat.use') });
+  const person = people.data?.items.find((candidate) => candidate.email.toLowerCase() === email.toLowerCase());
+  const open = useMutation({
+    mutationFn: (userId: string) => api.openConversation({ kind: 'direct', userId }),
+    onSuccess: (conversation) => navigate({ to: '/chat', search: { c: conversation.id } }),
+  });
+  if (!person) return null;
+  return (
+    <Button
+      size="compact-xs"
+      variant="subtle"
+      leftSection={<IconMessages size={14} aria-hidden />}
+      loading={open.isPending}
+      onClick={() => open.mutate(person.userId)}
+      data-testid="message-space-user"
+    >
+      {t('space.message')}
+    </Button>
+  );
+}
 
 function Directory({ account }: { account: SpaceAccountDto }) {
   const { t } = useTranslation();
@@ -58,7 +87,8 @@ function Directory({ account }: { account: SpaceAccountDto }) {
               <bdi>{user.name}</bdi>{' '}
               <Text span size="xs" c="dimmed">
                 <bdi>{user.email}</bdi>
-              </Text>
+              </Text>{' '}
+              <MessageButton email={user.email} />
             </List.Item>
           ))}
         </List>
