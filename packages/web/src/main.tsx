@@ -6,6 +6,7 @@ import { ApiError } from '@tutti/client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { importHubsFromFragment, loadHubs, saveHubs } from './hubs/hub-directory.ts';
 import { initI18n } from './i18n/i18n.ts';
 import { createAppRouter } from './router.tsx';
 import { sessionQueryKey } from './session/session.ts';
@@ -14,7 +15,16 @@ function isClientError(error: unknown): boolean {
   return error instanceof ApiError && error.status >= 400 && error.status < 500;
 }
 
+/** A switch from another hub brings the person's list of hubs along in the address fragment. */
+function takeInHubList(): void {
+  const imported = importHubsFromFragment(window.location, loadHubs());
+  if (!imported) return;
+  saveHubs(imported);
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+}
+
 async function start(): Promise<void> {
+  takeInHubList();
   await initI18n();
 
   // An expired session anywhere sends the user back to sign-in instead of leaving broken screens.

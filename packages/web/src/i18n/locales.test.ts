@@ -37,6 +37,8 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Total: ['fr', 'es', 'pt'],
   Actions: ['fr'],
   Server: ['it', 'de'],
+  // GLOSSARY.md: "hub" stays "hub" in these languages.
+  Hubs: ['fr', 'es', 'de', 'pt'],
   Messages: ['fr'],
   Pages: ['fr'],
   Condition: ['fr'],

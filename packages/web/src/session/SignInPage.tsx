@@ -20,6 +20,7 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
+import { HubsDialog } from '../hubs/HubsDialog.tsx';
 import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
 import { BrandMark } from '../shell/BrandMark.tsx';
 import { sessionQueryKey } from './session.ts';
@@ -126,6 +127,7 @@ export function SignInPage({
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [showingHubs, setShowingHubs] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [staySignedIn, setStaySignedIn] = useState(false);
@@ -247,8 +249,12 @@ export function SignInPage({
           </form>
           <Divider label={t('signIn.or')} labelPosition="center" />
           <SingleSignOn organization={organization} redirectTo={safeTarget(redirectTo)} />
+          <Button variant="subtle" size="xs" color="gray" onClick={() => setShowingHubs(true)} data-testid="other-hubs">
+            {t('hubs.otherHubs')}
+          </Button>
         </Stack>
       </Paper>
+      <HubsDialog opened={showingHubs} onClose={() => setShowingHubs(false)} />
     </Box>
   );
 }

@@ -15,6 +15,7 @@ import {
   IconMapPin,
   IconMessages,
   IconServer,
+  IconServer2,
   IconSettings,
   IconUpload,
   IconUsers,
@@ -29,6 +30,7 @@ import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
 import { LiveIndicator } from '../live/LiveIndicator.tsx';
 import { useLiveUpdates } from '../live/useLiveUpdates.ts';
 import { usePermissions } from '../session/permissions.ts';
+import { HubsDialog } from '../hubs/HubsDialog.tsx';
 import { ChooseOrganizationDialog } from '../session/ChooseOrganizationDialog.tsx';
 import { hasClientOrganizations, organizationName, sessionQueryKey, sessionQueryOptions } from '../session/session.ts';
 import { BrandMark } from './BrandMark.tsx';
@@ -106,6 +108,7 @@ export function AppLayout() {
   const { t } = useTranslation();
   const [navOpened, nav] = useDisclosure(false);
   const [choosingOrganization, chooseOrganization] = useDisclosure(false);
+  const [showingHubs, hubsDialog] = useDisclosure(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
@@ -202,6 +205,13 @@ export function AppLayout() {
                   </Menu.Item>
                 ) : null}
                 <Menu.Item
+                  leftSection={<IconServer2 size={16} aria-hidden />}
+                  onClick={hubsDialog.open}
+                  data-testid="switch-hub"
+                >
+                  {t('hubs.switch')}
+                </Menu.Item>
+                <Menu.Item
                   leftSection={<IconSettings size={16} aria-hidden />}
                   onClick={() => void navigate({ to: '/settings' })}
                   data-testid="my-account"
@@ -267,6 +277,7 @@ export function AppLayout() {
         </ChatProvider>
       </AppShell.Main>
       <ChooseOrganizationDialog opened={choosingOrganization} onClose={chooseOrganization.close} />
+      <HubsDialog opened={showingHubs} onClose={hubsDialog.close} />
     </AppShell>
   );
 }
