@@ -99,25 +99,38 @@ export async function reconcileOrganizationNow(
 export async function snapshotUsage(context: BillingContext): Promise<void> {
   const now = context.clock.now();
   for (const { orgId } of await listPlannedOrganizations(context.db)) {
-    await context.db.transaction(async (tx) => {
-      await reconcileOrganization(tx, orgId, now, { userId: null, label: SYSTEM });
-      const [organization] = await listPlannedOrganizations(tx, orgId);
-      if (!organization) return;
-      const usage = await countOrganizationUsage(tx, orgId, proAudioModels);
-      const limit = organization.status === 'expired' ? 0 : organization.maxProAudioDevices;
-      await addUsageSample(
-        tx,
-        {
-          orgId,
-          supportOrgId: organization.supportOrgId,
-          day: isoDay(now),
-          managed: Math.min(usage.proAudioDevices, limit),
-          servers: usage.servers,
-          overflow: usage.proAudioDevices > organization.maxProAudioDevices,
-        },
-        now,
-      );
-    });
+    await isolated(context, orgId, () => sampleOrganization(context, orgId, now));
+  }
+}
+
+async function sampleOrganization(context: BillingContext, orgId: string, now: Date): Promise<void> {
+  await context.db.transaction(async (tx) => {
+    await reconcileOrganization(tx, orgId, now, { userId: null, label: SYSTEM });
+    const [organization] = await listPlannedOrganizations(tx, orgId);
+    if (!organization) return;
+    const usage = await countOrganizationUsage(tx, orgId, proAudioModels);
+    const limit = organization.status === 'expired' ? 0 : organization.maxProAudioDevices;
+    await addUsageSample(
+      tx,
+      {
+        orgId,
+        supportOrgId: organization.supportOrgId,
+        day: isoDay(now),
+        managed: Math.min(usage.proAudioDevices, limit),
+        servers: usage.servers,
+        overflow: usage.proAudioDevices > organization.maxProAudioDevices,
+      },
+      now,
+    );
+  });
+}
+
+/** One organization's failure is logged and retried on the next tick; the others are still sampled and billed. */
+async function isolated(context: BillingContext, orgId: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    context.log.error({ err: error, orgId }, 'billing tick failed for an organization');
   }
 }
 
@@ -254,7 +267,7 @@ async function billOrganization(context: BillingContext, organization: PlannedOr
 export async function runBillingCycle(context: BillingContext): Promise<void> {
   const now = context.clock.now();
   for (const organization of await listPlannedOrganizations(context.db)) {
-    await billOrganization(context, organization, now);
+    await isolated(context, organization.orgId, () => billOrganization(context, organization, now));
   }
 }
 

@@ -2,7 +2,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceList, InvoiceDetail, InvoiceList, OrganizationDto, UsageReport } from '@tutti/protocol';
 import { createManualClock } from '../clock/index.ts';
-import { testDatabaseKinds } from '../db/index.ts';
+import { sql } from 'drizzle-orm';
+import { rowsOf, testDatabaseKinds, withTenant } from '../db/index.ts';
 import { ensureMember } from '../orgs/index.ts';
 import { makeDevices, makeOrg, makeUser, TEST_PASSWORD } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
@@ -52,6 +53,7 @@ describe.each(await testDatabaseKinds())('billing year on %s', (kind) => {
   let supportCookies: Record<string, string>;
   let clientCookies: Record<string, string>;
   let clientId: string;
+  let supportId: string;
   const owner = 'owner-ar@client.test';
   const billing = 'billing-zh@client.test';
   const monitor = 'monitor-fr@client.test';
@@ -94,6 +96,7 @@ describe.each(await testDatabaseKinds())('billing year on %s', (kind) => {
     });
     const db = hub.database.db;
     const support = await makeOrg(db, { name: 'Harmony AV Support', kind: 'support' });
+    supportId = support.id;
     const supportOwner = await makeUser(db, support.id, { role: 'billing' });
     supportCookies = await signInCookies(hub.app, supportOwner.email, supportOwner.password);
     const client = await makeOrg(db, { name: 'Boardroom Partners', kind: 'client', parentId: support.id });
@@ -265,5 +268,42 @@ describe.each(await testDatabaseKinds())('billing year on %s', (kind) => {
     const [header, row] = csv.body.trim().split('\n');
     expect(header).toContain('invoice_number,status');
     expect(row).toContain('INV-000001,paid,Harmony AV Support,Boardroom Partners');
+  });
+
+  it('shows billing rows to the client and its support organization only, and lets only the support one write', async () => {
+    const db = hub.database.db;
+    const sibling = await makeOrg(db, { kind: 'client', parentId: supportId });
+    const otherSupport = await makeOrg(db, { kind: 'support' });
+    const tables = ['service_plans', 'organization_plans', 'usage_snapshots', 'invoices', 'invoice_lines', 'payments'];
+    const visible = (scope: string) =>
+      withTenant(db, [scope], async (tx) => {
+        const counts: Record<string, number> = {};
+        for (const table of [...tables, 'billing_reminders']) {
+          const [row] = rowsOf<{ n: number }>(
+            await tx.execute(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`),
+          );
+          counts[table] = row!.n;
+        }
+        return counts;
+      });
+    for (const scope of [sibling.id, otherSupport.id]) {
+      expect(Object.values(await visible(scope)).every((n) => n === 0)).toBe(true);
+    }
+    const ofClient = await visible(clientId);
+    expect(ofClient.service_plans).toBe(1);
+    expect(Math.min(...Object.values(ofClient))).toBeGreaterThan(0);
+    expect(await visible(supportId)).toEqual(ofClient);
+
+    const voided = (scope: string) =>
+      withTenant(db, [scope], async (tx) =>
+        rowsOf(
+          await tx.execute(
+            sql`UPDATE invoices SET status = 'void' WHERE org_id = ${clientId}::uuid AND status = 'draft' RETURNING id`,
+          ),
+        ),
+      );
+    expect(await voided(clientId)).toHaveLength(0);
+    expect(await voided(sibling.id)).toHaveLength(0);
+    expect(await voided(supportId)).toHaveLength(1);
   });
 });
