@@ -19,7 +19,7 @@ import { Link } from '@tanstack/react-router';
 import type { Dashboard, Severity } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { severityColor, severityLabelKey, statusLabelKey } from '../devices/status.ts';
+import { severityColor, severityLabelKey, severityTextColor, statusLabelKey } from '../devices/status.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useNow } from '../live/clock.ts';
@@ -84,7 +84,7 @@ function DevicesCard({ data }: { data: Dashboard }) {
                     <Text
                       fw={700}
                       size="xl"
-                      c={`${severityColor[severity]}.8`}
+                      c={severityTextColor[severity]}
                       data-testid={`dashboard-count-${severity}`}
                     >
                       {formatNumber(language, data.devices[severity])}
@@ -269,11 +269,7 @@ function ClientsCard({ data }: { data: Dashboard }) {
                   <bdi>{client.name}</bdi>
                 </Table.Td>
                 {order.map((severity) => (
-                  <Table.Td
-                    key={severity}
-                    ta="end"
-                    c={client[severity] > 0 ? `${severityColor[severity]}.8` : 'dimmed'}
-                  >
+                  <Table.Td key={severity} ta="end" c={client[severity] > 0 ? severityTextColor[severity] : 'dimmed'}>
                     {formatNumber(language, client[severity])}
                   </Table.Td>
                 ))}

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatDuration } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useNow } from '../live/clock.ts';
-import { severityColor, statusLabelKey } from './status.ts';
+import { severityColor, severityTextColor, statusLabelKey } from './status.ts';
 
 const severityIcon: Record<Severity, typeof IconCircleCheck> = {
   healthy: IconCircleCheck,
@@ -42,7 +42,7 @@ export function DeviceStatusCell({
         <SeverityIcon size={18} stroke={1.8} />
       </ThemeIcon>
       <Stack gap={0} miw={0}>
-        <Text size="sm" fw={600} c={`${color}.8`} data-testid={`device-status-${device.serial}`}>
+        <Text size="sm" fw={600} c={severityTextColor[device.severity]} data-testid={`device-status-${device.serial}`}>
           {t(statusLabelKey(device.status))}
         </Text>
         <StatusAge since={device.statusSince} />

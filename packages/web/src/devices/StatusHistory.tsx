@@ -7,7 +7,7 @@ import { formatDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { deviceHistoryQueryOptions } from './devices.queries.ts';
-import { severityColor, statusLabelKey } from './status.ts';
+import { severityColor, severityTextColor, statusLabelKey } from './status.ts';
 
 function EntryIcon({ entry }: { entry: DeviceHistoryEntry }) {
   if (entry.kind === 'seen') return <IconPlugConnected size={14} aria-hidden />;
@@ -49,7 +49,7 @@ export function StatusHistory({ deviceId }: { deviceId: string }) {
                 </ThemeIcon>
               }
               title={
-                <Text size="sm" fw={600} c={`${severityColor[entry.severity]}.8`}>
+                <Text size="sm" fw={600} c={severityTextColor[entry.severity]}>
                   {t(statusLabelKey(entry.status))}
                 </Text>
               }

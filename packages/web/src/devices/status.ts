@@ -33,6 +33,13 @@ export const severityColor: Record<Severity, string> = {
   down: 'red',
 };
 
+/** Severity as text colour on white, each at least 4.5:1 (WCAG AA); orange's darkest shade is not, hence the hex. */
+export const severityTextColor: Record<Severity, string> = {
+  healthy: 'teal.9',
+  issue: '#b04a00',
+  down: 'red.9',
+};
+
 export function severityLabelKey(
   severity: Severity,
 ): 'deviceStatus.healthy' | 'dashboard.issues' | 'deviceStatus.down' {

@@ -12,7 +12,7 @@ import { Link } from '@tanstack/react-router';
 import type { LocationDeviceCounts, LocationDto, LocationKind, Severity } from '@tutti/protocol';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { severityColor, severityLabelKey } from '../devices/status.ts';
+import { severityLabelKey, severityTextColor } from '../devices/status.ts';
 import { formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { depths } from './locations.queries.ts';
@@ -54,11 +54,11 @@ function CountLink({
       renderRoot={(props) => <Link {...props} to="/devices" search={{ location, severity }} />}
       size="sm"
       fw={600}
-      c={severity ? `${severityColor[severity]}.8` : undefined}
-      aria-label={label}
+      c={severity ? severityTextColor[severity] : undefined}
       data-testid={testId}
     >
       {text}
+      <VisuallyHidden> {label}</VisuallyHidden>
     </Anchor>
   );
 }
@@ -73,11 +73,7 @@ function CountCells({ counts, location, name }: { counts: LocationDeviceCounts; 
             count={counts[severity]}
             location={location}
             severity={severity}
-            label={t('locations.countLink', {
-              number: formatNumber(currentLanguage(), counts[severity]),
-              severity: t(severityLabelKey(severity)),
-              location: isolate(name),
-            })}
+            label={t('locations.countLink', { severity: t(severityLabelKey(severity)), location: isolate(name) })}
             testId={`location-count-${severity}-${name}`}
           />
         </Table.Td>
@@ -86,10 +82,7 @@ function CountCells({ counts, location, name }: { counts: LocationDeviceCounts; 
         <CountLink
           count={counts.total}
           location={location}
-          label={t('locations.totalLink', {
-            number: formatNumber(currentLanguage(), counts.total),
-            location: isolate(name),
-          })}
+          label={t('locations.totalLink', { location: isolate(name) })}
           testId={`location-count-total-${name}`}
         />
       </Table.Td>

@@ -1,4 +1,16 @@
-import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
@@ -157,7 +169,7 @@ export function AppLayout() {
             <BrandMark />
             {orgName ? (
               <Text
-                c="dimmed"
+                c="gray.7"
                 size="sm"
                 truncate
                 visibleFrom="sm"
@@ -172,10 +184,12 @@ export function AppLayout() {
             <LanguagePicker compact />
             <Menu position="bottom-end" shadow="md" width={260}>
               <Menu.Target>
-                <UnstyledButton aria-label={t('shell.userMenu')} data-testid="user-menu" p={4}>
+                <UnstyledButton data-testid="user-menu" p={4}>
                   <Avatar color="blue" radius="xl" size={34}>
                     {initials(session?.user.name ?? session?.user.email ?? '')}
                   </Avatar>
+                  {/* Named in its content, so the name contains the initials people see (WCAG 2.5.3). */}
+                  <VisuallyHidden>{t('shell.userMenu')}</VisuallyHidden>
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
@@ -259,6 +273,7 @@ export function AppLayout() {
                 component="button"
                 type="button"
                 disabled
+                aria-disabled
                 label={t(`nav.${key}`)}
                 title={t('shell.comingSoon')}
                 leftSection={<SectionIcon size={18} stroke={1.6} aria-hidden />}

@@ -1,0 +1,226 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiClient, type ApiClient } from '@tutti/client';
+import type { LocationDto } from '@tutti/protocol';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.ts';
+
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const desktop = { width: 1440, height: 900 };
+const phone = { width: 390, height: 844 };
+
+// What a user reads, written out here on purpose: the test checks the screen, not the translation files.
+const words = {
+  en: {
+    toParent: 'Its devices move to \u2068Virginia\u2069.',
+    unassigned: 'Its devices are left without a location.',
+    twoDevices: '2 devices',
+  },
+  ar: {
+    toParent: 'تُنقل أجهزته إلى \u2068Virginia\u2069.',
+    unassigned: 'تبقى أجهزته بلا موقع.',
+    twoDevices: 'جهازان',
+  },
+};
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+describe('locations, the dashboard tree and the device list tools in the browser', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let client: ApiClient;
+  let boardroom: LocationDto;
+  let virginia: LocationDto;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startTestStack({ devicesPerSubnet: 3 });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+    });
+    await stack.waitForDevices(stack.simulator.devices().length);
+    client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
+    await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
+    virginia = await client.createLocation({ name: 'Virginia', kind: 'building' });
+    await client.createLocation({ name: "Terry's Demo Kit", kind: 'room', parentId: virginia.id });
+    const florida = await client.createLocation({ name: 'Florida', kind: 'other' });
+    const miami = await client.createLocation({ name: 'Miami HQ', kind: 'building', parentId: florida.id });
+    const floor = await client.createLocation({ name: 'Floor 3', kind: 'floor', parentId: miami.id });
+    boardroom = await client.createLocation({ name: 'Boardroom', kind: 'room', parentId: floor.id });
+    const devices = await client.listDevices({ sort: 'serial', limit: 2 });
+    await client.assignLocation({ locationId: boardroom.id, deviceIds: devices.items.map((device) => device.id) });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function settled(page: Page): Promise<void> {
+    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await settled(page);
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  }
+
+  /** axe-core's WCAG 2 A/AA rules on the current screen; only serious and critical findings fail the test. */
+  async function expectAccessible(page: Page, screen: string): Promise<void> {
+    await settled(page);
+    // Evaluated through the debugger protocol: the app's Content Security Policy rightly refuses inline scripts.
+    if (!(await page.evaluate<boolean>("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
+    const violations = await page.evaluate<AxeViolation[]>(`axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((result) => result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((node) => node.html.slice(0, 160)),
+      })))`);
+    const blocking = violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
+    expect({ screen, blocking }).toEqual({ screen, blocking: [] });
+  }
+
+  async function signIn(page: Page, language: string): Promise<void> {
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
+    await page.getByTestId('sign-in-password').fill(stack.adminPassword);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('dashboard-count-healthy').waitFor();
+    if (language !== 'en') {
+      await page.getByTestId('language-picker').click();
+      await page.getByTestId(`language-option-${language}`).click();
+      await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    }
+  }
+
+  async function openSection(page: Page, key: string): Promise<void> {
+    if ((page.viewportSize()?.width ?? desktop.width) <= 768) await page.getByTestId('nav-toggle').click();
+    await page.getByTestId(`nav-${key}`).click();
+  }
+
+  async function total(page: Page): Promise<string | undefined> {
+    return (await page.getByTestId('devices-total').textContent())?.match(/\d+/)?.[0];
+  }
+
+  for (const [language, viewport, label] of [
+    ['en', desktop, 'desktop'],
+    ['ar', phone, 'phone'],
+    ['ar', desktop, 'desktop'],
+    ['en', phone, 'phone'],
+  ] as const) {
+    it(`works in ${language} on a ${label}`, async () => {
+      const context = await browser.newContext({ viewport, locale: 'en-US' });
+      const page = await context.newPage();
+      try {
+        await signIn(page, language);
+
+        // Dashboard: the tree rolls the Boardroom's devices up to Florida; its total opens the filtered list.
+        await page.getByTestId('dashboard-locations').waitFor();
+        const boardroomCount = (await client.listLocations()).items.find((item) => item.id === boardroom.id)!.devices;
+        // The link reads "2" and tells screen readers what it opens.
+        await expect
+          .poll(async () => (await page.getByTestId('location-count-total-Florida').textContent())?.match(/^\d+/)?.[0])
+          .toBe(String(boardroomCount.total));
+        await shot(page, `dashboard-locations-${language}-${label}`);
+        await expectAccessible(page, 'dashboard');
+        await page.getByTestId('location-count-total-Boardroom').click();
+        await expect.poll(() => new URL(page.url()).searchParams.get('location')).toBe(boardroom.id);
+        expect(boardroomCount.total).toBe(2);
+        await expect.poll(() => page.getByTestId('devices-total').textContent()).toBe(words[language].twoDevices);
+        await expectAccessible(page, 'devices');
+
+        // Locations: add a room, then delete it; the dialog says where its devices go.
+        await openSection(page, 'locations');
+        await page.getByTestId('location-tree').waitFor();
+        const room = `Lab ${language} ${label}`;
+        await page.getByTestId('location-actions-Virginia').click();
+        await page.getByTestId('location-add-child-Virginia').click();
+        await page.getByTestId('location-name').fill(room);
+        await page.getByTestId('location-save').click();
+        await page.getByTestId(`location-row-${room}`).waitFor();
+        await shot(page, `locations-${language}-${label}`);
+        await expectAccessible(page, 'locations');
+        await page.getByTestId(`location-actions-${room}`).click();
+        await page.getByTestId(`location-delete-${room}`).click();
+        await expect
+          .poll(() => page.getByTestId('delete-devices-fallback').textContent())
+          .toBe(words[language].toParent);
+        await shot(page, `locations-delete-${language}-${label}`);
+        await page.getByTestId('location-delete-confirm').click();
+        await page.getByTestId(`location-row-${room}`).waitFor({ state: 'detached' });
+
+        await page.getByTestId('location-actions-Florida').click();
+        await page.getByTestId('location-delete-Florida').click();
+        await expect
+          .poll(() => page.getByTestId('delete-devices-fallback').textContent())
+          .toBe(words[language].unassigned);
+        await page.keyboard.press('Escape');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('assigns devices in bulk from the device list, chooses columns and exports the view as CSV', async () => {
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US', acceptDownloads: true });
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'en');
+      await page.goto(`${stack.baseUrl}/devices?location=none`);
+      const unassigned = await client.listDevices({ location: 'none', sort: 'name', limit: 2 });
+      await page.getByTestId(`device-row-${unassigned.items[0]!.serial}`).waitFor();
+      for (const device of unassigned.items) {
+        await page.getByTestId(`device-row-${device.serial}`).locator('input[type="checkbox"]').check();
+      }
+      await page.getByTestId('assign-location').click();
+      await page.getByTestId('assign-location-select').click();
+      await page.getByRole('option', { name: "Virginia > Terry's Demo Kit" }).click();
+      await shot(page, 'devices-assign-location-en-desktop');
+      await page.getByTestId('assign-location-confirm').click();
+      await expect
+        .poll(async () => (await client.listDevices({ location: virginia.id })).total)
+        .toBe(unassigned.items.length);
+
+      await page.goto(`${stack.baseUrl}/devices?location=${virginia.id}`);
+      await expect.poll(() => total(page)).toBe(String(unassigned.items.length));
+      await expect
+        .poll(() => page.getByTestId(`device-row-${unassigned.items[0]!.serial}`).textContent())
+        .toContain("Virginia > Terry's Demo Kit");
+
+      // Hide the serial column and move MAC in; the choice survives a reload.
+      await page.getByTestId('column-chooser').click();
+      await page.getByTestId('column-toggle-serial').click();
+      await page.getByTestId('column-toggle-mac').click();
+      await shot(page, 'devices-columns-en-desktop');
+      await page.keyboard.press('Escape');
+      await page.reload();
+      await page.getByTestId(`device-row-${unassigned.items[0]!.serial}`).waitFor();
+      const headers = await page.locator('thead th').allTextContents();
+      expect(headers).toContain('MAC');
+      expect(headers).not.toContain('Serial #');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('devices-export').click()]);
+      const csv = readFileSync(await download.path(), 'utf8')
+        .trim()
+        .split('\n');
+      expect(csv[0]).toContain('MAC');
+      expect(csv[0]).not.toContain('Serial Number');
+      expect(csv).toHaveLength(unassigned.items.length + 1);
+      expect(csv[1]).toContain("Virginia > Terry's Demo Kit");
+    } finally {
+      await context.close();
+    }
+  });
+});
