@@ -22,6 +22,7 @@ import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage, languageNames } from '../i18n/i18n.ts';
 import { sessionQueryKey } from '../session/session.ts';
 import { organizationsQueryKey } from './organizations.queries.ts';
+import { formatPlanDate } from './plan-date.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -287,8 +288,12 @@ export function AddOrganizationDialog({ opened, onClose }: { opened: boolean; on
                 <ReviewRow label={t('organizations.add.maxProAudioDevices')}>
                   {formatNumber(language, reviewed.maxProAudioDevices)}
                 </ReviewRow>
-                <ReviewRow label={t('organizations.columns.startDate')}>{reviewed.startDate ?? '—'}</ReviewRow>
-                <ReviewRow label={t('organizations.columns.endDate')}>{reviewed.endDate ?? '—'}</ReviewRow>
+                <ReviewRow label={t('organizations.columns.startDate')}>
+                  {formatPlanDate(language, reviewed.startDate)}
+                </ReviewRow>
+                <ReviewRow label={t('organizations.columns.endDate')}>
+                  {formatPlanDate(language, reviewed.endDate)}
+                </ReviewRow>
               </Table.Tbody>
             </Table>
           ) : null}

@@ -6,7 +6,7 @@ import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { formatDate, formatNumber, isolate } from '../i18n/format.ts';
+import { formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useSwitchOrganization } from '../session/ChooseOrganizationDialog.tsx';
 import { usePermissions } from '../session/permissions.ts';
@@ -17,6 +17,7 @@ import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { AddOrganizationDialog, EditPlanDialog } from './AddOrganizationDialog.tsx';
 import { organizationsQueryKey, organizationsQueryOptions } from './organizations.queries.ts';
+import { formatPlanDate } from './plan-date.ts';
 
 const sortField = sortableColumns([
   'status',
@@ -48,13 +49,6 @@ export function OrganizationStatusBadge({ organization }: { organization: Organi
       {t(`orgStatus.${organization.status}`)}
     </Badge>
   );
-}
-
-/** A plan date (YYYY-MM-DD) in the reader's format, read as a calendar day wherever the browser is. */
-function planDate(language: ReturnType<typeof currentLanguage>, day: string | null): string {
-  if (!day) return '—';
-  const epoch = Date.parse(`${day}T12:00:00Z`);
-  return Number.isNaN(epoch) ? '—' : formatDate(language, epoch);
 }
 
 export function OrganizationsPage() {
@@ -155,13 +149,13 @@ export function OrganizationsPage() {
       accessor: 'startDate',
       title: t('organizations.columns.startDate'),
       sortable: true,
-      render: (o) => planDate(language, o.startDate),
+      render: (o) => formatPlanDate(language, o.startDate),
     },
     {
       accessor: 'endDate',
       title: t('organizations.columns.endDate'),
       sortable: true,
-      render: (o) => planDate(language, o.endDate),
+      render: (o) => formatPlanDate(language, o.endDate),
     },
     {
       accessor: 'devicesAllocated',
@@ -185,8 +179,8 @@ export function OrganizationsPage() {
   ];
   const fields: CardField<OrganizationDto>[] = [
     { key: 'account', label: t('organizations.columns.accountNumber'), render: (o) => <bdi>{o.accountNumber}</bdi> },
-    { key: 'start', label: t('organizations.columns.startDate'), render: (o) => planDate(language, o.startDate) },
-    { key: 'end', label: t('organizations.columns.endDate'), render: (o) => planDate(language, o.endDate) },
+    { key: 'start', label: t('organizations.columns.startDate'), render: (o) => formatPlanDate(language, o.startDate) },
+    { key: 'end', label: t('organizations.columns.endDate'), render: (o) => formatPlanDate(language, o.endDate) },
     {
       key: 'allocated',
       label: t('organizations.columns.devicesAllocated'),

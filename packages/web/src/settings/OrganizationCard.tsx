@@ -7,6 +7,7 @@ import { api, errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { OrganizationStatusBadge } from '../organizations/OrganizationsPage.tsx';
+import { formatPlanDate } from '../organizations/plan-date.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { sessionQueryKey } from '../session/session.ts';
 import { LoadError } from '../shell/LoadError.tsx';
@@ -116,8 +117,8 @@ export function OrganizationCard({ organizationId }: { organizationId: string })
             <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
               <Field label={t('organizations.columns.accountNumber')} value={data.accountNumber} />
               <Field label={t('settings.organizationType')} value={t(`organizations.kind.${data.kind}`)} />
-              <Field label={t('organizations.columns.startDate')} value={data.startDate ?? '—'} />
-              <Field label={t('organizations.columns.endDate')} value={data.endDate ?? '—'} />
+              <Field label={t('organizations.columns.startDate')} value={formatPlanDate(language, data.startDate)} />
+              <Field label={t('organizations.columns.endDate')} value={formatPlanDate(language, data.endDate)} />
               <Field
                 label={t('organizations.columns.devicesAllocated')}
                 value={formatNumber(language, data.devicesAllocated)}
