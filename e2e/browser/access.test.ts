@@ -31,6 +31,7 @@ describe('organizations, choose organization, audit log and organization setting
   const supportPassword = 'Support-owner-2026!';
   // One support owner per language: a person signs in to the organization they last acted in.
   const supportEmail = (language: string) => `owner-${language}@support.tutti.test`;
+  const monitorEmail = 'monitor@support.tutti.test';
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -38,6 +39,11 @@ describe('organizations, choose organization, audit log and organization setting
     const support = await ensureOrganization(
       stack.database.db,
       { name: 'Northwind AV Support', kind: 'support' },
+      'test',
+    );
+    await ensureMember(
+      stack.database.db,
+      { orgId: support.id, email: monitorEmail, name: 'Mo Monitor', password: supportPassword, role: 'monitor' },
       'test',
     );
     for (const language of ['en', 'ar']) {
@@ -184,4 +190,29 @@ describe('organizations, choose organization, audit log and organization setting
       }
     });
   }
+
+  it('hides from a Monitor what the role cannot do', async () => {
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${stack.baseUrl}/sign-in`);
+      await page.getByTestId('sign-in-email').fill(monitorEmail);
+      await page.getByTestId('sign-in-password').fill(supportPassword);
+      await page.getByTestId('sign-in-submit').click();
+      await page.getByTestId('nav-organizations').click();
+      await page.locator('[data-testid^="organization-row-"]').first().waitFor();
+      expect(await page.getByTestId('add-organization').count()).toBe(0);
+      expect(await page.locator('[data-testid^="organization-actions-"]').count()).toBe(0);
+      expect(await page.getByTestId('nav-audit').count()).toBe(0);
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('settings-tab-organization').click();
+      await page.getByTestId('license-none').waitFor();
+      expect(await page.getByTestId('license-upgrade').count()).toBe(0);
+      expect(await page.getByTestId('organization-settings-name').count()).toBe(0);
+      expect(await page.getByTestId('token-create').count()).toBe(0);
+      expect(await page.getByTestId('providers-tab-ldap').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 });
