@@ -12,7 +12,7 @@ import {
   TagsInput,
   TextInput,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   alertConditionKinds,
   deviceModelCatalog,
@@ -55,6 +55,8 @@ export function RuleDialog({
   const queryClient = useQueryClient();
   const [form, setForm] = useState<RuleForm>(() => (rule ? ruleFormOf(rule, language) : emptyRuleForm(language)));
   const [submitted, setSubmitted] = useState(false);
+  const people = useQuery({ queryKey: ['users', 'alert-recipients'], queryFn: () => api.listUsers({ limit: 500 }) });
+  const locations = useQuery({ queryKey: ['locations'], queryFn: () => api.listLocations() });
   const set = <K extends keyof RuleForm>(key: K, value: RuleForm[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
 
@@ -146,6 +148,14 @@ export function RuleDialog({
                 onChange={(values) => set('models', modelList.parse(values))}
                 searchable
               />
+              <MultiSelect
+                label={t('alerts.rules.locations')}
+                description={t('alerts.rules.locationsHint')}
+                data={(locations.data?.items ?? []).map((location) => ({ value: location.id, label: location.path }))}
+                value={form.locationIds}
+                onChange={(values) => set('locationIds', values)}
+                searchable
+              />
             </>
           ) : null}
           {form.kind === 'device_status' || form.kind === 'agent_disconnected' ? (
@@ -165,6 +175,16 @@ export function RuleDialog({
             data={roleOptions}
             value={form.roles}
             onChange={(values) => set('roles', roleList.parse(values))}
+          />
+          <MultiSelect
+            label={t('alerts.rules.users')}
+            data={(people.data?.items ?? []).map((person) => ({
+              value: person.id,
+              label: `${person.name} <${person.email}>`,
+            }))}
+            value={form.userIds}
+            onChange={(values) => set('userIds', values)}
+            searchable
           />
           <Switch
             label={t('alerts.rules.smsToMembers')}

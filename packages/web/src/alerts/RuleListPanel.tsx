@@ -59,6 +59,7 @@ export function RuleListPanel() {
     const { recipients } = rule;
     return new Intl.ListFormat(intlLocale(language), { type: 'unit', style: 'narrow' }).format([
       ...recipients.roles.map((role) => t(`role.${role}`)),
+      ...(recipients.userIds.length > 0 ? [t('alerts.rules.peopleCount', { count: recipients.userIds.length })] : []),
       ...recipients.emails,
       ...recipients.smsNumbers,
       ...(recipients.teamsWebhooks.length > 0 ? [t('alerts.channel.teams')] : []),

@@ -16,8 +16,10 @@ export interface RuleForm {
   statuses: DeviceStatus[];
   severities: Array<'issue' | 'down'>;
   models: DeviceModel[];
+  locationIds: string[];
   forMinutes: number;
   roles: Role[];
+  userIds: string[];
   emails: string[];
   smsNumbers: string[];
   teamsWebhooks: string[];
@@ -47,8 +49,10 @@ export function emptyRuleForm(language: Language): RuleForm {
     statuses: [],
     severities: ['down'],
     models: [],
+    locationIds: [],
     forMinutes: 5,
     roles: ['administrator'],
+    userIds: [],
     emails: [],
     smsNumbers: [],
     teamsWebhooks: [],
@@ -78,9 +82,11 @@ export function ruleFormOf(rule: AlertRuleDto, language: Language): RuleForm {
     statuses: condition.kind === 'device_status' ? condition.statuses : [],
     severities: condition.kind === 'device_status' ? condition.severities : [],
     models: condition.kind === 'device_status' ? condition.models : [],
+    locationIds: condition.kind === 'device_status' ? condition.locationIds : [],
     forMinutes:
       condition.kind === 'device_status' || condition.kind === 'agent_disconnected' ? condition.forMinutes : 0,
     roles: recipients.roles,
+    userIds: recipients.userIds,
     emails: recipients.emails,
     smsNumbers: recipients.smsNumbers,
     teamsWebhooks: recipients.teamsWebhooks,
@@ -107,6 +113,7 @@ function condition(form: RuleForm): AlertRuleRequest['condition'] {
         statuses: form.statuses,
         severities: form.severities,
         models: form.models,
+        locationIds: form.locationIds,
         forMinutes: form.forMinutes,
       };
     case 'agent_disconnected':
@@ -126,6 +133,7 @@ export function ruleRequestOf(form: RuleForm): AlertRuleRequest {
     condition: condition(form),
     recipients: {
       roles: form.roles,
+      userIds: form.userIds,
       emails: form.emails,
       smsNumbers: form.smsNumbers,
       teamsWebhooks: form.teamsWebhooks,
