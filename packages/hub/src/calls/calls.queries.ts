@@ -1,4 +1,4 @@
-import { and, desc, eq, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Queryable } from '../db/index.ts';
 import { calls } from '../db/schema.ts';
 
@@ -40,5 +40,14 @@ export async function listCallsOf(db: Queryable, orgId: string, userId: string, 
     .from(calls)
     .where(and(eq(calls.orgId, orgId), or(eq(calls.callerUserId, userId), eq(calls.calleeUserId, userId))))
     .orderBy(desc(calls.createdAt))
+    .limit(limit);
+}
+
+/** Calls of every organization still ringing since before `before` (system work: the owner role, no tenant). */
+export async function listStaleRingingCalls(db: Queryable, before: Date, limit: number) {
+  return db
+    .select({ id: calls.id, orgId: calls.orgId })
+    .from(calls)
+    .where(and(eq(calls.state, 'ringing'), lt(calls.createdAt, before)))
     .limit(limit);
 }
