@@ -91,7 +91,7 @@ export async function setAllocationOfPlanOrganizations(db: Queryable, planId: st
 
 // ---- Organizations on plans -------------------------------------------------------------------------------------
 
-export async function findClientOrganization(db: Queryable, id: string) {
+export async function findOrganizationSummary(db: Queryable, id: string) {
   const [row] = await db
     .select({
       id: organizations.id,

@@ -22,7 +22,7 @@ import type { Queryable, Tx } from '../db/index.ts';
 import {
   countPlanOrganizations,
   deletePlan,
-  findClientOrganization,
+  findOrganizationSummary,
   findInvoice,
   findOrganizationName,
   findPlan,
@@ -98,7 +98,7 @@ function toPaymentDto(row: PaymentRow) {
 
 /** Plans belong to support organizations; anyone else gets a clear refusal rather than an empty list. */
 async function requireSupportOrganization(tx: Tx, auth: AuthContext): Promise<void> {
-  const organization = await findClientOrganization(tx, auth.orgId);
+  const organization = await findOrganizationSummary(tx, auth.orgId);
   if (organization?.kind !== 'support') throw appError('BILLING_SUPPORT_ONLY');
 }
 
@@ -200,7 +200,7 @@ export async function assignServicePlan(
   now: Date,
 ): Promise<ServicePlanDto> {
   await requireSupportOrganization(tx, auth);
-  const organization = await findClientOrganization(tx, orgId);
+  const organization = await findOrganizationSummary(tx, orgId);
   if (organization?.kind !== 'client' || organization.parentId !== auth.orgId) {
     throw appError('ORGANIZATION_NOT_FOUND', { id: orgId });
   }
