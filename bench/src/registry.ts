@@ -2,6 +2,7 @@ import type { Benchmark } from './benchmark.ts';
 import { agentMemoryBenchmark } from './agent-memory/agent-memory.ts';
 import { discoveryBenchmark } from './discovery/discovery.ts';
 import { ingestBenchmark } from './ingest/ingest.ts';
+import { ingestNodesBenchmark } from './ingest-nodes/ingest-nodes.ts';
 import { latencyBenchmark } from './latency/latency.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them; later ones (live latency to the browser, API) go here. */
@@ -10,4 +11,5 @@ export const benchmarks: readonly Benchmark[] = [
   agentMemoryBenchmark,
   latencyBenchmark,
   ingestBenchmark,
+  ingestNodesBenchmark,
 ];
