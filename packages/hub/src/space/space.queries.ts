@@ -88,3 +88,12 @@ export async function updateSpaceAccount(
 export async function deleteSpaceAccount(db: Queryable, orgId: string, id: string) {
   await db.delete(spaceAccounts).where(and(eq(spaceAccounts.orgId, orgId), eq(spaceAccounts.id, id)));
 }
+
+/** Linked accounts of every organization whose access token expires before `before` (system work, no tenant). */
+export async function listAccountsDueForRefresh(db: Queryable, before: Date, limit: number) {
+  return db
+    .select({ id: spaceAccounts.id, orgId: spaceAccounts.orgId })
+    .from(spaceAccounts)
+    .where(and(eq(spaceAccounts.linkState, 'linked'), lt(spaceAccounts.accessExpiresAt, before)))
+    .limit(limit);
+}

@@ -18,6 +18,8 @@ import {
   checkSpaceAccount,
   completeSpaceLink,
   listSpaceAccounts,
+  refreshDueSpaceTokens,
+  REFRESH_SWEEP_MS,
   spaceDirectory,
   startSpaceLink,
   unlinkSpaceAccount,
@@ -36,6 +38,11 @@ function redirectUriOf(request: FastifyRequest): string {
 export function registerSpaceRoutes(app: FastifyInstance, context: HubContext): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const denied = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
+  if (context.config.spaceBaseUrl) {
+    context.scheduler.every('space.refresh-tokens', REFRESH_SWEEP_MS, ({ tickAt }) =>
+      refreshDueSpaceTokens(context, tickAt),
+    );
+  }
 
   routes.get(
     `${API_PREFIX}/space/accounts`,

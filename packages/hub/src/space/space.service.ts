@@ -28,6 +28,7 @@ import {
   deleteSpaceAccount,
   findSpaceAccount,
   insertLinkRequest,
+  listAccountsDueForRefresh,
   listSpaceAccountRows,
   lockSpaceAccount,
   takeLinkRequest,
@@ -36,12 +37,15 @@ import {
   type SpaceAccountRow,
 } from './space.queries.ts';
 
+/** How often one hub node refreshes the tokens that would expire before its next run. */
+export const REFRESH_SWEEP_MS = 5 * 60_000;
+const REFRESH_BATCH = 200;
 /** How long the consent screen may take. */
 const LINK_REQUEST_TTL_MS = 10 * 60_000;
 /** Access tokens are refreshed this long before they expire, so a request never goes out with a dying token. */
 export const REFRESH_MARGIN_MS = 60_000;
 
-type SpaceContext = Pick<HubContext, 'config' | 'secrets' | 'clock' | 'db'>;
+type SpaceContext = Pick<HubContext, 'config' | 'secrets' | 'clock' | 'db' | 'log'>;
 
 function baseUrlOf(context: SpaceContext): string {
   if (!context.config.spaceBaseUrl) throw appError('SPACE_NOT_CONFIGURED');
@@ -193,7 +197,13 @@ type TokenOutcome =
   | { accessToken: string; error?: never }
   | { accessToken?: never; error: 'SPACE_RELINK_REQUIRED' | 'SPACE_UNAVAILABLE' };
 
-async function accessTokenOf(context: SpaceContext, orgId: string, id: string): Promise<string> {
+async function accessTokenOf(
+  context: SpaceContext,
+  orgId: string,
+  id: string,
+  /** Refresh when the token expires before this instant; default: within the margin from now. */
+  refreshBefore?: Date,
+): Promise<string> {
   const baseUrl = baseUrlOf(context);
   const outcome = await withTenant(context.db, [orgId], async (tx): Promise<TokenOutcome> => {
     const row = await lockSpaceAccount(tx, orgId, id);
@@ -201,7 +211,8 @@ async function accessTokenOf(context: SpaceContext, orgId: string, id: string): 
     if (row.linkState === 'relink_required' || !row.sealedTokens) return { error: 'SPACE_RELINK_REQUIRED' };
     const tokens = openTokens(context, row);
     const now = context.clock.now();
-    if (row.accessExpiresAt && row.accessExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
+    const due = refreshBefore ?? new Date(now.getTime() + REFRESH_MARGIN_MS);
+    if (row.accessExpiresAt && row.accessExpiresAt > due) {
       return { accessToken: tokens.accessToken };
     }
     try {
@@ -287,6 +298,22 @@ export async function checkSpaceAccount(context: SpaceContext, orgId: string, id
     }),
   );
   return toSpaceAccountDto(updated);
+}
+
+/**
+ * Keeps linked accounts' tokens fresh without waiting for someone to look: every run refreshes the access tokens
+ * that would expire before the next one. A refused refresh leaves the account asking to be linked again.
+ */
+export async function refreshDueSpaceTokens(context: SpaceContext, tickAt: Date): Promise<void> {
+  const before = new Date(tickAt.getTime() + REFRESH_SWEEP_MS + REFRESH_MARGIN_MS);
+  for (const account of await listAccountsDueForRefresh(context.db, before, REFRESH_BATCH)) {
+    try {
+      await accessTokenOf(context, account.orgId, account.id, before);
+    } catch (error) {
+      // Recorded on the account (re-link or unreachable); the other accounts still get their turn.
+      context.log.info({ err: error, spaceAccount: account.id }, 'Space token refresh did not succeed');
+    }
+  }
 }
 
 function items(body: Record<string, unknown>): Record<string, unknown>[] {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpaceService, type SpaceService } from '@tutti/devices';
 import type { SpaceAccountList } from '@tutti/protocol';
+import { createManualClock } from '../clock/index.ts';
 import { rowsOf } from '../db/index.ts';
 import { makeOrg, makeUser } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
@@ -11,6 +12,7 @@ import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 const HUB_HOST = '127.0.0.1:18080';
 const CALLBACK = `http://${HUB_HOST}/api/v1/space/callback`;
 
+const clock = createManualClock(new Date('2026-12-01T09:00:00Z'));
 let space: SpaceService;
 let hub: TestHub;
 let cookies: Record<string, string>;
@@ -49,7 +51,7 @@ beforeAll(async () => {
     clients: [{ clientId: 'tutti', redirectUris: [CALLBACK] }],
   });
   await space.start();
-  hub = await startTestHub({ config: { spaceBaseUrl: space.url, spaceClientId: 'tutti' } });
+  hub = await startTestHub({ clock, config: { spaceBaseUrl: space.url, spaceClientId: 'tutti' } });
   const org = await makeOrg(hub.database.db);
   const admin = await makeUser(hub.database.db, org.id);
   cookies = await signInCookies(hub.app, admin.email, admin.password);
@@ -120,6 +122,17 @@ describe('COLLABORATE Space linking', () => {
     space.setClockSkewMs(0);
     expect((await link()).searchParams.get('linked')).toBe(accountId);
     expect((await api(cookies, 'POST', `/space/accounts/${accountId}/check`)).json().linkState).toBe('linked');
+  });
+
+  it('refreshes tokens in the background before they expire', async () => {
+    const [before] = await sealedTokens();
+    clock.advance(5 * 60_000);
+    await hub.context.scheduler.runDue();
+    const [after] = await sealedTokens();
+    expect(after).toMatch(/^v1\./);
+    expect(after).not.toBe(before);
+    const listed = (await api(cookies, 'GET', '/space/accounts')).json<SpaceAccountList>();
+    expect(listed.items[0]?.linkState).toBe('linked');
   });
 
   it("keeps an organization's accounts from the others", async () => {
