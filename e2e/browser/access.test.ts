@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureMember, ensureOrganization } from '@tutti/hub';
+import { createApiClient } from '@tutti/client';
+import { ensureMember, ensureOrganization, linkToken, startSmtpSink, type SmtpSink } from '@tutti/hub';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
@@ -27,6 +28,7 @@ const desktop = { width: 1440, height: 900 };
 
 describe('organizations, choose organization, audit log and organization settings in the browser', () => {
   let stack: TestStack;
+  let smtp: SmtpSink;
   let browser: Browser;
   const supportPassword = 'Support-owner-2026!';
   // One support owner per language: a person signs in to the organization they last acted in.
@@ -35,7 +37,13 @@ describe('organizations, choose organization, audit log and organization setting
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    stack = await startTestStack({ devicesPerSubnet: 1 });
+    smtp = await startSmtpSink();
+    stack = await startTestStack({
+      devicesPerSubnet: 1,
+      hubConfig: {
+        smtp: { host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, from: 'hub@tutti.test' },
+      },
+    });
     const support = await ensureOrganization(
       stack.database.db,
       { name: 'Northwind AV Support', kind: 'support' },
@@ -69,6 +77,7 @@ describe('organizations, choose organization, audit log and organization setting
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
+    await smtp?.close();
   });
 
   async function shot(page: Page, name: string): Promise<void> {
@@ -211,6 +220,42 @@ describe('organizations, choose organization, audit log and organization setting
       expect(await page.getByTestId('organization-settings-name').count()).toBe(0);
       expect(await page.getByTestId('token-create').count()).toBe(0);
       expect(await page.getByTestId('providers-tab-ldap').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('registers from an Arabic invitation email: the page speaks Arabic, the new person signs in', async () => {
+    const owner = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
+    await owner.signIn({ email: supportEmail('en'), password: supportPassword });
+    const email = 'layla@support.tutti.test';
+    const since = smtp.messages.length;
+    await owner.inviteUsers({ emails: [email], role: 'technician', language: 'ar' });
+    const mail = await smtp.next(email, since);
+    expect(mail.text).toContain('للتسجيل، افتح الرابط التالي:');
+    expect(mail.text).toContain('يعمل الرابط مرة واحدة وتنتهي صلاحيته بعد 72 ساعة.');
+
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${stack.baseUrl}/register?token=${encodeURIComponent(linkToken(mail, '/register'))}`);
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+      await page.getByTestId('register-name').fill('Layla Haddad');
+      await page.getByTestId('register-password').fill('Quiet-Harbor-2026!');
+      await page.getByTestId('register-confirm').fill('Quiet-Harbor-2026!');
+      await page.getByTestId('register-submit').click();
+      await page.getByTestId('register-privacy').waitFor();
+      expect(await page.getByTestId('register-done').count()).toBe(0);
+      await page.getByTestId('register-terms').check();
+      await page.getByTestId('register-privacy').check();
+      await shot(page, 'register-ar');
+      await page.getByTestId('register-submit').click();
+      await page.getByTestId('register-done').waitFor();
+      await page.getByTestId('back-to-sign-in').click();
+      await page.getByTestId('sign-in-email').fill(email);
+      await page.getByTestId('sign-in-password').fill('Quiet-Harbor-2026!');
+      await page.getByTestId('sign-in-submit').click();
+      await expect.poll(async () => (await me(page)).role).toBe('technician');
     } finally {
       await context.close();
     }

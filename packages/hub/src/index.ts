@@ -11,5 +11,6 @@ export type { AuditChainReport } from './audit/index.ts';
 export { createLocalLiveBus } from './live/index.ts';
 export type { LiveBus } from './live/index.ts';
 export { createTestDatabase, testDatabaseKinds } from './db/index.ts';
+export { linkToken, startSmtpSink, type SmtpSink } from './testing/smtp-sink.ts';
 export type { TestDatabaseKind } from './db/index.ts';
 export { signLicense, verifyLicense } from './licenses/index.ts';

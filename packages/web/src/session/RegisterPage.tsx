@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Loader, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { languages, type InvitationInfo, type Language } from '@tutti/protocol';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { isolate } from '../i18n/format.ts';
@@ -119,6 +119,11 @@ export function RegisterPage({ token }: { token: string }) {
   const { t } = useTranslation();
   const invitation = useQuery({ queryKey: ['invitation', token], queryFn: () => api.invitation(token), retry: false });
   const info = invitation.data;
+  // The page speaks the language the person was invited in; they can still pick another.
+  const invitedIn = info?.language;
+  useEffect(() => {
+    if (invitedIn) void changeLanguage(invitedIn);
+  }, [invitedIn]);
   return (
     <AuthFrame
       title={info && !info.needsRegistration ? t('register.joinTitle') : t('register.title')}
