@@ -25,6 +25,9 @@ import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
 import { BillingPage } from './billing/BillingPage.tsx';
 import { ServersPage } from './servers/ServersPage.tsx';
+import { FirmwarePage } from './firmware/FirmwarePage.tsx';
+import { JobDetailPage } from './jobs/JobDetailPage.tsx';
+import { JobsPage } from './jobs/JobsPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
 import { ChatPage } from './chat/ChatPage.tsx';
@@ -123,6 +126,16 @@ const indexRoute = createRoute({
 const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboard', component: DashboardPage });
 const alertsRoute = createRoute({ getParentRoute: () => appRoute, path: '/alerts', component: AlertsPage });
 const serversRoute = createRoute({ getParentRoute: () => appRoute, path: '/servers', component: ServersPage });
+const jobsRoute = createRoute({ getParentRoute: () => appRoute, path: '/jobs', component: JobsPage });
+const jobDetailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/jobs/$id',
+  component: function JobDetailRoute() {
+    const { id } = jobDetailRoute.useParams();
+    return <JobDetailPage key={id} id={id} />;
+  },
+});
+const firmwareRoute = createRoute({ getParentRoute: () => appRoute, path: '/firmware', component: FirmwarePage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
 const locationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/locations', component: LocationsPage });
 const organizationsRoute = createRoute({
@@ -203,6 +216,9 @@ const routeTree = rootRoute.addChildren([
     devicesRoute,
     deviceDetailRoute,
     serversRoute,
+    jobsRoute,
+    jobDetailRoute,
+    firmwareRoute,
     usersRoute,
     locationsRoute,
     organizationsRoute,

@@ -16,6 +16,7 @@ import { deviceQueryOptions } from './devices.queries.ts';
 import { StackDiagram } from './StackDiagram.tsx';
 import { StatusHistory } from './StatusHistory.tsx';
 import { severityColor } from './status.ts';
+import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -78,7 +79,10 @@ export function DeviceDetailPage({ id }: { id: string }) {
     <Stack gap="md" data-testid="device-detail">
       <Group justify="space-between" gap="sm">
         {back}
-        <ChatAboutDeviceButton deviceId={device.id} />
+        <Group gap="xs">
+          <DeviceOperationsMenu devices={[device]} />
+          <ChatAboutDeviceButton deviceId={device.id} />
+        </Group>
       </Group>
       <Card
         withBorder

@@ -44,6 +44,7 @@ import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { devicesQueryOptions } from './devices.queries.ts';
 import type { DevicesSearch } from './devices.search.ts';
 import { severityColor, severityLabelKey, statusLabelKey } from './status.ts';
+import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
 
 /** Table column → the API's sort field. */
 const sortFields = {
@@ -227,6 +228,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   });
   const toolbar: ReactNode = (
     <Group gap="xs">
+      <DeviceOperationsMenu devices={selected} />
       {canAssign && selected.length > 0 ? (
         <Button
           leftSection={<IconMapPin size={16} aria-hidden />}

@@ -29,6 +29,7 @@ import {
   IconServer,
   IconServer2,
   IconSettings,
+  IconListCheck,
   IconUpload,
   IconUsers,
   type Icon,
@@ -56,6 +57,7 @@ type NavKey =
   | 'organizations'
   | 'users'
   | 'servers'
+  | 'jobs'
   | 'firmware'
   | 'backups'
   | 'alerts'
@@ -76,6 +78,8 @@ interface Section {
     | '/organizations'
     | '/users'
     | '/servers'
+    | '/jobs'
+    | '/firmware'
     | '/audit'
     | '/billing'
     | '/settings'
@@ -96,7 +100,8 @@ const sections: Section[] = [
   { key: 'organizations', icon: IconBuilding, to: '/organizations', permission: 'orgs.view', parentsOnly: true },
   { key: 'users', icon: IconUsers, to: '/users', permission: 'users.view' },
   { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
-  { key: 'firmware', icon: IconUpload },
+  { key: 'jobs', icon: IconListCheck, to: '/jobs', permission: 'devices.view' },
+  { key: 'firmware', icon: IconUpload, to: '/firmware', permission: 'devices.view' },
   { key: 'backups', icon: IconDatabaseExport },
   { key: 'alerts', icon: IconAlertTriangle, to: '/alerts', permission: 'alerts.view' },
   { key: 'billing', icon: IconCreditCard, to: '/billing', permission: 'billing.view' },
