@@ -44,7 +44,9 @@ describe('alerts in the browser', () => {
     slack = await startSlackReceiver();
     stack = await startTestStack({
       devicesPerSubnet: 1,
-      hubConfig: { alerts: { evaluateSeconds: 1, deliverSeconds: 1, allowLoopbackWebhooks: true } },
+      hubConfig: {
+        alerts: { evaluateSeconds: 1, deliverSeconds: 1, groupWaitSeconds: 1, allowLoopbackWebhooks: true },
+      },
     });
     await stack.waitForDevices(1);
     browser = await chromium.launch({

@@ -173,13 +173,33 @@ class Outbox {
 }
 
 /**
+ * Whether new problems are still coming in: the newest opened less than `groupWaitMs` ago, and the oldest waited
+ * less than five times that. Until then they wait, so one storm makes one message however many ticks it spans.
+ */
+function stillArriving(pending: PendingAlert[], now: Date, groupWaitMs: number): boolean {
+  const waiting = pending.filter((alert) => alert.state === 'open' && alert.notifiedAt === null);
+  if (waiting.length === 0 || groupWaitMs === 0) return false;
+  const ages = waiting.map((alert) => now.getTime() - alert.openedAt.getTime());
+  const youngest = ages.reduce((min, age) => Math.min(min, age));
+  const oldest = ages.reduce((max, age) => Math.max(max, age));
+  return youngest < groupWaitMs && oldest < 5 * groupWaitMs;
+}
+
+/**
  * Decides, in one transaction, which of an organization's alerts to tell about now and queues the grouped messages
  * with the alerts marked as told, so a crash loses nothing and sends nothing twice. Quiet hours and maintenance
  * windows hold messages back; they go out at the first tick after.
  */
-async function notifyOrganization(tx: Tx, orgId: string, rules: Map<string, Rule>, now: Date): Promise<number> {
+async function notifyOrganization(
+  tx: Tx,
+  orgId: string,
+  rules: Map<string, Rule>,
+  now: Date,
+  groupWaitMs: number,
+): Promise<number> {
   const pending = await lockPendingAlerts(tx, orgId);
   if (pending.length === 0) return 0;
+  const holdNewProblems = stillArriving(pending, now, groupWaitMs);
   const maintenance = await maintenanceNow(tx, orgId, now);
   const members: Member[] = await activeMembers(tx, orgId);
   const outbox = new Outbox();
@@ -214,7 +234,7 @@ async function notifyOrganization(tx: Tx, orgId: string, rules: Map<string, Rule
     }
     if (underMaintenance(maintenance, alert)) continue;
     if (alert.notifiedAt === null) {
-      if (alert.state === 'open') {
+      if (alert.state === 'open' && !holdNewProblems) {
         outbox.add(targetsOf(rule.recipients, members), notice('problem'));
         notified.push(alert.id);
       }
@@ -275,7 +295,9 @@ export async function evaluateAlerts(context: HubContext): Promise<EvaluationRun
   }
   let messagesQueued = 0;
   for (const orgId of new Set([...rules.values()].map((rule) => rule.orgId))) {
-    messagesQueued += await db.transaction((tx) => notifyOrganization(tx, orgId, rules, now));
+    messagesQueued += await db.transaction((tx) =>
+      notifyOrganization(tx, orgId, rules, now, context.config.alerts.groupWaitSeconds * 1000),
+    );
   }
   return { rules: rules.size, messagesQueued };
 }

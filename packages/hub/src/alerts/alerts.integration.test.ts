@@ -30,6 +30,7 @@ describe.each(await testDatabaseKinds())('alert delivery across hub nodes on %s'
         logLevel: 'silent',
         secretKey,
         smtp: { host: '127.0.0.1', port: smtp.port, ignoreTLS: true },
+        alerts: { groupWaitSeconds: 0 },
       },
     });
     await hub.app.ready();

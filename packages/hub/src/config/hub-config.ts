@@ -78,12 +78,23 @@ const hubConfigSchema = z.strictObject({
     .strictObject({
       evaluateSeconds: z.coerce.number().int().min(1).max(3600).default(15),
       deliverSeconds: z.coerce.number().int().min(1).max(3600).default(5),
+      /**
+       * New problems wait until none has appeared for this long (at most five times as long), so a storm that
+       * arrives over several ticks still makes one message per recipient.
+       */
+      groupWaitSeconds: z.coerce.number().int().min(0).max(600).default(10),
       /** A message is given up (failed) after this many attempts. */
       maxDeliveryAttempts: z.coerce.number().int().min(1).max(50).default(8),
       /** Accept Teams and Slack webhooks on 127.0.0.0/8 (test receivers); never needed in production. */
       allowLoopbackWebhooks: z.boolean().default(false),
     })
-    .default({ evaluateSeconds: 15, deliverSeconds: 5, maxDeliveryAttempts: 8, allowLoopbackWebhooks: false }),
+    .default({
+      evaluateSeconds: 15,
+      deliverSeconds: 5,
+      groupWaitSeconds: 10,
+      maxDeliveryAttempts: 8,
+      allowLoopbackWebhooks: false,
+    }),
   /** Local Agent packages offered for download and self-update. Default: `<dataDir>/agent-packages`. */
   agentPackagesDir: z.string().optional(),
   /** STUN/TURN servers browsers use for calls (WebRTC `iceServers`); none means host candidates only. */
