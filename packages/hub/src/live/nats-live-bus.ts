@@ -12,6 +12,11 @@ const BROADCAST_SUBJECT = 'tutti.node';
 const envelopeSchema = z.object({ origin: z.string(), data: z.unknown() });
 const devicesSchema = z.array(deviceDtoSchema);
 
+export interface NatsLiveBus extends LiveBus {
+  /** Resolves once the NATS server has processed everything this node sent so far, subscriptions included. */
+  flush(): Promise<void>;
+}
+
 export interface NatsLiveBusOptions {
   /** For example `nats://127.0.0.1:4222`; several servers of a cluster separated by commas. */
   url: string;
@@ -24,7 +29,7 @@ export interface NatsLiveBusOptions {
  * organization's subject only while a browser of that organization is connected to it. Live updates are
  * best-effort by design: the database holds the truth, and a browser reloads it on reconnect.
  */
-export async function createNatsLiveBus(options: NatsLiveBusOptions): Promise<LiveBus> {
+export async function createNatsLiveBus(options: NatsLiveBusOptions): Promise<NatsLiveBus> {
   const log = options.log.child({ module: 'nats-live-bus' });
   const origin = randomUUID();
   const connection = await connect({
@@ -126,6 +131,7 @@ export async function createNatsLiveBus(options: NatsLiveBusOptions): Promise<Li
       }
       return local.onBroadcast(topic, handler);
     },
+    flush: () => connection.flush(),
     async close() {
       local.clear();
       orgSubscriptions.clear();
