@@ -167,6 +167,26 @@ describe('locations, the dashboard tree and the device list tools in the browser
           .poll(() => page.getByTestId('delete-devices-fallback').textContent())
           .toBe(words[language].unassigned);
         await page.keyboard.press('Escape');
+
+        // Help for this screen opens with the locations topic expanded.
+        await page.getByTestId('help-link-locations').click();
+        await expect.poll(() => new URL(page.url()).searchParams.get('screen')).toBe('locations');
+        await expect
+          .poll(() =>
+            page.getByTestId('help-topic-locations').locator('[aria-expanded]').first().getAttribute('aria-expanded'),
+          )
+          .toBe('true');
+        await shot(page, `help-${language}-${label}`);
+        await expectAccessible(page, 'help');
+
+        // Downloads: the harness hub publishes no Local Agent package, and the page says so instead of a fake link.
+        await openSection(page, 'downloads');
+        await page.getByTestId('downloads-none').waitFor();
+        await expect
+          .poll(() => page.getByTestId('downloads-install-command').textContent())
+          .toContain(`--hub ${stack.baseUrl}`);
+        await shot(page, `downloads-${language}-${label}`);
+        await expectAccessible(page, 'downloads');
       } finally {
         await context.close();
       }

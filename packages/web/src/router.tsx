@@ -34,6 +34,9 @@ import { ChatPage } from './chat/ChatPage.tsx';
 import { SpacePage } from './space/SpacePage.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
 import { LocationsPage } from './locations/LocationsPage.tsx';
+import { DownloadsPage } from './downloads/DownloadsPage.tsx';
+import { HelpPage } from './help/HelpPage.tsx';
+import { parseHelpScreen, type HelpScreen } from './help/help-topics.ts';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -138,6 +141,18 @@ const jobDetailRoute = createRoute({
 const firmwareRoute = createRoute({ getParentRoute: () => appRoute, path: '/firmware', component: FirmwarePage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
 const locationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/locations', component: LocationsPage });
+const downloadsRoute = createRoute({ getParentRoute: () => appRoute, path: '/downloads', component: DownloadsPage });
+const helpRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/help',
+  validateSearch: (search: Record<string, unknown>): { screen?: HelpScreen } => {
+    const screen = parseHelpScreen(search.screen);
+    return screen ? { screen } : {};
+  },
+  component: function HelpRoute() {
+    return <HelpPage screen={helpRoute.useSearch().screen} />;
+  },
+});
 const organizationsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/organizations',
@@ -221,6 +236,8 @@ const routeTree = rootRoute.addChildren([
     firmwareRoute,
     usersRoute,
     locationsRoute,
+    downloadsRoute,
+    helpRoute,
     organizationsRoute,
     auditRoute,
     billingRoute,

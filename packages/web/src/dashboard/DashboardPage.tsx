@@ -23,6 +23,7 @@ import { severityColor, severityLabelKey, severityTextColor, statusLabelKey } fr
 import { formatDateTime, formatDuration, formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { useNow } from '../live/clock.ts';
+import { HelpLink } from '../help/HelpLink.tsx';
 import { LocationTree } from '../locations/LocationTree.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { LoadError } from '../shell/LoadError.tsx';
@@ -376,7 +377,10 @@ export function DashboardPage() {
         <Title order={1} size="h2">
           {t('nav.dashboard')}
         </Title>
-        {dashboard.isFetching ? <Loader size="xs" aria-hidden /> : null}
+        <Group gap="xs">
+          {dashboard.isFetching ? <Loader size="xs" aria-hidden /> : null}
+          <HelpLink screen="dashboard" />
+        </Group>
       </Group>
       {!data ? (
         dashboard.isError ? (

@@ -37,6 +37,7 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Total: ['fr', 'es', 'pt'],
   Actions: ['fr'],
   Server: ['it', 'de'],
+  Downloads: ['de', 'pt'],
   // GLOSSARY.md: "hub" stays "hub" in these languages.
   Hubs: ['fr', 'es', 'de', 'pt'],
   Messages: ['fr'],

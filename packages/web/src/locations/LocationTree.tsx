@@ -115,7 +115,7 @@ export function LocationTree({ items, unassigned, actions }: LocationTreeProps) 
     });
 
   return (
-    <Table.ScrollContainer minWidth={actions ? 560 : 480}>
+    <Table.ScrollContainer minWidth={340}>
       <Table verticalSpacing="xs" highlightOnHover data-testid="location-tree">
         <Table.Thead>
           <Table.Tr>

@@ -1,9 +1,10 @@
-import { Button, Card, Loader, Menu, Stack, Text } from '@mantine/core';
+import { Button, Card, Group, Loader, Menu, Stack, Text } from '@mantine/core';
 import { IconEdit, IconMapPinPlus, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { LocationDto } from '@tutti/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HelpLink } from '../help/HelpLink.tsx';
 import { isolate } from '../i18n/format.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { ListHeader, RowActionsMenu } from '../shared/ListPage.tsx';
@@ -62,15 +63,18 @@ export function LocationsPage() {
         count={locations.data ? t('locations.count', { count: items.length }) : null}
         fetching={locations.isFetching}
         action={
-          canManage ? (
-            <Button
-              leftSection={<IconPlus size={16} aria-hidden />}
-              onClick={() => setEditing({ mode: 'add', parentId: null })}
-              data-testid="location-add"
-            >
-              {t('locations.add')}
-            </Button>
-          ) : null
+          <Group gap="xs">
+            <HelpLink screen="locations" />
+            {canManage ? (
+              <Button
+                leftSection={<IconPlus size={16} aria-hidden />}
+                onClick={() => setEditing({ mode: 'add', parentId: null })}
+                data-testid="location-add"
+              >
+                {t('locations.add')}
+              </Button>
+            ) : null}
+          </Group>
         }
       />
       <Text size="sm" c="dimmed">

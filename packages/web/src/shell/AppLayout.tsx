@@ -21,6 +21,7 @@ import {
   IconCreditCard,
   IconDatabaseExport,
   IconDeviceSpeaker,
+  IconDownload,
   IconHelpCircle,
   IconLayoutDashboard,
   IconLogout,
@@ -66,6 +67,7 @@ type NavKey =
   | 'chat'
   | 'space'
   | 'settings'
+  | 'downloads'
   | 'help';
 
 interface Section {
@@ -75,6 +77,8 @@ interface Section {
     | '/dashboard'
     | '/devices'
     | '/locations'
+    | '/downloads'
+    | '/help'
     | '/organizations'
     | '/users'
     | '/servers'
@@ -109,7 +113,8 @@ const sections: Section[] = [
   { key: 'chat', icon: IconMessages, to: '/chat', permission: 'chat.use' },
   { key: 'space', icon: IconCloud, to: '/space', permission: 'space.manage' },
   { key: 'settings', icon: IconSettings, to: '/settings' },
-  { key: 'help', icon: IconHelpCircle },
+  { key: 'downloads', icon: IconDownload, to: '/downloads', permission: 'servers.view' },
+  { key: 'help', icon: IconHelpCircle, to: '/help' },
 ];
 
 function initials(name: string): string {
