@@ -125,6 +125,7 @@ export type ChatClientMessage = z.infer<typeof chatClientMessageSchema>;
 export const chatServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), userId: z.string() }),
   z.object({ type: z.literal('message.created'), message: messageDtoSchema }),
+  z.object({ type: z.literal('conversation.opened'), conversationId: z.string() }),
   z.object({ type: z.literal('conversation.read'), conversationId: z.string(), messageId: z.number().int() }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), userId: z.string(), name: z.string() }),
   z.object({ type: z.literal('call.updated'), call: callDtoSchema }),

@@ -82,6 +82,7 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       const opened = await withTenant(context.db, [me.orgId], (tx) =>
         openConversation(tx, me, request.body, clientInfo(request)),
       );
+      if (opened.event) context.chatBus.publish(opened.event);
       return reply.status(opened.created ? 201 : 200).send(opened.conversation);
     },
   );

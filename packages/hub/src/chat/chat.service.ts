@@ -135,7 +135,7 @@ export async function openConversation(
   caller: ChatCaller,
   request: CreateConversationRequest,
   client: ClientInfo,
-): Promise<{ conversation: ConversationDto; created: boolean }> {
+): Promise<{ conversation: ConversationDto; created: boolean; event: ChatEvent | null }> {
   const base = { orgId: caller.orgId, createdByUserId: caller.userId };
   let existing: { id: string } | null = null;
   let values: Parameters<typeof insertConversation>[1];
@@ -166,7 +166,7 @@ export async function openConversation(
       break;
     }
   }
-  if (existing) return { conversation: await getConversation(tx, caller, existing.id), created: false };
+  if (existing) return { conversation: await getConversation(tx, caller, existing.id), created: false, event: null };
 
   const { id } = await insertConversation(tx, values);
   for (const userId of directMembers) {
@@ -181,7 +181,16 @@ export async function openConversation(
     after: { kind: request.kind, ...('title' in request ? { title: request.title } : {}) },
     ip: client.ip,
   });
-  return { conversation: await conversationDto(tx, caller, id), created: true };
+  return {
+    conversation: await conversationDto(tx, caller, id),
+    created: true,
+    // Lists of everyone who sees it show the new conversation at once.
+    event: {
+      orgId: caller.orgId,
+      userIds: request.kind === 'direct' ? directMembers : null,
+      message: { type: 'conversation.opened', conversationId: id },
+    },
+  };
 }
 
 export async function messageHistory(

@@ -181,8 +181,14 @@ describe('chat', () => {
   });
 
   it('keeps a direct conversation between its two people', async () => {
+    const live = openSocket(support);
+    await live.ready();
     const opened = await api(client, 'POST', '/chat/conversations', { kind: 'direct', userId: support.userId });
     expect(opened.statusCode).toBe(201);
+    await expect
+      .poll(() => live.received.find((m) => m.type === 'conversation.opened'))
+      .toEqual({ type: 'conversation.opened', conversationId: opened.json().id });
+    live.socket.close();
     const again = await api(support, 'POST', '/chat/conversations', { kind: 'direct', userId: client.userId });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(opened.json().id);

@@ -29,7 +29,11 @@ export function ChatProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!enabled || !orgId) return undefined;
     const opened = connectChat((message, reconnected) => {
-      if (message.type === 'message.created' || message.type === 'conversation.read') {
+      if (
+        message.type === 'message.created' ||
+        message.type === 'conversation.read' ||
+        message.type === 'conversation.opened'
+      ) {
         void queryClient.invalidateQueries({ queryKey: chatRootKey });
       }
       // Messages may have been missed while disconnected.
