@@ -55,22 +55,6 @@ import {
   type CreateConversationRequest,
   type MessageHistoryQuery,
   type PostMessageRequest,
-  callDtoSchema,
-  callListSchema,
-  callSettingsSchema,
-  chatPeopleSchema,
-  conversationDtoSchema,
-  conversationListSchema,
-  messageDtoSchema,
-  messageHistorySchema,
-  spaceAccountDtoSchema,
-  spaceAccountListSchema,
-  spaceDirectorySchema,
-  spaceLinkStartSchema,
-  type CallMedia,
-  type CreateConversationRequest,
-  type MessageHistoryQuery,
-  type PostMessageRequest,
   ldapSettingsDtoSchema,
   licenseStateSchema,
   type SignedLicense,
@@ -312,45 +296,6 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     // Enterprise license (Settings > License)
     license: () => request('GET', '/settings/license', licenseStateSchema),
     installLicense: (file: SignedLicense) => request('PUT', '/settings/license', licenseStateSchema, file),
-
-    // Chat
-    chatPeople: () => request('GET', '/chat/people', chatPeopleSchema),
-    listConversations: () => request('GET', '/chat/conversations', conversationListSchema),
-    openConversation: (body: CreateConversationRequest) =>
-      request('POST', '/chat/conversations', conversationDtoSchema, body),
-    getConversation: (id: string) =>
-      request('GET', `/chat/conversations/${encodeURIComponent(id)}`, conversationDtoSchema),
-    messageHistory: (id: string, query: MessageHistoryQuery = {}) =>
-      request(
-        'GET',
-        `/chat/conversations/${encodeURIComponent(id)}/messages${queryString(query)}`,
-        messageHistorySchema,
-      ),
-    postMessage: (id: string, body: PostMessageRequest) =>
-      request('POST', `/chat/conversations/${encodeURIComponent(id)}/messages`, messageDtoSchema, body),
-    markRead: (id: string, messageId: number) =>
-      request('POST', `/chat/conversations/${encodeURIComponent(id)}/read`, null, { messageId }),
-    /** Where an attachment downloads from (a link, not a fetch). */
-    attachmentUrl: (conversationId: string, attachmentId: string) =>
-      `${baseUrl}${API_PREFIX}/chat/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(attachmentId)}`,
-
-    // Calls
-    callSettings: () => request('GET', '/calls/settings', callSettingsSchema),
-    listCalls: () => request('GET', '/calls', callListSchema),
-    startCall: (calleeUserId: string, media: CallMedia) =>
-      request('POST', '/calls', callDtoSchema, { calleeUserId, media }),
-    acceptCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/accept`, callDtoSchema),
-    declineCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/decline`, callDtoSchema),
-    hangUpCall: (id: string) => request('POST', `/calls/${encodeURIComponent(id)}/hang-up`, callDtoSchema),
-
-    // COLLABORATE Space accounts
-    listSpaceAccounts: () => request('GET', '/space/accounts', spaceAccountListSchema),
-    startSpaceLink: () => request('POST', '/space/link', spaceLinkStartSchema, {}),
-    checkSpaceAccount: (id: string) =>
-      request('POST', `/space/accounts/${encodeURIComponent(id)}/check`, spaceAccountDtoSchema, {}),
-    spaceDirectory: (id: string) =>
-      request('GET', `/space/accounts/${encodeURIComponent(id)}/directory`, spaceDirectorySchema),
-    unlinkSpaceAccount: (id: string) => request('DELETE', `/space/accounts/${encodeURIComponent(id)}`, null),
 
     // Chat
     chatPeople: () => request('GET', '/chat/people', chatPeopleSchema),
