@@ -289,6 +289,7 @@ function historyEntry(row: DeviceEventRow): DeviceHistoryEntry | null {
     case 'device.lost':
       return entry('lost', 'down', at);
     case 'agent.state':
+    case 'job.target':
       return null;
   }
 }
@@ -393,6 +394,7 @@ export async function applyAgentEvents(
         lost.set(event.serial, { serial: event.serial, at: event.at });
         break;
       case 'agent.state':
+      case 'job.target':
         break;
     }
   }
