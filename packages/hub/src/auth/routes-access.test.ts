@@ -50,6 +50,7 @@ const anonymous: Array<[InjectOptions['method'], string]> = [
   ['POST', '/auth/reset-password'],
   ['POST', '/auth/invitations/accept'],
   ['GET', '/auth/invitations/not-a-real-token-123'],
+  ['GET', '/auth/sso/A00000000/status'],
 ];
 
 let hub: TestHub;
