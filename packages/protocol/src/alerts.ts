@@ -243,6 +243,9 @@ export const alertListSchema = z.object({
 });
 export type AlertList = z.infer<typeof alertListSchema>;
 
+/** Acknowledging from the screen takes no fields. */
+export const acknowledgeAlertRequestSchema = z.strictObject({});
+
 /** The token of the acknowledge link in a message; the link works once. */
 export const acknowledgeLinkRequestSchema = z.strictObject({ token: z.string().min(10).max(512) });
 export const acknowledgeLinkResultSchema = z.object({ acknowledged: z.number().int() });

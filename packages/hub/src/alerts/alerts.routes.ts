@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  acknowledgeAlertRequestSchema,
   acknowledgeLinkRequestSchema,
   acknowledgeLinkResultSchema,
   alertDeliveryListQuerySchema,
@@ -64,6 +65,7 @@ export function registerAlertRoutes(app: FastifyInstance, context: HubContext): 
         tags: ['alerts'],
         summary: 'Acknowledge an alert: it is marked as seen and no longer escalated',
         params: idParamsSchema,
+        body: acknowledgeAlertRequestSchema,
         response: { 200: alertDtoSchema, ...denied, 404: errorBodySchema, 409: errorBodySchema },
       },
     },

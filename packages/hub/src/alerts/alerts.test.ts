@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentEvent, AlertDeliveryList, AlertRuleRequest } from '@tutti/protocol';
+import type { AgentEvent, AlertDeliveryList, AlertDto, AlertList, AlertRuleRequest } from '@tutti/protocol';
 import { ingestAgentEvents } from '../agents/index.ts';
 import { createManualClock } from '../clock/index.ts';
 import { deliverPending } from '../notifications/index.ts';
@@ -227,6 +227,14 @@ describe('alerts', () => {
     const sent = (await deliveries()).items.find((item) => item.id === failed.id)!;
     expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
     expect(sent.attemptLog.map((attempt) => attempt.outcome)).toEqual(['failed', 'sent']);
+
+    // Acknowledged from the screen: once; a second time changes nothing.
+    const open = (await api('GET', '/alerts?state=open')).json<AlertList>().items;
+    const loginAlert = open.find((alert) => alert.problem === 'login_failed')!;
+    const acknowledged = await api('POST', `/alerts/${loginAlert.id}/acknowledge`, {});
+    expect(acknowledged.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: expect.stringContaining('@') });
+    const again = await api('POST', `/alerts/${loginAlert.id}/acknowledge`, {});
+    expect(again.json<AlertDto>().acknowledgedAt).toBe(acknowledged.json<AlertDto>().acknowledgedAt);
   });
 
   it('checks rules: known members only, and a role without alerts.manage cannot change them', async () => {

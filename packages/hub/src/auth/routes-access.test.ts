@@ -41,6 +41,16 @@ const routes: Array<[InjectOptions['method'], string, boolean]> = [
   ['GET', '/audit', true],
   ['GET', '/audit/export.csv', true],
   ['POST', '/auth/sign-out-everywhere', false],
+  ['GET', '/alerts', false],
+  ['GET', '/alerts/deliveries', false],
+  ['POST', `/alerts/${someId}/acknowledge`, true],
+  ['GET', '/alert-rules', false],
+  ['POST', '/alert-rules', true],
+  ['PUT', `/alert-rules/${someId}`, true],
+  ['DELETE', `/alert-rules/${someId}`, true],
+  ['GET', '/maintenance-windows', false],
+  ['POST', '/maintenance-windows', true],
+  ['DELETE', `/maintenance-windows/${someId}`, true],
 ];
 
 /** Routes that anyone may call: they must never fail with a 500 either. */
@@ -51,6 +61,7 @@ const anonymous: Array<[InjectOptions['method'], string]> = [
   ['POST', '/auth/invitations/accept'],
   ['GET', '/auth/invitations/not-a-real-token-123'],
   ['GET', '/auth/sso/A00000000/status'],
+  ['POST', '/alerts/acknowledge-link'],
 ];
 
 let hub: TestHub;
@@ -91,6 +102,18 @@ describe('access to every identity route', () => {
     [`PATCH /servers/${someId}`]: { enabled: false },
     [`PUT /servers/${someId}/password`]: { password: 'Sturdy-Lantern-73', confirmPassword: 'Sturdy-Lantern-73' },
     'POST /tokens': { name: 't', role: 'monitor' },
+    [`POST /alerts/${someId}/acknowledge`]: {},
+    'POST /alert-rules': { name: 'R', condition: { kind: 'plan_overflow' }, recipients: { roles: ['owner'] } },
+    [`PUT /alert-rules/${someId}`]: {
+      name: 'R',
+      condition: { kind: 'plan_overflow' },
+      recipients: { roles: ['owner'] },
+    },
+    'POST /maintenance-windows': {
+      name: 'W',
+      scope: { kind: 'organization' },
+      schedule: { kind: 'once', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T12:00:00Z' },
+    },
   };
 
   it.each(routes.filter(([, , manage]) => manage))('%s %s answers 403 FORBIDDEN to a Monitor', async (method, url) => {
