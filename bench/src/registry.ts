@@ -1,5 +1,6 @@
 import type { Benchmark } from './benchmark.ts';
 import { agentMemoryBenchmark } from './agent-memory/agent-memory.ts';
+import { deviceListBenchmark } from './device-list/device-list.ts';
 import { discoveryBenchmark } from './discovery/discovery.ts';
 import { ingestBenchmark } from './ingest/ingest.ts';
 import { ingestNodesBenchmark } from './ingest-nodes/ingest-nodes.ts';
@@ -12,4 +13,5 @@ export const benchmarks: readonly Benchmark[] = [
   latencyBenchmark,
   ingestBenchmark,
   ingestNodesBenchmark,
+  deviceListBenchmark,
 ];
