@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent, AlertDeliveryList, AlertDto, AlertList, AlertRuleRequest } from '@tutti/protocol';
+import { sql } from 'drizzle-orm';
 import { ingestAgentEvents } from '../agents/index.ts';
 import { createManualClock } from '../clock/index.ts';
+import { rowsOf, withTenant } from '../db/index.ts';
 import { deliverPending } from '../notifications/index.ts';
 import { ensureMember } from '../orgs/index.ts';
 import { makeDevices, makeOrg, makeUser, TEST_PASSWORD } from '../testing/factories.ts';
@@ -261,5 +263,42 @@ describe('alerts', () => {
     expect(denied.statusCode).toBe(403);
     const seen = await hub.app.inject({ method: 'GET', url: '/api/v1/alerts', cookies: monitorCookies });
     expect(seen.statusCode).toBe(200);
+  });
+
+  it("keeps other organizations' rules, alerts, messages and windows out of reach (row-level security)", async () => {
+    const other = await makeOrg(hub.database.db, { name: 'Other AV' });
+    const otherAdmin = await makeUser(hub.database.db, other.id);
+    const otherCookies = await signInCookies(hub.app, otherAdmin.email, otherAdmin.password);
+    const created = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/alert-rules',
+      cookies: otherCookies,
+      payload: { name: 'Theirs', condition: { kind: 'plan_overflow' }, recipients: { roles: ['owner'] } },
+    });
+    expect(created.statusCode).toBe(201);
+    const theirRule = created.json<{ id: string }>().id;
+    expect(
+      (
+        await api('PUT', `/alert-rules/${theirRule}`, {
+          name: 'Mine',
+          condition: { kind: 'plan_overflow' },
+          recipients: { roles: ['owner'] },
+        })
+      ).statusCode,
+    ).toBe(404);
+    const seen = await withTenant(hub.database.db, [orgId], async (tx) => {
+      const orgsOf = async (table: string) =>
+        rowsOf<{ org_id: string }>(await tx.execute(sql`SELECT org_id FROM ${sql.identifier(table)}`)).map(
+          (row) => row.org_id,
+        );
+      return [
+        ...(await orgsOf('alert_rules')),
+        ...(await orgsOf('alerts')),
+        ...(await orgsOf('alert_deliveries')),
+        ...(await orgsOf('maintenance_windows')),
+      ];
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([orgId]));
   });
 });
