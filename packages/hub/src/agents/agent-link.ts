@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import {
@@ -20,6 +21,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 
 /** The bus topic a disabled agent's id goes out on, so the node holding its link closes it. */
 const AGENT_DISABLED_TOPIC = 'agent.disabled';
+/** An agent opened a new link somewhere: other nodes drop the link they still hold for it (left half-open). */
+const AGENT_CONNECTED_TOPIC = 'agent.connected';
 
 /**
  * The agent links open on this hub node, by agent id, so other features can end one at once. Several hub nodes each
@@ -29,10 +32,25 @@ export interface AgentLinks {
   readonly sockets: Map<string, WebSocket>;
   /** Ends the agent's live link with close code `disabled` (4005) on whichever hub node holds it. */
   closeDisabled(agentId: string): void;
+  /**
+   * Tells the other hub nodes that this socket is now the agent's link: one still holding an older link (an agent
+   * that reconnected through the balancer before its old connection timed out) ends it as replaced, without
+   * recording the agent as disconnected.
+   */
+  announce(agentId: string, socket: WebSocket): void;
 }
 
 export function createAgentLinks(bus: LiveBus): AgentLinks {
   const sockets = new Map<string, WebSocket>();
+  const linkIds = new WeakMap<WebSocket, string>();
+  bus.onBroadcast(AGENT_CONNECTED_TOPIC, (data) => {
+    const { agentId, linkId } = (data ?? {}) as { agentId?: unknown; linkId?: unknown };
+    const socket = typeof agentId === 'string' ? sockets.get(agentId) : undefined;
+    if (!socket || linkIds.get(socket) === linkId) return;
+    // Forgotten first, so its close handler does not record the agent as disconnected.
+    sockets.delete(agentId as string);
+    socket.close(agentLinkCloseCodes.replaced, 'AGENT_REPLACED');
+  });
   bus.onBroadcast(AGENT_DISABLED_TOPIC, (agentId) => {
     const socket = typeof agentId === 'string' ? sockets.get(agentId) : undefined;
     if (!socket) return;
@@ -50,6 +68,11 @@ export function createAgentLinks(bus: LiveBus): AgentLinks {
     sockets,
     closeDisabled(agentId) {
       bus.broadcast(AGENT_DISABLED_TOPIC, agentId);
+    },
+    announce(agentId, socket) {
+      const linkId = randomUUID();
+      linkIds.set(socket, linkId);
+      bus.broadcast(AGENT_CONNECTED_TOPIC, { agentId, linkId });
     },
   };
 }
@@ -140,6 +163,7 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
         const previous = liveLinks.get(agent.id);
         if (previous) previous.close(agentLinkCloseCodes.replaced, 'AGENT_REPLACED');
         liveLinks.set(agent.id, socket);
+        context.agentLinks.announce(agent.id, socket);
         await setAgentConnection(context.db, agent.id, true, message.version);
         log.info({ agent: agent.name, lastSeq: agent.lastSeq }, 'agent connected');
         send({

@@ -92,6 +92,18 @@ describe.each(kinds)('two hub nodes on one %s database and NATS', (kind) => {
     unsubscribe();
   });
 
+  it('ends the link an agent left half-open on node A once it reconnects through node B, and keeps it connected', async () => {
+    const agent = await makeAgent(cluster.database.db, orgId);
+    const old = await agentLinkTo(0, agent.name);
+    const fresh = await agentLinkTo(1, agent.name);
+    expect(await old.closed).toBe(agentLinkCloseCodes.replaced);
+    // Node A's close handler must not record the agent as disconnected: it is connected to node B.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const server = await cluster.nodes[1]!.app.inject({ method: 'GET', url: `/api/v1/servers/${agent.id}`, cookies });
+    expect(server.json()).toMatchObject({ status: 'connected' });
+    fresh.socket.close();
+  });
+
   it('closes a disabled agent’s link on the node that holds it, whichever node took the request', async () => {
     const agent = await makeAgent(cluster.database.db, orgId);
     const link = await agentLinkTo(0, agent.name);
