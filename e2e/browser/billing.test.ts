@@ -133,6 +133,12 @@ describe('billing in the browser', () => {
       await page.getByTestId('invoice-row-INV-000001').waitFor();
       expect(await page.getByTestId('invoice-row-INV-000001').textContent()).toContain(words.en.overdue);
       await expectAccessible(page, 'invoices');
+      await page.getByTestId('invoice-status-filter').click();
+      await page.getByRole('option', { name: words.en.overdue }).click();
+      await expect.poll(() => page.locator('[data-testid^="invoice-row-"]').count()).toBe(1);
+      const exportHref = (await page.getByTestId('invoices-export').getAttribute('href')) ?? '';
+      const exported = await page.evaluate(async (url) => (await fetch(url)).text(), exportHref);
+      expect(exported.trim().split('\n').slice(1)).toEqual([expect.stringMatching(/^INV-000001,overdue,/)]);
       await page.getByTestId('invoice-row-INV-000001').click();
       await page.getByTestId('invoice-detail').waitFor();
 
@@ -151,7 +157,8 @@ describe('billing in the browser', () => {
       await page.getByTestId('payment-save').click();
       await expect.poll(() => page.getByTestId('invoice-detail').textContent()).toContain(words.en.paid);
       await page.keyboard.press('Escape');
-      await expect.poll(() => page.getByTestId('invoice-row-INV-000001').textContent()).toContain(words.en.paid);
+      // Paid, it leaves the list filtered to overdue invoices.
+      await expect.poll(() => page.locator('[data-testid^="invoice-row-"]').count()).toBe(0);
 
       await page.getByTestId('billing-tab-usage').click();
       await page.getByTestId('usage-org-Stack Organization').waitFor();

@@ -382,6 +382,9 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     invoicePdfUrl: (id: string, lang: Language) =>
       `${baseUrl}${API_PREFIX}/billing/invoices/${encodeURIComponent(id)}/pdf${queryString({ lang })}`,
     invoiceCsvUrl: (id: string) => `${baseUrl}${API_PREFIX}/billing/invoices/${encodeURIComponent(id)}/csv`,
+    /** Where a browser downloads the filtered invoices as CSV (the same filters as the list); a plain link. */
+    invoicesExportUrl: (query: Omit<InvoiceListQuery, 'page' | 'limit'> = {}) =>
+      `${baseUrl}${API_PREFIX}/billing/invoices/export.csv${queryString(query)}`,
 
     // Audit
     listAudit: (query: AuditListQuery = {}) => request('GET', `/audit${queryString(query)}`, auditListSchema),

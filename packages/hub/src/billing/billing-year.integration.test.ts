@@ -268,6 +268,17 @@ describe.each(await testDatabaseKinds())('billing year on %s', (kind) => {
     const [header, row] = csv.body.trim().split('\n');
     expect(header).toContain('invoice_number,status');
     expect(row).toContain('INV-000001,paid,Harmony AV Support,Boardroom Partners');
+    const paidList = await hub.app.inject({
+      method: 'GET',
+      url: `/api/v1/billing/invoices/export.csv?status=paid`,
+      cookies: supportCookies,
+    });
+    const lines = paidList.body.trim().split('\n');
+    expect(lines[0]).toBe(
+      'invoice_number,status,organization,account_number,client_reference,plan,period_start,period_end,issued_on,due_on,currency,total,paid',
+    );
+    expect(lines.slice(1)).toHaveLength(12);
+    expect(lines.slice(1).every((line) => line.split(',')[1] === 'paid')).toBe(true);
   });
 
   it('shows billing rows to the client and its support organization only, and lets only the support one write', async () => {

@@ -27,6 +27,7 @@ import {
   createServicePlan,
   deleteServicePlan,
   getInvoice,
+  listAllInvoicesOf,
   listInvoicesOf,
   listServicePlans,
   recordPayment,
@@ -34,7 +35,7 @@ import {
   usageReport,
   voidInvoice,
 } from './billing.service.ts';
-import { renderInvoiceCsv } from './invoice-csv.ts';
+import { renderInvoiceCsv, renderInvoiceListCsv } from './invoice-csv.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 
 export function registerBillingRoutes(app: FastifyInstance, context: HubContext): void {
@@ -164,6 +165,26 @@ export function registerBillingRoutes(app: FastifyInstance, context: HubContext)
     async (request) => {
       const auth = requirePermission(request, 'billing.view');
       return withTenant(context.db, auth.orgIds, (tx) => listInvoicesOf(tx, auth, request.query));
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/billing/invoices/export.csv`,
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'The filtered invoices as CSV, one row per invoice (page and limit are ignored)',
+        querystring: invoiceListQuerySchema,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const auth = requirePermission(request, 'billing.view');
+      const invoices = await withTenant(context.db, auth.orgIds, (tx) => listAllInvoicesOf(tx, auth, request.query));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="invoices.csv"')
+        .send(renderInvoiceListCsv(invoices));
     },
   );
 

@@ -47,6 +47,8 @@ import {
 } from './billing.queries.ts';
 import { addDays, daysBetween, isoDay } from './periods.ts';
 
+const MAX_EXPORTED_INVOICES = 100_000;
+
 function toPlanDto(row: ServicePlanRow, organizations: number): ServicePlanDto {
   return {
     id: row.id,
@@ -300,6 +302,21 @@ export async function listInvoicesOf(
     query.limit,
   );
   return { items: result.items.map(toInvoiceDto), total: result.total, page: query.page, limit: query.limit };
+}
+
+/** Every invoice the list's filters match (page and limit are ignored), for the CSV export. */
+export async function listAllInvoicesOf(
+  tx: Tx,
+  auth: AuthContext,
+  query: z.output<typeof invoiceListQuerySchema>,
+): Promise<InvoiceDto[]> {
+  const result = await listInvoices(
+    tx,
+    { orgId: auth.orgId, status: query.status, organizationId: query.organizationId },
+    1,
+    MAX_EXPORTED_INVOICES,
+  );
+  return result.items.map(toInvoiceDto);
 }
 
 async function invoiceOf(tx: Tx, auth: AuthContext, id: string): Promise<InvoiceListRow> {

@@ -1,9 +1,11 @@
 import { Button, Group, Select, Stack, Text } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { invoiceStatuses, type InvoiceDto, type InvoiceStatus } from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { CardHeader, ListView } from '../shared/ListPage.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
@@ -51,10 +53,10 @@ export function InvoicesPanel({ canManage }: { canManage: boolean }) {
 
   return (
     <Stack gap="md">
+      <Text c="dimmed" size="sm">
+        {t('billing.invoices.subtitle')}
+      </Text>
       <Group justify="space-between" wrap="wrap">
-        <Text c="dimmed" size="sm">
-          {t('billing.invoices.subtitle')}
-        </Text>
         <Select
           aria-label={t('billing.invoices.statusFilter')}
           placeholder={t('billing.invoices.allStatuses')}
@@ -68,6 +70,16 @@ export function InvoicesPanel({ canManage }: { canManage: boolean }) {
           w={200}
           data-testid="invoice-status-filter"
         />
+        <Button
+          component="a"
+          href={api.invoicesExportUrl({ status: status ?? undefined })}
+          download="invoices.csv"
+          variant="default"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          data-testid="invoices-export"
+        >
+          {t('action.exportCsv')}
+        </Button>
       </Group>
       <ListView
         query={invoices}
