@@ -19,6 +19,7 @@ const tenantTables = [
   ['api_tokens', 'org_id'],
   ['sign_in_providers', 'org_id'],
   ['licenses', 'org_id'],
+  ['locations', 'org_id'],
 ] as const;
 
 /**
@@ -29,7 +30,7 @@ const tenantTables = [
 describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
   let hub: TestHub;
   const ids = { support: '', sibling: '', outsider: '', target: '' };
-  const of = { device: '', agent: '', user: '', invited: '', token: '' };
+  const of = { device: '', agent: '', user: '', invited: '', token: '', location: '' };
   const callers: Record<string, Record<string, string>> = {};
   const scopes: Record<string, string[]> = {};
 
@@ -72,6 +73,8 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     const call = (method: InjectOptions['method'], url: string, payload?: InjectOptions['payload']) =>
       hub.app.inject({ method, url: `/api/v1${url}`, cookies: targetCookies, ...(payload ? { payload } : {}) });
     of.device = (await call('GET', '/devices')).json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    of.location = (await call('POST', '/locations', { name: 'Boardroom' })).json<{ id: string }>().id;
+    await call('POST', '/locations/assign', { locationId: of.location, deviceIds: [of.device] });
     const users = await call('POST', '/users/invitations', {
       emails: ['tech@b.test', 'new@b.test'],
       role: 'technician',
@@ -116,6 +119,11 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     ['PATCH', (o) => `/servers/${o.agent}`, { enabled: false }],
     ['PUT', (o) => `/servers/${o.agent}/password`, { password: 'Hijack-Pass-77', confirmPassword: 'Hijack-Pass-77' }],
     ['DELETE', (o) => `/tokens/${o.token}`, undefined],
+    ['PATCH', (o) => `/locations/${o.location}`, { name: 'Hijacked' }],
+    ['DELETE', (o) => `/locations/${o.location}`, undefined],
+    // Bodies that name B's rows are built once the ids exist.
+    ['POST', () => '/locations/assign', (o: typeof of) => ({ locationId: o.location, deviceIds: [o.device] })],
+    ['POST', () => '/locations/assign', (o: typeof of) => ({ locationId: null, deviceIds: [o.device] })],
     ['PATCH', (_o, target) => `/organizations/${target}`, { maxProAudioDevices: 9999 }],
     ['POST', () => '/auth/switch-organization', 'switch'],
   ];
@@ -125,7 +133,12 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     async (caller) => {
       const before = await snapshot();
       for (const [method, url, body] of byId) {
-        const payload = body === 'switch' ? { organizationId: ids.target } : body;
+        const payload =
+          body === 'switch'
+            ? { organizationId: ids.target }
+            : typeof body === 'function'
+              ? (body as (o: typeof of) => unknown)(of)
+              : body;
         const response = await hub.app.inject({
           method,
           url: `/api/v1${url(of, ids.target)}`,
@@ -134,11 +147,19 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
         });
         expect([403, 404], `${method} ${url(of, ids.target)} → ${response.statusCode}`).toContain(response.statusCode);
       }
-      for (const list of ['/devices', '/users', '/servers', '/tokens', '/audit', '/organizations?limit=500']) {
+      for (const list of [
+        '/devices',
+        '/users',
+        '/servers',
+        '/tokens',
+        '/audit',
+        '/organizations?limit=500',
+        '/locations',
+      ]) {
         const response = await hub.app.inject({ method: 'GET', url: `/api/v1${list}`, cookies: callers[caller]! });
         expect(response.statusCode).toBeLessThan(500);
         const text = response.body;
-        for (const id of [of.device, of.user, of.agent, of.token]) expect(text, list).not.toContain(id);
+        for (const id of [of.device, of.user, of.agent, of.token, of.location]) expect(text, list).not.toContain(id);
       }
       expect(await snapshot()).toBe(before);
     },
