@@ -1,5 +1,6 @@
 import type { Benchmark } from './benchmark.ts';
 import { agentMemoryBenchmark } from './agent-memory/agent-memory.ts';
+import { dashboardPaintBenchmark } from './device-list/dashboard-paint.ts';
 import { deviceListBenchmark } from './device-list/device-list.ts';
 import { discoveryBenchmark } from './discovery/discovery.ts';
 import { ingestBenchmark } from './ingest/ingest.ts';
@@ -14,4 +15,5 @@ export const benchmarks: readonly Benchmark[] = [
   ingestBenchmark,
   ingestNodesBenchmark,
   deviceListBenchmark,
+  dashboardPaintBenchmark,
 ];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { createApiClient } from '@tutti/client';
-import { ensureMember, rowsOf } from '@tutti/hub';
+import { ensureMember, rowsOf, type Database } from '@tutti/hub';
 import { deviceModels, severityOf, type DeviceListQuery, type DeviceStatus } from '@tutti/protocol';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
 import { formatTable, percentile, round } from '../format.ts';
@@ -31,7 +31,7 @@ function settingsOf(options: BenchOptions) {
 }
 
 /** Buildings > floors > rooms; returns building ids and room ids in creation order. */
-async function insertLocations(site: Awaited<ReturnType<typeof startHubSite>>, orgId: string) {
+export async function insertLocations(site: { database: Database }, orgId: string) {
   const db = site.database.db;
   const inserted = rowsOf<{ id: string; kind: string }>(
     await db.execute(sql`
@@ -63,8 +63,8 @@ function textArray(items: readonly string[]) {
 }
 
 /** Devices straight into PostgreSQL: the list API is measured, not ingestion. Four in five have a room. */
-async function insertDevices(
-  site: Awaited<ReturnType<typeof startHubSite>>,
+export async function insertDevices(
+  site: { database: Database; agentId: string },
   orgId: string,
   count: number,
   rooms: string[],
