@@ -423,7 +423,10 @@ export const messages = pgTable(
     authorName: text('author_name').notNull(),
     body: text('body').notNull(),
     /** User ids mentioned with @. */
-    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    mentions: uuid('mentions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     createdAt: createdAt(),
   },
   (table) => [index('messages_conversation_id_idx').on(table.conversationId, table.id)],
@@ -1009,7 +1012,9 @@ export const webhookDeliveries = pgTable(
     eventType: text('event_type').notNull(),
     /** The JSON body as sent (id, type, organization, time, data). */
     body: jsonb('body').notNull(),
-    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
     /** A node that took the delivery holds it until then; another node may take it over afterwards. */
