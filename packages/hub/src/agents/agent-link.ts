@@ -14,7 +14,7 @@ import { deviceDtosByIds } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { LiveBus } from '../live/index.ts';
 import { emitDeviceStatusWebhooks } from '../webhooks/index.ts';
-import { setAgentConnection } from './agents.queries.ts';
+import { disconnectSilentAgents, setAgentConnection, touchLinkedAgents } from './agents.queries.ts';
 import { authenticateAgent, ingestAgentEvents, type AuthenticatedAgent } from './agents.service.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -96,7 +96,20 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
   const log = app.log.child({ module: 'agent-link' });
   const liveLinks = context.agentLinks.sockets;
 
+  // Every heartbeat this node vouches for the agents it holds; once a node dies (killed, no clean close), the
+  // agents it held fall silent and one node marks them disconnected, unless they reconnected elsewhere.
+  const vouch = setInterval(() => {
+    touchLinkedAgents(context.db, [...liveLinks.keys()]).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not record linked agents as seen'),
+    );
+  }, context.config.agentHeartbeatSeconds * 1000);
+  vouch.unref();
+  context.scheduler.every('agents.disconnect-silent', 15_000, async () => {
+    const silent = await disconnectSilentAgents(context.db, context.config.agentHeartbeatSeconds * 4);
+    if (silent.length > 0) log.warn({ agents: silent }, 'agents whose hub node went away marked disconnected');
+  });
   app.addHook('onClose', async () => {
+    clearInterval(vouch);
     for (const socket of liveLinks.values()) socket.close(1001, 'hub shutting down');
   });
 

@@ -90,3 +90,27 @@ export async function listAgentsOfOrg(db: Queryable, orgId: string) {
     .where(eq(agents.orgId, orgId))
     .orderBy(agents.name);
 }
+
+/**
+ * A hub node vouches for the agents whose links it holds: their `last_seen_at` becomes now. Rows an ingesting
+ * transaction holds are skipped (ingestion sets the time itself), so this never waits behind a batch.
+ */
+export async function touchLinkedAgents(db: Queryable, agentIds: string[]): Promise<void> {
+  if (agentIds.length === 0) return;
+  await db.execute(sql`
+    UPDATE agents SET last_seen_at = now()
+    WHERE id IN (
+      SELECT id FROM agents
+      WHERE id = ANY(${`{${agentIds.join(',')}}`}::uuid[]) AND connected
+      FOR UPDATE SKIP LOCKED
+    )`);
+}
+
+/** Agents still marked connected that no node has vouched for in `silentSeconds`: their node died. */
+export async function disconnectSilentAgents(db: Queryable, silentSeconds: number): Promise<string[]> {
+  const result = await db.execute(sql`
+    UPDATE agents SET connected = false
+    WHERE connected AND last_seen_at < now() - make_interval(secs => ${silentSeconds})
+    RETURNING id`);
+  return rowsOf<{ id: string }>(result).map((row) => row.id);
+}
