@@ -16,11 +16,12 @@ import { applyJobChange, connectJobsLive, jobQueryOptions } from './jobs.queries
 
 function TargetRow({ target }: { target: JobTargetDto }) {
   const { t } = useTranslation();
+  const { deviceId } = target;
   return (
     <Table.Tr data-testid={`target-row-${target.serial}`} data-state={target.state}>
       <Table.Td>
-        {target.deviceId ? (
-          <Anchor component={Link} to="/devices/$id" params={{ id: target.deviceId }}>
+        {deviceId ? (
+          <Anchor renderRoot={(props) => <Link {...props} to="/devices/$id" params={{ id: deviceId }} />}>
             <bdi>{target.deviceName}</bdi>
           </Anchor>
         ) : (
@@ -107,7 +108,7 @@ export function JobDetailPage({ id }: { id: string }) {
   const retry = useMutation({ mutationFn: () => api.retryJob(id), onSuccess: onDone });
 
   const back = (
-    <Anchor component={Link} to="/jobs" size="sm">
+    <Anchor renderRoot={(props) => <Link {...props} to="/jobs" />} size="sm">
       <Group gap={4} wrap="nowrap" component="span">
         <IconArrowBack size={16} aria-hidden style={{ transform: 'scaleX(var(--tutti-mirror, 1))' }} />
         {t('jobs.detail.back')}

@@ -49,7 +49,7 @@ export function JobsPage() {
             {list?.items.map((job) => (
               <Table.Tr key={job.id} data-testid={`job-row-${job.id}`}>
                 <Table.Td>
-                  <Anchor component={Link} to="/jobs/$id" params={{ id: job.id }} fw={500}>
+                  <Anchor renderRoot={(props) => <Link {...props} to="/jobs/$id" params={{ id: job.id }} />} fw={500}>
                     {operationLabel(job)}
                   </Anchor>
                 </Table.Td>

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { buildFirmwarePackage, type JobDetail, type JobTargetEventBody } from '@tutti/protocol';
+import { ingestAgentEvents } from '../agents/index.ts';
+import type { AuthenticatedAgent } from '../agents/agents.service.ts';
+import { rowsOf } from '../db/index.ts';
+import { makeDevices, makeOrg, makeUser } from '../testing/factories.ts';
+import { signInCookies } from '../testing/sign-in.ts';
+import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+
+let hub: TestHub;
+let agent: AuthenticatedAgent;
+let deviceIds: string[];
+let seq = 100;
+const cookies: Record<'admin' | 'technician' | 'monitor' | 'stranger', Record<string, string>> = {
+  admin: {},
+  technician: {},
+  monitor: {},
+  stranger: {},
+};
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const db = hub.database.db;
+  const org = await makeOrg(db);
+  for (const role of ['administrator', 'technician', 'monitor'] as const) {
+    const user = await makeUser(db, org.id, { role });
+    cookies[role === 'administrator' ? 'admin' : role] = await signInCookies(hub.app, user.email, user.password);
+  }
+  const other = await makeOrg(db);
+  const stranger = await makeUser(db, other.id);
+  cookies.stranger = await signInCookies(hub.app, stranger.email, stranger.password);
+  const made = await makeDevices(db, org.id, 4);
+  agent = made.agent;
+  seq = 100;
+  const list = await hub.app.inject({ method: 'GET', url: '/api/v1/devices?limit=10', cookies: cookies.admin });
+  deviceIds = list.json<{ items: { id: string }[] }>().items.map((device) => device.id);
+});
+afterAll(async () => hub?.close());
+
+const as = (who: keyof typeof cookies) => ({
+  create: (payload: Record<string, unknown>) =>
+    hub.app.inject({ method: 'POST', url: '/api/v1/jobs', cookies: cookies[who], payload }),
+  get: (id: string) => hub.app.inject({ method: 'GET', url: `/api/v1/jobs/${id}`, cookies: cookies[who] }),
+  post: (url: string) => hub.app.inject({ method: 'POST', url, cookies: cookies[who], payload: {} }),
+});
+
+/** Reports target outcomes as the agent would, through ingestion, then lets the dispatcher look at the job. */
+async function report(job: JobDetail, serial: string, body: Partial<JobTargetEventBody>) {
+  const target = job.targets.find((candidate) => candidate.serial === serial)!;
+  seq += 1;
+  const result = await ingestAgentEvents(hub.database.db, agent, [
+    {
+      seq,
+      at: new Date().toISOString(),
+      kind: 'job.target',
+      jobId: job.id,
+      targetId: target.id,
+      attempt: target.attempt,
+      serial,
+      state: 'running',
+      progress: 0,
+      ...body,
+    },
+  ]);
+  await hub.context.jobs.targetsChanged(agent.orgId, result.jobTargets);
+  return (await as('admin').get(job.id)).json<JobDetail>();
+}
+
+describe('jobs', () => {
+  it('requires the permission of each operation', async () => {
+    const locate = { operation: { kind: 'locate', on: true }, deviceIds: deviceIds.slice(0, 1) };
+    expect((await as('monitor').create(locate)).json().error.code).toBe('FORBIDDEN');
+    expect((await as('technician').create(locate)).statusCode).toBe(201);
+    const upload = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/firmware',
+      cookies: cookies.technician,
+      payload: {
+        modelFamily: 'converge_pro_2',
+        version: '1.0',
+        fileName: 'x',
+        sha256: 'a'.repeat(64),
+        contentBase64: 'eA==',
+      },
+    });
+    expect(upload.json().error.code).toBe('FORBIDDEN');
+    expect((await as('stranger').create(locate)).json().error.code).toBe('DEVICE_NOT_FOUND');
+  });
+
+  it('counts progress, cancels what has not started, finishes and audits the outcome', async () => {
+    const created = (
+      await as('admin').create({
+        operation: { kind: 'reboot' },
+        deviceIds: deviceIds.slice(0, 3),
+      })
+    ).json<JobDetail>();
+    expect(created.counts).toMatchObject({ total: 3, queued: 3 });
+    expect((await as('stranger').get(created.id)).json().error.code).toBe('JOB_NOT_FOUND');
+    const [first, second] = created.targets.map((target) => target.serial);
+    let job = await report(created, first!, { state: 'running', progress: 50 });
+    expect(job.progress).toBe(16);
+    job = await report(created, first!, { state: 'succeeded', progress: 100 });
+    job = await report(created, second!, {
+      state: 'failed',
+      progress: 10,
+      failureCode: 'device_unreachable',
+      reason: 'gone',
+    });
+    expect(job.counts).toMatchObject({ succeeded: 1, failed: 1, queued: 1 });
+    // A late report cannot undo an outcome.
+    job = await report(created, first!, { state: 'running', progress: 20 });
+    expect(job.targets.find((target) => target.serial === first)?.state).toBe('succeeded');
+
+    const cancelled = (await as('admin').post(`/api/v1/jobs/${created.id}/cancel`)).json<JobDetail>();
+    expect(cancelled.counts).toMatchObject({ cancelled: 1, queued: 0 });
+    job = (await as('admin').get(created.id)).json<JobDetail>();
+    expect(job.state).toBe('cancelled');
+    expect(job.finishedAt).not.toBeNull();
+    const audit = rowsOf<{ action: string; after: { failed: number; failedSerials: string[] } | null }>(
+      await hub.database.db.execute(
+        sql`SELECT action, after FROM audit_log WHERE target = ${`job:${created.id}`} ORDER BY id`,
+      ),
+    );
+    expect(audit.map((row) => row.action)).toEqual(['job.create', 'job.cancel', 'job.finish']);
+    expect(audit.at(-1)?.after).toMatchObject({ failed: 1, failedSerials: [second] });
+  });
+
+  it('retries failed targets as a new attempt and ignores reports of the old one', async () => {
+    const created = (
+      await as('admin').create({
+        operation: { kind: 'locate', on: false },
+        deviceIds: deviceIds.slice(0, 1),
+      })
+    ).json<JobDetail>();
+    const serial = created.targets[0]!.serial;
+    let job = await report(created, serial, { state: 'failed', failureCode: 'timeout', reason: 'slow' });
+    expect(job.state).toBe('completed');
+    job = (await as('admin').post(`/api/v1/jobs/${created.id}/retry`)).json<JobDetail>();
+    expect(job.state).toBe('running');
+    expect(job.targets[0]).toMatchObject({ state: 'queued', attempt: 2, failureCode: null });
+    job = await report(created, serial, { state: 'failed', failureCode: 'timeout' });
+    expect(job.targets[0]!.state).toBe('queued');
+    expect((await as('admin').post(`/api/v1/jobs/${created.id}/retry`)).json().error.code).toBe('CONFLICT');
+  });
+
+  it('marks devices whose family has newer firmware in the catalog as Update Available, and filters by it', async () => {
+    const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const upload = async (version: string) => {
+      const content = buildFirmwarePackage('converge_pro_2', version, new Uint8Array(32), sha256Hex);
+      const response = await hub.app.inject({
+        method: 'POST',
+        url: '/api/v1/firmware',
+        cookies: cookies.admin,
+        payload: {
+          modelFamily: 'converge_pro_2',
+          version,
+          fileName: `cp2-${version}.tfw`,
+          sha256: sha256Hex(content),
+          contentBase64: Buffer.from(content).toString('base64'),
+        },
+      });
+      expect(response.statusCode).toBe(201);
+    };
+    const list = async (query: string) =>
+      (await hub.app.inject({ method: 'GET', url: `/api/v1/devices?limit=10${query}`, cookies: cookies.admin })).json<{
+        items: { updateAvailable: string | null }[];
+      }>().items;
+    await upload('5.1.0.0');
+    expect(await list('&updateAvailable=true')).toEqual([]);
+    await upload('5.10.0.1');
+    await upload('5.9.9.9');
+    const updatable = await list('&updateAvailable=true');
+    expect(updatable).toHaveLength(4);
+    expect(updatable.every((device) => device.updateAvailable === '5.10.0.1')).toBe(true);
+    expect(await list('&updateAvailable=false')).toEqual([]);
+  });
+
+  it('halts a job once failures pass its threshold and refuses firmware of another family', async () => {
+    const created = (
+      await as('admin').create({
+        operation: { kind: 'safety_mute', on: true },
+        deviceIds: deviceIds.slice(0, 4),
+        rollout: { concurrency: 1, failureThresholdPercent: 0 },
+      })
+    ).json<JobDetail>();
+    const job = await report(created, created.targets[0]!.serial, { state: 'failed', failureCode: 'device_refused' });
+    expect(job.state).toBe('halted');
+    expect(job.targets.filter((target) => target.failureCode === 'halted')).toHaveLength(3);
+
+    const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const content = buildFirmwarePackage('converge_huddle', '2.0.0.1', new Uint8Array(64), sha256Hex);
+    const upload = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/firmware',
+      cookies: cookies.admin,
+      payload: {
+        modelFamily: 'converge_huddle',
+        version: '2.0.0.1',
+        fileName: 'huddle.tfw',
+        sha256: sha256Hex(content),
+        contentBase64: Buffer.from(content).toString('base64'),
+      },
+    });
+    expect(upload.statusCode).toBe(201);
+    const refused = await as('admin').create({
+      operation: { kind: 'firmware_update', packageId: upload.json().id },
+      deviceIds: deviceIds.slice(0, 2),
+    });
+    expect(refused.json().error.code).toBe('FIRMWARE_WRONG_MODEL');
+  });
+});
