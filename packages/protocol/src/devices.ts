@@ -70,6 +70,8 @@ export const deviceDtoSchema = z.object({
   connectionPath: z.string(),
   /** Where the device is installed, e.g. `Virginia > Terry's Demo Kit`; null while unassigned. */
   location: z.string().nullable(),
+  /** "Update Available": the newest catalog firmware of the device's family when newer than its own, else null. */
+  updateAvailable: z.string().nullable(),
   locationId: z.string().nullable(),
 });
 export type DeviceDto = z.infer<typeof deviceDtoSchema>;
@@ -118,6 +120,8 @@ export const deviceListQuerySchema = z.strictObject({
   stack: oneOrMany(filterTextSchema),
   /** A location id (the devices there and anywhere below it), or `none` for devices without a location. */
   location: z.union([z.uuid(), z.literal('none')]).optional(),
+  /** `true`: only devices with an update available in the firmware catalog; `false`: only those without. */
+  updateAvailable: z.stringbool().optional(),
   sort: deviceSortSchema.default('name'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,10 +1,27 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { DeviceStatus, Severity } from '@tutti/protocol';
+import { deviceModelCatalog, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { agents, deviceEvents, devices, locations } from '../db/schema.ts';
+import { agents, deviceEvents, devices, firmwarePackages, locations } from '../db/schema.ts';
 
-export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null };
+export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null; updateAvailable: string | null };
+
+const familyOfModel = sql`CASE ${devices.model} ${sql.join(
+  Object.entries(deviceModelCatalog).map(([model, info]) => sql`WHEN ${model} THEN ${info.family}`),
+  sql` `,
+)} END`;
+const versionArray = (column: SQL | AnyPgColumn) => sql`string_to_array(${column}, '.')::int[]`;
+
+/**
+ * The newest catalog version of the device's model family that is newer than its firmware ("Update Available"),
+ * compared number by number (5.10 > 5.9); null when there is none or the device reports no numeric version.
+ */
+const newerFirmware = sql<string | null>`CASE WHEN ${devices.firmware} ~ '^[0-9]+(\.[0-9]+)*$' THEN (
+  SELECT ${firmwarePackages.version} FROM ${firmwarePackages}
+  WHERE ${firmwarePackages.orgId} = ${devices.orgId} AND ${firmwarePackages.modelFamily} = ${familyOfModel}
+    AND ${versionArray(firmwarePackages.version)} > ${versionArray(devices.firmware)}
+  ORDER BY ${versionArray(firmwarePackages.version)} DESC LIMIT 1
+) END`;
 
 /**
  * The newest Pro Audio device an organization's plan still covers; devices registered after it are beyond the
@@ -38,6 +55,7 @@ function deviceColumns(cutoff: OverflowCutoff | null) {
     status: effectiveStatus(cutoff).mapWith(String),
     severity: effectiveSeverity(cutoff).mapWith((value: string) => value as Severity),
     agentName: agents.name,
+    updateAvailable: newerFirmware,
   };
 }
 
@@ -74,6 +92,7 @@ export interface DeviceFilter {
   stacks?: string[];
   /** A location and everything below it, or devices without a location. */
   location?: { subtreeOf: string } | 'unassigned';
+  updateAvailable?: boolean;
   overflow: OverflowCutoff | null;
 }
 
@@ -94,6 +113,9 @@ function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
   if (filter.servers?.length) conditions.push(inArray(agents.name, filter.servers));
   if (filter.subnets?.length) conditions.push(inArray(devices.subnet, filter.subnets));
   if (filter.stacks?.length) conditions.push(inArray(devices.stack, filter.stacks));
+  if (filter.updateAvailable !== undefined) {
+    conditions.push(filter.updateAvailable ? sql`${newerFirmware} IS NOT NULL` : sql`${newerFirmware} IS NULL`);
+  }
   if (filter.location === 'unassigned') conditions.push(sql`${devices.locationId} IS NULL`);
   else if (filter.location) {
     conditions.push(sql`${devices.locationId} IN (${locationSubtree(filter.orgId, filter.location.subtreeOf)})`);

@@ -110,6 +110,7 @@ export function toDeviceDto(row: DeviceRow, paths: LocationPaths): DeviceDto {
     connection,
     connectionPath: formatConnectionPath(row.agentName, connection),
     location: row.locationId === null ? null : (paths.get(row.locationId) ?? null),
+    updateAvailable: row.updateAvailable,
     locationId: row.locationId,
   };
 }
@@ -152,6 +153,7 @@ async function deviceFilter(
         : query.location === 'none'
           ? 'unassigned'
           : { subtreeOf: query.location },
+    updateAvailable: query.updateAvailable,
     overflow: await overflowCutoff(db, orgId, plan),
   };
 }

@@ -33,6 +33,7 @@ function device(index: number, orgTag: string): DeviceDto {
     connectionPath: 'Server Site A > Subnet 127.30.1.0 (lo) > Stack Boardroom > C-Link 00',
     location: 'HQ > Floor 2 > Boardroom',
     locationId: null,
+    updateAvailable: null,
   };
 }
 

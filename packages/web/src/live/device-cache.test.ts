@@ -22,6 +22,7 @@ function device(id: string, overrides: Partial<DeviceDto> = {}): DeviceDto {
     connectionPath: 'Server Site-A > Subnet 127.20.1.0 (lo)',
     location: null,
     locationId: null,
+    updateAvailable: null,
     ...overrides,
   };
 }
