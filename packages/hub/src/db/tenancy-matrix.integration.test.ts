@@ -33,6 +33,16 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
   const of = { device: '', agent: '', user: '', invited: '', token: '', location: '' };
   const callers: Record<string, Record<string, string>> = {};
   const scopes: Record<string, string[]> = {};
+  /** Every table with an org_id column, whatever feature added it, plus organizations by id. */
+  let everyTenantTable: Array<readonly [string, string]> = [];
+
+  async function orgTables(): Promise<string[]> {
+    return rowsOf<{ name: string }>(
+      await hub.database.db.execute(sql`
+        SELECT DISTINCT table_name AS name FROM information_schema.columns
+        WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY 1`),
+    ).map((row) => row.name);
+  }
 
   async function snapshot(): Promise<string> {
     const parts: unknown[] = [];
@@ -106,6 +116,7 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     await make('owner of unrelated org X', ids.outsider, 'owner');
     await make('owner of sibling client A', ids.sibling, 'owner');
     await make('technician of support org S (no account in B)', ids.support, 'technician');
+    everyTenantTable = [['organizations', 'id'], ...(await orgTables()).map((name) => [name, 'org_id'] as const)];
   });
   afterAll(async () => hub?.close());
 
@@ -165,6 +176,31 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
     },
   );
 
+  it('puts every table that holds organization data under row-level security, and the app role cannot bypass it', async () => {
+    const tables = rowsOf<{ name: string; rls: boolean; policies: number }>(
+      await hub.database.db.execute(sql`
+        SELECT c.relname AS name, c.relrowsecurity AS rls,
+               (SELECT count(*)::int FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname)
+                 AS policies
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND EXISTS (
+          SELECT 1 FROM information_schema.columns col
+          WHERE col.table_schema = 'public' AND col.table_name = c.relname AND col.column_name = 'org_id')
+        ORDER BY 1`),
+    );
+    // Every tenant table of every feature (jobs, alerts, billing, chat, webhooks, …), not only the listed ones.
+    expect(tables.map((table) => table.name)).toEqual(
+      expect.arrayContaining(tenantTables.map(([name]) => name).filter((name) => name !== 'organizations')),
+    );
+    expect(tables.filter((table) => !table.rls || table.policies === 0).map((table) => table.name)).toEqual([]);
+    const role = rowsOf<{ bypass: boolean; superuser: boolean }>(
+      await hub.database.db.execute(
+        sql`SELECT rolbypassrls AS bypass, rolsuper AS superuser FROM pg_roles WHERE rolname = 'tutti_app'`,
+      ),
+    );
+    expect(role).toEqual([{ bypass: false, superuser: false }]);
+  });
+
   it('lets the support org see its client B in its own Organizations list, as the parent', async () => {
     const list = await hub.app.inject({
       method: 'GET',
@@ -180,7 +216,7 @@ describe.each(await testDatabaseKinds())('tenancy matrix on %s', (kind) => {
       const db = hub.database.db;
       const before = await snapshot();
       const scope = scopes[caller]!;
-      for (const [table, column] of tenantTables) {
+      for (const [table, column] of everyTenantTable) {
         const seen = await withTenant(db, scope, async (tx) =>
           rowsOf(
             await tx.execute(
