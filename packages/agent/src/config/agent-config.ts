@@ -34,7 +34,7 @@ export const hubSettingsSchema = z.strictObject({
   agentName: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
   organization: z.string().trim().max(64).optional(),
-  /** PEM of a CA to trust for the hub's certificate instead of the system store (pinning comes later). */
+  /** PEM of the CA(s) the hub certificate must chain to: only these are trusted, not the system store (CA pinning). */
   caFile: z.string().min(1).optional(),
 });
 export type HubSettings = z.infer<typeof hubSettingsSchema>;
