@@ -16,6 +16,7 @@ import { deviceQueryOptions } from './devices.queries.ts';
 import { StackDiagram } from './StackDiagram.tsx';
 import { StatusHistory } from './StatusHistory.tsx';
 import { severityColor } from './status.ts';
+import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -128,7 +129,10 @@ export function DeviceDetailPage({ id }: { id: string }) {
               {device.mac ? <bdi className="tutti-mono">{device.mac}</bdi> : dash}
             </Field>
             <Field label={t('devices.columns.firmware')}>
-              <bdi>{device.firmware}</bdi>
+              <Group gap={6} wrap="nowrap" component="span">
+                <bdi>{device.firmware}</bdi>
+                <UpdateAvailableBadge version={device.updateAvailable} />
+              </Group>
             </Field>
             <Field label={t('devices.columns.accessIp')}>
               <bdi className="tutti-mono">{device.accessIp}</bdi>
