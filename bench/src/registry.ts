@@ -6,6 +6,7 @@ import { discoveryBenchmark } from './discovery/discovery.ts';
 import { ingestBenchmark } from './ingest/ingest.ts';
 import { ingestNodesBenchmark } from './ingest-nodes/ingest-nodes.ts';
 import { latencyBenchmark } from './latency/latency.ts';
+import { rolloutBenchmark } from './rollout/rollout.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them; later ones (live latency to the browser, API) go here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -16,4 +17,5 @@ export const benchmarks: readonly Benchmark[] = [
   ingestNodesBenchmark,
   deviceListBenchmark,
   dashboardPaintBenchmark,
+  rolloutBenchmark,
 ];
