@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApiClient } from '@tutti/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
@@ -118,6 +119,30 @@ describe('alerts in the browser', () => {
       await expect.poll(() => page.getByTestId('deliveries-table').textContent()).toContain(words.noSmtp);
       await page.screenshot({ path: join(screenshots, 'alerts-messages-en-desktop.png') });
       device.setTemperature(40);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows maintenance in progress on the dashboard', async () => {
+    const client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
+    await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
+    const now = Date.now();
+    await client.createMaintenanceWindow({
+      name: 'Projector swap',
+      scope: { kind: 'organization' },
+      schedule: {
+        kind: 'once',
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+      },
+    });
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await expect.poll(() => page.getByTestId('dashboard-maintenance').textContent()).toContain('Projector swap');
+      await page.screenshot({ path: join(screenshots, 'dashboard-maintenance-en-desktop.png') });
     } finally {
       await context.close();
     }

@@ -28,6 +28,7 @@ import { LocationTree } from '../locations/LocationTree.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+import { MaintenanceCard } from './MaintenanceCard.tsx';
 import { SeverityDonut } from './SeverityDonut.tsx';
 import { MonitoringBadge, ServerStatusBadge } from '../servers/ServerBadges.tsx';
 
@@ -370,6 +371,7 @@ export function DashboardPage() {
   const { t } = useTranslation();
   usePageTitle(t('nav.dashboard'));
   const dashboard = useQuery(dashboardQueryOptions);
+  const { can } = usePermissions();
   const data = dashboard.data;
   return (
     <Stack gap="md">
@@ -394,6 +396,7 @@ export function DashboardPage() {
         )
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+          {can('alerts.view') ? <MaintenanceCard /> : null}
           {data.clients.length > 0 ? <ClientsCard data={data} /> : null}
           <DevicesCard data={data} />
           <ModelsCard data={data} />
