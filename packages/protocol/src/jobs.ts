@@ -88,6 +88,10 @@ export const targetFailureCodes = [
   'package_invalid',
   'wrong_model',
   'agent_restarted',
+  /** The hub gave up on a target held by an agent that stopped reporting (hub setting `jobAgentSilenceMinutes`). */
+  'agent_unreachable',
+  /** The agent could not reach the hub to move the target's file (backup upload, restore download). */
+  'hub_unreachable',
   'timeout',
   'cancelled',
   'halted',
