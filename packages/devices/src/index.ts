@@ -52,6 +52,28 @@ export { formatPlinkDevices, parsePlinkDevices, type PlinkEntry } from './plink-
 export { formatDiscoveryAnswer, parseDiscoveryAnswer, type DiscoveryAnswer } from './discovery.ts';
 export { createSimulator } from './simulator/simulator.ts';
 export {
+  decideRegistration,
+  defaultRegistrar,
+  DEFAULT_SIP_SERVER,
+  type SimulatedRegistrar,
+  type SimulatedSipServer,
+} from './simulator/registrar.ts';
+export {
+  defaultSipPort,
+  formatSipAccount,
+  parseSipAccount,
+  sipSettingCommands,
+  sipSettingParams,
+  sipTransports,
+  uaInquiry,
+  type SipSettingsInput,
+  REG_REASON_PARAM,
+  SIP_ACCOUNT_PARAM,
+  type SipAccount,
+  type SipSettingField,
+  type SipTransport,
+} from './sip-account.ts';
+export {
   createSiteSpec,
   type CreateSiteSpecOptions,
   type ProductMix,
@@ -131,3 +153,11 @@ export {
   type SpaceSession,
   type SpaceTokens,
 } from './space/space-client.ts';
+export {
+  DeviceLog,
+  DEVICE_LOG_CAPACITY,
+  deviceLogCategories,
+  readDeviceLog,
+  type DeviceLogCategory,
+  type DeviceLogSession,
+} from './device-log.ts';

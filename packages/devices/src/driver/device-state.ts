@@ -23,6 +23,13 @@ import {
   type RegistrationState,
   type UnitState,
 } from '../system-commands.ts';
+import {
+  parseSipAccount,
+  REG_REASON_PARAM,
+  SIP_ACCOUNT_PARAM,
+  SIP_VALUE_NONE,
+  type SipAccount,
+} from '../sip-account.ts';
 
 export interface PeripheralInfo {
   /** 1-based position on the host's P-Link chain. */
@@ -93,6 +100,8 @@ export interface DeviceState {
   temperatureC: number | null;
   /** Per VoIP line, keyed by EPN (`101`). Empty for models without VoIP. */
   uaRegistration: Record<string, RegistrationState>;
+  /** Per VoIP line, keyed by EPN: its SIP account (no password) once read, and why registration last failed. */
+  uaDetails: Record<string, { account: SipAccount | null; reason: string | null }>;
   /** Overall: FAILED if any line failed, else UNREGISTERED, REGISTERED, DISABLED; null without VoIP lines. */
   registration: RegistrationState | null;
   stackStatus: StackStatus | null;
@@ -109,6 +118,7 @@ export function emptyDeviceState(): DeviceState {
     safetyMute: false,
     temperatureC: null,
     uaRegistration: {},
+    uaDetails: {},
     registration: null,
     stackStatus: null,
   };
@@ -181,6 +191,14 @@ export function applyLine(state: DeviceState, payload: string, ctx: ApplyContext
       isRegistrationState(sixth)
     ) {
       return setRegistration(state, third, sixth);
+    }
+    if (fourth === REG_STATUS_BLOCK && fifth === REG_REASON_PARAM && sixth !== undefined) {
+      const reason = tokens.slice(5).join(' ');
+      return setUaDetail(state, third, { reason: reason === SIP_VALUE_NONE ? null : reason });
+    }
+    if (fourth === REG_STATUS_BLOCK && fifth === SIP_ACCOUNT_PARAM && sixth !== undefined) {
+      const account = parseSipAccount(sixth);
+      return account ? setUaDetail(state, third, { account }) : false;
     }
     const notified = notificationStates[fifth];
     if (fourth === 'NOTIFICATION' && ctx.unsolicited && notified !== undefined && state.registration !== null) {
@@ -280,6 +298,18 @@ function setRegistration(state: DeviceState, epn: string, value: RegistrationSta
   return true;
 }
 
+function setUaDetail(
+  state: DeviceState,
+  epn: string,
+  change: { account?: SipAccount; reason?: string | null },
+): boolean {
+  const current = state.uaDetails[epn] ?? { account: null, reason: null };
+  const next = { ...current, ...change };
+  if (JSON.stringify(next) === JSON.stringify(current)) return false;
+  state.uaDetails[epn] = next;
+  return true;
+}
+
 export function copyDeviceState(state: DeviceState): DeviceState {
   const peripherals: Record<string, PeripheralState> = {};
   for (const [serial, peripheral] of Object.entries(state.peripherals)) {
@@ -290,6 +320,12 @@ export function copyDeviceState(state: DeviceState): DeviceState {
     peripherals,
     codec: state.codec ? { ...state.codec } : null,
     uaRegistration: { ...state.uaRegistration },
+    uaDetails: Object.fromEntries(
+      Object.entries(state.uaDetails).map(([epn, detail]) => [
+        epn,
+        { account: detail.account ? { ...detail.account } : null, reason: detail.reason },
+      ]),
+    ),
     stackStatus: state.stackStatus
       ? { ...state.stackStatus, missing: [...state.stackStatus.missing], mismatched: [...state.stackStatus.mismatched] }
       : null,

@@ -2,6 +2,7 @@ import { createConnection, type Socket } from 'node:net';
 import { appError, deviceModelSchema, isLoopbackIpv4, modelInfo, type DeviceModel } from '@tutti/protocol';
 import { addressLength, createLineDecoder, parseCommand, type LineDecoder } from '../codec.ts';
 import { parsePlinkDevices } from '../plink-devices.ts';
+import { REG_REASON_PARAM, SIP_ACCOUNT_PARAM } from '../sip-account.ts';
 import { parseStackMembers, parseStackStatus } from '../stack-status.ts';
 import {
   CODEC_VERB,
@@ -451,8 +452,9 @@ class DeviceSessionImpl implements DeviceSession {
     }
     const known = this.uaEpns !== undefined;
     const epns = await this.voipLines();
-    if (known) {
-      for (const epn of epns) await this.command(`EP UA ${epn} ${REG_STATUS_BLOCK} ${REG_STATUS_PARAM}`);
+    for (const epn of epns) {
+      if (known) await this.command(`EP UA ${epn} ${REG_STATUS_BLOCK} ${REG_STATUS_PARAM}`);
+      await this.readUaDetails(epn);
     }
     if (epns.length > 0) {
       await this.optional(
@@ -463,6 +465,13 @@ class DeviceSessionImpl implements DeviceSession {
     await this.readPeripherals(boxName);
     this.baseline = true;
     return copyDeviceState(this.state);
+  }
+
+  /** A line's SIP account and failure reason; units that do not report them keep none. */
+  private async readUaDetails(epn: string): Promise<void> {
+    for (const param of [SIP_ACCOUNT_PARAM, REG_REASON_PARAM]) {
+      await this.optional(`EP UA ${epn} ${REG_STATUS_BLOCK} ${param}`, () => undefined);
+    }
   }
 
   /** A reading some units lack: a device error resets the field instead of failing the whole read. */

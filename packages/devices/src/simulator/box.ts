@@ -24,10 +24,31 @@ import {
   type UaNotificationType,
   type UnitState,
 } from '../system-commands.ts';
+import {
+  formatSipAccount,
+  isSipTransport,
+  REG_REASON_PARAM,
+  SIP_ACCOUNT_PARAM,
+  SIP_DISPLAY_NAME_PATTERN,
+  SIP_HOST_PATTERN,
+  SIP_PASSWORD_MASK,
+  SIP_PASSWORD_PATTERN,
+  SIP_USER_PATTERN,
+  SIP_VALUE_NONE,
+  sipSettingParams,
+  type SipAccount,
+  type SipSettingField,
+} from '../sip-account.ts';
 import { defaultLevel, isLevelParam, readLevel, writeLevel, type Level } from './levels.ts';
 import { MisbehaviourGate } from './misbehaviour.ts';
 import { modelEndpoints, type EndpointCounts } from './model-endpoints.ts';
 import { Peripheral } from './peripheral.ts';
+import {
+  decideRegistration,
+  DEFAULT_SIP_SERVER,
+  type RegistrationAttempt,
+  type SimulatedRegistrar,
+} from './registrar.ts';
 import type {
   Credentials,
   Misbehaviour,
@@ -59,6 +80,8 @@ export interface BoxContext {
   firmwareUpdateMs: number;
   idleTimeoutMs: number;
   maxLineBytes: number;
+  /** The SIP servers of the simulated site: they decide the lines' registrations. */
+  registrar: SimulatedRegistrar;
   /** Every box of the same stack (including the caller), whatever their state. */
   stackPeers(box: Box): Box[];
   /** A box went up or down or changed firmware: stack views must be recomputed. */
@@ -100,6 +123,42 @@ for (const counts of Object.values(modelEndpoints)) {
     maxChannels.set(type, Math.max(maxChannels.get(type) ?? 0, count));
 }
 maxChannels.set('BFM', 9);
+
+/** A UA line's SIP settings, password included (it never leaves the box). */
+interface SipSettings extends RegistrationAttempt {
+  extension: string;
+  displayName: string;
+}
+
+const sipParamFields = new Map<string, SipSettingField>(
+  (Object.keys(sipSettingParams) as SipSettingField[]).map((field) => [sipSettingParams[field], field]),
+);
+
+/** Checks and applies one written value to a copy of the settings; an error payload when it does not fit. */
+function withSipSetting(settings: SipSettings, field: SipSettingField, value: string): SipSettings | ErrorPayload {
+  switch (field) {
+    case 'server':
+      return SIP_HOST_PATTERN.test(value) ? { ...settings, server: value } : errorPayloads.outOfRange;
+    case 'port': {
+      const port = Number(value);
+      return /^\d{1,5}$/.test(value) && port >= 1 && port <= 65535 ? { ...settings, port } : errorPayloads.outOfRange;
+    }
+    case 'transport':
+      return isSipTransport(value) ? { ...settings, transport: value } : errorPayloads.outOfRange;
+    case 'user':
+    case 'authUser':
+    case 'extension':
+      return SIP_USER_PATTERN.test(value) ? { ...settings, [field]: value } : errorPayloads.outOfRange;
+    case 'password':
+      return SIP_PASSWORD_PATTERN.test(value) ? { ...settings, password: value } : errorPayloads.outOfRange;
+    case 'displayName':
+      return SIP_DISPLAY_NAME_PATTERN.test(value) ? { ...settings, displayName: value } : errorPayloads.outOfRange;
+  }
+}
+
+function sameSipSettings(a: SipSettings, b: SipSettings): boolean {
+  return (Object.keys(a) as (keyof SipSettings)[]).every((key) => a[key] === b[key]);
+}
 
 function isBinary(value: string): value is '0' | '1' {
   return value === '0' || value === '1';
@@ -163,6 +222,11 @@ export class Box implements SimulatedDevice {
   private configTimer: NodeJS.Timeout | undefined;
   private configWaiters: Array<() => void> = [];
   private voipRestartPending = false;
+  /** Per UA line: the SIP settings as written, and those in effect (applied by a VoIP restart or a reboot). */
+  private sipWritten: SipSettings[];
+  private sipApplied: SipSettings[];
+  /** Per UA line: why its last registration failed. */
+  private regReasons: Array<string | null>;
   private lastUnitState: UnitState = 'RUNNING';
 
   constructor(spec: SimulatedDeviceSpec, defaultPort: number, ctx: BoxContext) {
@@ -187,6 +251,22 @@ export class Box implements SimulatedDevice {
     this.temperature = 38 + (hashString(spec.serial) % 120) / 10;
     this.registration = Array.from({ length: this.uaLines }, () => 'REGISTERED');
     this.autoAnswer = Array.from({ length: this.uaLines }, () => '0');
+    // Out of the box every line holds an account on the default server, so it registers as before.
+    this.sipApplied = Array.from({ length: this.uaLines }, (_, index) => {
+      const user = `${spec.boxNumber}${String(index + 1).padStart(2, '0')}`;
+      return {
+        server: DEFAULT_SIP_SERVER,
+        port: 5060,
+        transport: 'UDP' as const,
+        user,
+        authUser: user,
+        password: 'tutti-sim',
+        extension: user,
+        displayName: '',
+      };
+    });
+    this.sipWritten = this.sipApplied.map((settings) => ({ ...settings }));
+    this.regReasons = Array.from({ length: this.uaLines }, () => null);
     this.gate = new MisbehaviourGate(hashString(spec.serial));
     this.telnet = new TelnetSessions<Session>({
       settings: ctx,
@@ -285,6 +365,7 @@ export class Box implements SimulatedDevice {
     if (this.closed) return;
     const pending = this.pendingNetwork;
     this.pendingNetwork = {};
+    if (this.uaLines > 0) this.applySipSettings();
     this.network = { ...this.network, ...pending };
     const nextAddress = this.network.IP_ADDRESS;
     if (nextAddress !== undefined && nextAddress !== this.currentAddress) {
@@ -405,7 +486,7 @@ export class Box implements SimulatedDevice {
       if (!Number.isInteger(number) || number < 1 || number > this.uaLines) {
         throw appError('CONFIG_INVALID', { line: number }, `UA line ${number} does not exist`);
       }
-      this.setRegistrationState(number, state);
+      this.setRegistrationState(number, state, state === 'FAILED' ? '503 Service Unavailable' : null);
     }
   }
 
@@ -616,7 +697,13 @@ export class Box implements SimulatedDevice {
     this.statusChanged(systemCommands.safetyMute, on ? '1' : '0', 'safety_mute');
   }
 
-  private setRegistrationState(line: number, state: RegistrationState): void {
+  private setRegistrationState(line: number, state: RegistrationState, reason: string | null): void {
+    if (this.regReasons[line - 1] !== reason) {
+      this.regReasons[line - 1] = reason;
+      this.sendStatusLine(
+        `EP UA ${this.epn(line)} ${REG_STATUS_BLOCK} ${REG_REASON_PARAM} ${reason ?? SIP_VALUE_NONE}`,
+      );
+    }
     if (this.registration[line - 1] === state) return;
     this.registration[line - 1] = state;
     const epn = this.epn(line);
@@ -624,6 +711,66 @@ export class Box implements SimulatedDevice {
     this.sendStatusLine(`EP UA ${epn} ${REG_STATUS_BLOCK} ${REG_STATUS_PARAM} ${state}`);
     const type = regNotification(state);
     if (type) this.sendUaNotification(epn, type, `EP UA ${epn} NOTIFICATION ${type}`);
+  }
+
+  private sipAccount(line: number): SipAccount {
+    const written = this.sipWritten[line - 1]!;
+    return {
+      server: written.server,
+      port: written.port,
+      transport: written.transport,
+      user: written.user,
+      authUser: written.authUser,
+      extension: written.extension,
+      displayName: written.displayName,
+      pending: !sameSipSettings(written, this.sipApplied[line - 1]!),
+    };
+  }
+
+  private announceSipAccount(line: number): void {
+    this.sendStatusLine(
+      `EP UA ${this.epn(line)} ${REG_STATUS_BLOCK} ${SIP_ACCOUNT_PARAM} ${formatSipAccount(this.sipAccount(line))}`,
+    );
+  }
+
+  /** VoIP restart (or reboot): written settings take effect and every line registers again with the registrar. */
+  private applySipSettings(): void {
+    for (let line = 1; line <= this.uaLines; line += 1) {
+      const changed = !sameSipSettings(this.sipWritten[line - 1]!, this.sipApplied[line - 1]!);
+      this.sipApplied[line - 1] = { ...this.sipWritten[line - 1]! };
+      if (changed) this.announceSipAccount(line);
+      if (this.registration[line - 1] === 'DISABLED') continue;
+      const outcome = decideRegistration(this.ctx.registrar, this.sipApplied[line - 1]!);
+      if (outcome.registered) this.setRegistrationState(line, 'REGISTERED', null);
+      else this.setRegistrationState(line, 'FAILED', outcome.reason);
+    }
+    this.setVoipRestartPending(false);
+  }
+
+  /** `EP UA <epn> SETTINGS <SIP param> [value]`: reads, or writes and leaves the change pending until a restart. */
+  private executeSipSetting(channel: number, field: SipSettingField, path: string, values: string[]): Outcome {
+    const written = this.sipWritten[channel - 1]!;
+    if (values.length === 0) {
+      if (field === 'password')
+        return { payload: `${path} ${written.password === '' ? SIP_VALUE_NONE : SIP_PASSWORD_MASK}` };
+      const value = String(written[field]);
+      return { payload: `${path} ${value === '' ? SIP_VALUE_NONE : value}`.trimEnd() };
+    }
+    if (field !== 'displayName' && values.length > 1) return errorPayloads.invalidParameters;
+    const next = withSipSetting(written, field, values.join(' '));
+    if (typeof next === 'string') return next;
+    this.sipWritten[channel - 1] = next;
+    const shown = field === 'password' ? SIP_PASSWORD_MASK : values.join(' ');
+    this.ctx.emit(
+      this,
+      'voip_settings',
+      field === 'password' ? SIP_PASSWORD_MASK : shown,
+      `UA ${this.epn(channel)} ${sipSettingParams[field]}`,
+    );
+    this.announceSipAccount(channel);
+    if (this.sipAccount(channel).pending) this.setVoipRestartPending(true);
+    const line = `${path} ${shown}`;
+    return { payload: line, echo: { line, statusBox: undefined } };
   }
 
   /** Sets the stack view without announcing it: the state at start is a baseline, not a change. */
@@ -852,7 +999,7 @@ export class Box implements SimulatedDevice {
       case 'voipRestart':
         if (this.uaLines === 0) return errorPayloads.endpointNotPresent;
         if (values.length > 0) return errorPayloads.invalidParameters;
-        this.setVoipRestartPending(false);
+        this.applySipSettings();
         return { payload: path };
       case 'reboot': {
         if (values.length > 0) return errorPayloads.invalidParameters;
@@ -981,6 +1128,8 @@ export class Box implements SimulatedDevice {
   ): Outcome {
     const epn = this.epn(channel);
     const value = values[0];
+    const sipField = block === 'SETTINGS' ? sipParamFields.get(param) : undefined;
+    if (sipField) return this.executeSipSetting(channel, sipField, path, values);
     if (values.length > 1 && block !== 'KEY') return errorPayloads.invalidParameters;
     switch (block) {
       case 'INQUIRE': {
@@ -988,6 +1137,10 @@ export class Box implements SimulatedDevice {
         switch (param) {
           case REG_STATUS_PARAM:
             return { payload: `${path} ${this.registration[channel - 1] ?? 'DISABLED'}` };
+          case REG_REASON_PARAM:
+            return { payload: `${path} ${this.regReasons[channel - 1] ?? SIP_VALUE_NONE}` };
+          case SIP_ACCOUNT_PARAM:
+            return { payload: `${path} ${formatSipAccount(this.sipAccount(channel))}` };
           case 'ACTIVE_PARTIES':
             return { payload: `${path} 1;IDLE` };
           case 'DND_STATUS':

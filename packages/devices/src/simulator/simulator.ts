@@ -2,6 +2,7 @@ import { appError, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
 import { DEFAULT_MAX_LINE_BYTES } from '../codec.ts';
 import { discovery } from '../system-commands.ts';
 import { Box, type BoxContext } from './box.ts';
+import { defaultRegistrar } from './registrar.ts';
 import { CodecUnit } from './codec-unit.ts';
 import type { SimulatedDevice, SimulatedPeripheral, Simulator, SimulatorChange, SimulatorOptions } from './types.ts';
 
@@ -38,6 +39,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     firmwareUpdateMs: options.firmwareUpdateMs ?? DEFAULT_FIRMWARE_UPDATE_MS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    registrar: options.registrar ?? defaultRegistrar,
     stackPeers: (box) => stacks.get(box.spec.stackName) ?? [box],
     stackChanged: (box) => {
       for (const peer of ctx.stackPeers(box)) if (peer.up) peer.refreshStackStatus();

@@ -1,6 +1,7 @@
 import type { DeviceModel } from '@tutti/protocol';
 import type { LineEnding } from '../codec.ts';
 import type { RegistrationState, UnitState } from '../system-commands.ts';
+import type { SimulatedRegistrar } from './registrar.ts';
 
 export interface Credentials {
   username: string;
@@ -93,6 +94,7 @@ export type SimulatorChangeKind =
   | 'notification'
   | 'unit_state'
   | 'voip_restart_pending'
+  | 'voip_settings'
   | 'config'
   | 'peripheral'
   | 'misbehaviour'
@@ -137,6 +139,8 @@ export interface SimulatorOptions {
   idleTimeoutMs?: number;
   /** Longest accepted input line. Default 8 KiB. */
   maxLineBytes?: number;
+  /** SIP servers of the simulated site, deciding VoIP registrations. Default: one server (127.30.0.5) taking any account. */
+  registrar?: SimulatedRegistrar;
   onChange?: (change: SimulatorChange) => void;
 }
 
