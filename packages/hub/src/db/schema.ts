@@ -882,6 +882,27 @@ export const firmwarePackages = pgTable(
   ],
 );
 
+/** The organization's configuration library: project files (a ZIP holding one XML), each for one model. */
+export const configurationFiles = pgTable(
+  'configuration_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    fileName: text('file_name').notNull(),
+    /** The model the project names, read from the file on upload. */
+    model: text('model').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('configuration_files_org_model_idx').on(table.orgId, table.model)],
+);
+
 /** One operation on many devices (DESIGN.md §6); each device is a row of job_targets. */
 export const jobs = pgTable(
   'jobs',
