@@ -1002,6 +1002,34 @@ export const deviceBackups = pgTable(
   ],
 );
 
+/** Logs read from devices by collect_logs jobs: the text as the unit gave it, with its checksum checked on read. */
+export const deviceLogs = pgTable(
+  'device_logs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    serial: text('serial').notNull(),
+    deviceName: text('device_name').notNull(),
+    model: text('model').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    /** The job target and attempt that stored it: an upload repeated after a lost answer stores nothing new. */
+    targetId: uuid('target_id'),
+    attempt: integer('attempt'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('device_logs_target_attempt_key').on(table.targetId, table.attempt),
+    index('device_logs_org_device_idx').on(table.orgId, table.deviceId, table.createdAt),
+    index('device_logs_job_idx').on(table.jobId),
+  ],
+);
+
 /**
  * An organization's outgoing webhook: event types POSTed to a URL, signed with HMAC-SHA256 under a per-subscription
  * secret (kept sealed with the hub's secret box). Disabled automatically after too many failed attempts in a row.
