@@ -1110,3 +1110,32 @@ export const webhookAttempts = pgTable(
   },
   (table) => [index('webhook_attempts_delivery_idx').on(table.deliveryId, table.attemptedAt)],
 );
+
+/**
+ * The VoIP lines of CONVERGE Pro 2 units as their agents last reported them: the account (never the password), the
+ * registration state with the registrar's reason, and since when the line is in that state.
+ */
+export const voipLines = pgTable(
+  'voip_lines',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    line: integer('line').notNull(),
+    /** registered, failed, restart_pending, unregistered or disabled. */
+    state: text('state').notNull(),
+    reason: text('reason'),
+    server: text('server').notNull(),
+    port: integer('port').notNull(),
+    transport: text('transport').notNull(),
+    user: text('user').notNull(),
+    extension: text('extension').notNull(),
+    displayName: text('display_name').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.deviceId, table.line] }), index('voip_lines_org_idx').on(table.orgId)],
+);
