@@ -20,6 +20,13 @@ export const systemCommands = {
   safetyMute: { block: 'UNIT', param: 'SAFETY_MUTE' },
   reboot: { block: 'UNIT', param: 'REBOOT' },
   password: { block: 'UNIT', param: 'PASSWORD' },
+  /** `USERNAME <password> <new username>`: renames the stack-wide login, answered `OK` as PASSWORD is. */
+  username: { block: 'UNIT', param: 'USERNAME' },
+  /**
+   * The unit's log (device-log.ts): a ring of numbered lines. Read without a value: `<first> <last>` numbers held
+   * (`0 0` when empty); `LOG <n>` → line n, one per read so that no reply outgrows a telnet line.
+   */
+  log: { block: 'UNIT', param: 'LOG' },
   /** Unit temperature in °C, one decimal. */
   temperature: { block: 'UNIT', param: 'TEMPERATURE' },
   dhcpEnable: { block: 'NETWORK', param: 'DHCP_ENABLE' },

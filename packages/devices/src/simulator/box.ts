@@ -2,6 +2,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { appError, isIpv4, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
 import { isEndpointType, parseCommand, type EndpointType, type LineEnding } from '../codec.ts';
+import { DeviceLog } from '../device-log.ts';
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import { formatPlinkDevices } from '../plink-devices.ts';
 import { formatStackMembers, formatStackStatus, type StackStatus } from '../stack-status.ts';
@@ -184,6 +185,7 @@ export class Box implements SimulatedDevice {
   readonly uaLines: number;
   readonly endpoints: EndpointCounts;
   credentials: Credentials;
+  readonly log = new DeviceLog();
   firmware: string;
   locate = false;
   safetyMute = false;
@@ -273,6 +275,7 @@ export class Box implements SimulatedDevice {
       gate: this.gate,
       sessions: this.sessions,
       credentials: () => this.credentials,
+      log: this.log,
       extra: () => ({ statusBoxes: new Set(), uaSubscriptions: new Set() }),
       command: (session, line) => this.runCommand(session, line),
     });
@@ -1018,6 +1021,23 @@ export class Box implements SimulatedDevice {
           this.ctx.emit(peer, 'credentials', peer.credentials.username);
         }
         return { payload: `${path} ${PASSWORD_OK}` };
+      }
+      case 'username': {
+        const [password, newUsername] = values;
+        if (values.length !== 2 || password === undefined || newUsername === undefined) {
+          return errorPayloads.invalidParameters;
+        }
+        if (password !== this.credentials.password) return errorPayloads.invalidParameters;
+        for (const peer of this.ctx.stackPeers(this)) {
+          peer.credentials = { username: newUsername, password: peer.credentials.password };
+          this.ctx.emit(peer, 'credentials', newUsername);
+        }
+        return { payload: `${path} ${PASSWORD_OK}` };
+      }
+      case 'log': {
+        if (value === undefined) return read(this.log.range().join(' '));
+        const line = values.length === 1 && /^\d+$/.test(value) ? this.log.line(Number(value)) : undefined;
+        return line === undefined ? errorPayloads.outOfRange : { payload: `${path} ${value} ${line}` };
       }
       case 'dhcpEnable':
       case 'ipAddress':

@@ -2,6 +2,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { appError, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
 import { parseCommand } from '../codec.ts';
+import { DeviceLog } from '../device-log.ts';
 import { formatDiscoveryAnswer, isDiscoveryRequest } from '../discovery.ts';
 import {
   CODEC_STACK_NONE,
@@ -41,6 +42,7 @@ export class CodecUnit implements SimulatedDevice {
   readonly uaLines = 0;
   private readonly ctx: BoxContext;
   private credentials: Credentials;
+  readonly log = new DeviceLog();
   private firmware: string;
   private callStatus: CodecCallState = 'IDLE';
   private standby = false;
@@ -72,6 +74,7 @@ export class CodecUnit implements SimulatedDevice {
       gate: this.gate,
       sessions: this.sessions,
       credentials: () => this.credentials,
+      log: this.log,
       extra: () => ({ subscribed: false }),
       command: (session, line) => {
         this.telnet.reply(
@@ -304,6 +307,12 @@ export class CodecUnit implements SimulatedDevice {
       if (values.length > 0) return errorPayloads.invalidParameters;
       setImmediate(() => void this.reboot());
       return path;
+    }
+    if (command === 'log') {
+      const [value] = values;
+      if (value === undefined) return read(this.log.range().join(' '));
+      const line = values.length === 1 && /^\d+$/.test(value) ? this.log.line(Number(value)) : undefined;
+      return line === undefined ? errorPayloads.outOfRange : `${path} ${value} ${line}`;
     }
     const readings: Partial<Record<SystemCommand, string>> = {
       model: this.spec.model,

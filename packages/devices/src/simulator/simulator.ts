@@ -1,10 +1,18 @@
 import { appError, isLoopbackIpv4, modelInfo } from '@tutti/protocol';
 import { DEFAULT_MAX_LINE_BYTES } from '../codec.ts';
+import type { DeviceLog } from '../device-log.ts';
 import { discovery } from '../system-commands.ts';
 import { Box, type BoxContext } from './box.ts';
 import { defaultRegistrar } from './registrar.ts';
 import { CodecUnit } from './codec-unit.ts';
-import type { SimulatedDevice, SimulatedPeripheral, Simulator, SimulatorChange, SimulatorOptions } from './types.ts';
+import type {
+  SimulatedDevice,
+  SimulatedPeripheral,
+  Simulator,
+  SimulatorChange,
+  SimulatorChangeKind,
+  SimulatorOptions,
+} from './types.ts';
 
 const DEFAULT_TELNET_PORT = 23;
 const DEFAULT_LOCATE_TIMEOUT_MS = 30_000;
@@ -12,6 +20,49 @@ const DEFAULT_REBOOT_MS = 45_000;
 const DEFAULT_FIRMWARE_UPDATE_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_CONFIG_LOAD_MS = 5_000;
+
+/** Writes a unit's change into its log; frequent readings (temperature, levels) stay out of it. */
+function logChange(log: DeviceLog, kind: SimulatorChangeKind, value: string, target?: string): void {
+  switch (kind) {
+    case 'locate':
+      return log.add('COMMAND', `LOCATE ${value}`);
+    case 'safety_mute':
+      return log.add('COMMAND', `SAFETY_MUTE ${value}`);
+    case 'network':
+      return log.add('NETWORK', `${target ?? ''} set to ${value}`);
+    case 'credentials':
+      return log.add('SECURITY', `login credentials changed (username ${value})`);
+    case 'firmware':
+      return log.add('FIRMWARE', `running version ${value}`);
+    case 'firmware_update':
+      return log.add('FIRMWARE', `update ${value}`);
+    case 'config':
+      return log.add('CONFIG', `configuration ${value}`);
+    case 'availability':
+      return log.add(value === 'down' ? 'FAULT' : 'SYSTEM', `unit ${value}`);
+    case 'unit_state':
+      return log.add('SYSTEM', `state ${value}`);
+    case 'stack_status':
+      return log.add(value.startsWith('OK') ? 'SYSTEM' : 'FAULT', `stack ${value}`);
+    case 'registration':
+      return log.add('VOIP', `${target ?? ''} ${value}`);
+    case 'misbehaviour':
+      return log.add('FAULT', `network behaviour ${value}`);
+    case 'codec':
+      return log.add('CODEC', `${target ?? ''} ${value}`);
+    case 'peripheral':
+      return log.add('SYSTEM', `P-Link ${target ?? ''} ${value}`);
+    case 'voip_restart_pending':
+      return log.add('VOIP', `restart pending ${value}`);
+    case 'voip_settings':
+      // Only which line changed: SIP settings may carry a password.
+      return log.add('VOIP', `${target ?? ''} SIP settings changed`);
+    case 'temperature':
+    case 'endpoint':
+    case 'notification':
+      return;
+  }
+}
 
 /**
  * Runs simulated CONVERGE Pro 2 and Huddle boxes (with their P-Link peripherals) and COLLABORATE Live
@@ -45,6 +96,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       for (const peer of ctx.stackPeers(box)) if (peer.up) peer.refreshStackStatus();
     },
     emit: (box, kind, value, target) => {
+      logChange(box.log, kind, value, target);
       if (listeners.size === 0) return;
       seq += 1;
       const change: SimulatorChange = {

@@ -1,6 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createLineDecoder, formatReply, lineTerminator, type LineDecoder, type LineEnding } from '../codec.ts';
+import type { DeviceLog } from '../device-log.ts';
 import { loginTexts } from '../system-commands.ts';
 import type { MisbehaviourGate } from './misbehaviour.ts';
 import type { Credentials } from './types.ts';
@@ -33,6 +34,8 @@ export interface TelnetSessionsOptions<S extends TelnetSession> {
   extra: () => Omit<S, keyof TelnetSession>;
   /** A line from a logged-in session. */
   command: (session: S, line: string) => void;
+  /** The unit's log, where every login attempt is written (never the password). */
+  log: DeviceLog;
 }
 
 /**
@@ -101,12 +104,15 @@ export class TelnetSessions<S extends TelnetSession> {
         return;
       case 'password': {
         const credentials = this.options.credentials();
+        const from = session.socket.remoteAddress ?? 'unknown';
         if (session.username === credentials.username && line === credentials.password) {
+          this.options.log.add('LOGIN', `${session.username} signed in from ${from}`);
           session.phase = 'ready';
           gate.send(session.socket, `${end}=> ${loginTexts.success}${end}`, false);
           return;
         }
         session.failures += 1;
+        this.options.log.add('LOGIN', `${session.username} refused from ${from}: wrong username or password`);
         gate.send(session.socket, `=> ${loginTexts.failure}${end}`, false);
         if (session.failures >= loginTexts.maxFailures) session.socket.end();
         else {

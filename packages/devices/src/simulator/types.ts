@@ -1,5 +1,6 @@
 import type { DeviceModel } from '@tutti/protocol';
 import type { LineEnding } from '../codec.ts';
+import type { DeviceLog } from '../device-log.ts';
 import type { RegistrationState, UnitState } from '../system-commands.ts';
 import type { SimulatedRegistrar } from './registrar.ts';
 
@@ -162,6 +163,8 @@ export interface SimulatedDevice {
   setFirmware(version: string): void;
   /** Only this box's credentials (a wrong password on one unit); `PASSWORD` changes the whole stack. */
   setCredentials(username: string, password: string): void;
+  /** [INV] The unit's log as `UNIT LOG` serves it: logins, changes, faults, reboots, firmware. */
+  readonly log: DeviceLog;
   /** Stops answering: closes every session, refuses TCP connections and ignores discovery. */
   goDown(): Promise<void>;
   comeBack(): Promise<void>;
