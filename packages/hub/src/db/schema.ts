@@ -254,18 +254,12 @@ export const devices = pgTable(
     index('devices_org_severity_status_idx').on(table.orgId, table.severity, table.status),
     index('devices_org_status_idx').on(table.orgId, table.status),
     index('devices_org_location_idx').on(table.orgId, table.locationId),
-    // The list's sort orders; the access IP sort and the trigram search index are in migration 0024 (expressions).
+    // The list's sort orders; the access IP sort (an expression) and the search's trigram index are in migrations.
     index('devices_org_model_idx').on(table.orgId, table.model, table.id),
     index('devices_org_firmware_idx').on(table.orgId, table.firmware, table.id),
     index('devices_org_status_since_idx').on(table.orgId, table.statusSince, table.id),
   ],
 );
-
-/**
- * Every field the device search looks in, joined by a line feed (which a search never holds): migration 0024
- * indexes this text with trigrams where pg_trgm is available, so `ILIKE '%…%'` need not read every device.
- */
-export const deviceSearchText = sql`(${devices.name} || E'\n' || ${devices.serial} || E'\n' || ${devices.firmware} || E'\n' || ${devices.accessIp} || E'\n' || ${devices.mac} || E'\n' || coalesce(${devices.stack}, ''))`;
 
 /** Append-only history of everything agents reported, one row per event, de-duplicated by (agent, seq). */
 export const deviceEvents = pgTable(

@@ -78,6 +78,17 @@ describe.each(await testDatabaseKinds())('tenant isolation on %s', (kind) => {
     expect(names).toHaveLength(0);
   });
 
+  it('finds nothing of org B through the device search function, which runs past row-level security', async () => {
+    const db = hub.database.db;
+    const search = (orgIds: string[], org: string) =>
+      withTenant(db, orgIds, async (tx) =>
+        rowsOf(await tx.execute(sql`SELECT tutti_search_devices(${org}::uuid, '%') AS id`)),
+      );
+    expect(await search([orgA.id], orgA.id)).toHaveLength(2);
+    expect(await search([orgA.id], orgB.id)).toHaveLength(0);
+    expect(await search([], orgB.id)).toHaveLength(0);
+  });
+
   it('sees nothing as the app role with no organization set, and cannot read sessions or users at all', async () => {
     const db = hub.database.db;
     const devices = await withTenant(db, [], async (tx) => rowsOf(await tx.execute(sql`SELECT id FROM devices`)));

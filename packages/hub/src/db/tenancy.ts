@@ -7,8 +7,10 @@ import type { Db, Tx } from './database.ts';
  */
 export async function withTenant<T>(db: Db, orgIds: readonly string[], work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL ROLE tutti_app`);
-    await tx.execute(sql`SELECT set_config('tutti.org_ids', ${orgIds.join(',')}, true)`);
+    // One round trip for both: `set_config('role', …, true)` is SET LOCAL ROLE.
+    await tx.execute(
+      sql`SELECT set_config('role', 'tutti_app', true), set_config('tutti.org_ids', ${orgIds.join(',')}, true)`,
+    );
     return work(tx);
   });
 }
