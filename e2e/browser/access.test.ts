@@ -1,14 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createApiClient } from '@tutti/client';
 import { ensureMember, ensureOrganization, linkToken, startSmtpSink, type SmtpSink } from '@tutti/hub';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+import { desktop, launchBrowser, shot, submitSignIn, chooseLanguage } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const text = {
@@ -24,8 +22,6 @@ const text = {
   },
 };
 
-const desktop = { width: 1440, height: 900 };
-
 describe('organizations, choose organization, audit log and organization settings in the browser', () => {
   let stack: TestStack;
   let smtp: SmtpSink;
@@ -36,7 +32,6 @@ describe('organizations, choose organization, audit log and organization setting
   const monitorEmail = 'monitor@support.tutti.test';
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     smtp = await startSmtpSink();
     stack = await startTestStack({
       devicesPerSubnet: 1,
@@ -67,11 +62,7 @@ describe('organizations, choose organization, audit log and organization setting
         'test',
       );
     }
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -79,17 +70,6 @@ describe('organizations, choose organization, audit log and organization setting
     await stack?.close();
     await smtp?.close();
   });
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
-    await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  }
-
-  async function chooseLanguage(page: Page, language: string): Promise<void> {
-    await page.getByTestId('language-picker').click();
-    await page.getByTestId(`language-option-${language}`).click();
-    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
-  }
 
   async function me(page: Page): Promise<{ currentOrganizationId: string; role: string }> {
     return page.evaluate(async () => (await fetch('/api/v1/auth/me')).json() as Promise<never>);
@@ -119,9 +99,7 @@ describe('organizations, choose organization, audit log and organization setting
         await shot(page, `reset-password-${language}`);
         await page.getByTestId('back-to-sign-in').click();
 
-        await page.getByTestId('sign-in-email').fill(supportEmail(language));
-        await page.getByTestId('sign-in-password').fill(supportPassword);
-        await page.getByTestId('sign-in-submit').click();
+        await submitSignIn(page, supportEmail(language), supportPassword);
         const supportOrgId = await (async () => {
           await page.getByTestId('nav-organizations').waitFor();
           return (await me(page)).currentOrganizationId;
@@ -211,9 +189,7 @@ describe('organizations, choose organization, audit log and organization setting
       await page.getByTestId('sso-continue').click();
       await page.getByTestId('sso-not-configured').waitFor();
       expect(new URL(page.url()).pathname).toBe('/sign-in');
-      await page.getByTestId('sign-in-email').fill(monitorEmail);
-      await page.getByTestId('sign-in-password').fill(supportPassword);
-      await page.getByTestId('sign-in-submit').click();
+      await submitSignIn(page, monitorEmail, supportPassword);
       await page.getByTestId('nav-organizations').click();
       await page.getByTestId('organizations-search').waitFor();
       expect(await page.getByTestId('add-organization').count()).toBe(0);
@@ -258,9 +234,7 @@ describe('organizations, choose organization, audit log and organization setting
       await page.getByTestId('register-submit').click();
       await page.getByTestId('register-done').waitFor();
       await page.getByTestId('back-to-sign-in').click();
-      await page.getByTestId('sign-in-email').fill(email);
-      await page.getByTestId('sign-in-password').fill('Quiet-Harbor-2026!');
-      await page.getByTestId('sign-in-submit').click();
+      await submitSignIn(page, email, 'Quiet-Harbor-2026!');
       await expect.poll(async () => (await me(page)).role).toBe('technician');
     } finally {
       await context.close();

@@ -1,15 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createApiClient } from '@tutti/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
-const desktop = { width: 1440, height: 900 };
+import { screenshotsDir, desktop, launchBrowser, signIn } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const words = {
@@ -41,7 +37,6 @@ describe('alerts in the browser', () => {
   let slack: Awaited<ReturnType<typeof startSlackReceiver>>;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     slack = await startSlackReceiver();
     stack = await startTestStack({
       devicesPerSubnet: 1,
@@ -50,11 +45,7 @@ describe('alerts in the browser', () => {
       },
     });
     await stack.waitForDevices(1);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -63,19 +54,11 @@ describe('alerts in the browser', () => {
     slack?.server.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${stack.baseUrl}/`);
-    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
-    await page.getByTestId('sign-in-password').fill(stack.adminPassword);
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('dashboard-count-healthy').waitFor();
-  }
-
   it('adds a rule, shows the alert and its messages, and acknowledges it once from the link in the message', async () => {
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await signIn(page, stack);
       await page.getByTestId('nav-alerts').click();
       await page.getByTestId('tab-rules').click();
       await page.getByTestId('add-rule').click();
@@ -90,7 +73,7 @@ describe('alerts in the browser', () => {
       await page.keyboard.press('Enter');
       await page.getByTestId('rule-save').click();
       await page.getByTestId('rule-row-Overheating').waitFor();
-      await page.screenshot({ path: join(screenshots, 'alerts-rules-en-desktop.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'alerts-rules-en-desktop.png') });
 
       const device = stack.simulator.devices()[0]!;
       device.setTemperature(95);
@@ -98,7 +81,7 @@ describe('alerts in the browser', () => {
       await expect.poll(() => slack.texts.length, { timeout: 20_000 }).toBe(1);
       expect(slack.texts[0]).toContain('OVERHEATING!');
       await page.getByTestId('alerts-table').waitFor();
-      await page.screenshot({ path: join(screenshots, 'alerts-en-desktop.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'alerts-en-desktop.png') });
 
       const token = /\/alerts\/acknowledge\?token=([A-Za-z0-9_-]+)/.exec(slack.texts[0]!)?.[1];
       expect(token).toBeTruthy();
@@ -117,7 +100,7 @@ describe('alerts in the browser', () => {
       // The Slack message went out; the email could not (this hub has no SMTP server), and the screen says why.
       await expect.poll(() => page.getByTestId('deliveries-table').textContent()).toContain(words.sent);
       await expect.poll(() => page.getByTestId('deliveries-table').textContent()).toContain(words.noSmtp);
-      await page.screenshot({ path: join(screenshots, 'alerts-messages-en-desktop.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'alerts-messages-en-desktop.png') });
       device.setTemperature(40);
     } finally {
       await context.close();
@@ -140,9 +123,9 @@ describe('alerts in the browser', () => {
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await signIn(page, stack);
       await expect.poll(() => page.getByTestId('dashboard-maintenance').textContent()).toContain('Projector swap');
-      await page.screenshot({ path: join(screenshots, 'dashboard-maintenance-en-desktop.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'dashboard-maintenance-en-desktop.png') });
     } finally {
       await context.close();
     }

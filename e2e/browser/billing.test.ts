@@ -1,16 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { ensureMember, ensureOrganization } from '@tutti/hub';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
+import { screenshotsDir, desktop, launchBrowser, submitSignIn, chooseLanguage, expectAccessible } from './support.ts';
 
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const desktop = { width: 1440, height: 900 };
 const DAY = 86_400_000;
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
@@ -18,13 +13,6 @@ const words = {
   en: { invoices: 'Invoices', paid: 'Paid', overdue: 'Overdue' },
   ar: { invoices: 'الفواتير', paid: 'مدفوعة', overdue: 'متأخرة' },
 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
 
 /**
  * A support organization's billing in the browser: a plan added and given to its client through the screens, the
@@ -40,7 +28,6 @@ describe('billing in the browser', () => {
   const ownerEmail = (language: string) => `billing-${language}@support.tutti.test`;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     stack = await startTestStack({ devicesPerSubnet: 2, clock: { now: () => new Date(now) } });
     const db = stack.database.db;
     const support = await ensureOrganization(db, { name: 'Northwind AV Support', kind: 'support' }, 'test');
@@ -54,11 +41,7 @@ describe('billing in the browser', () => {
     // The stack's site belongs to a client of the support organization.
     await db.execute(sql`UPDATE organizations SET parent_id = ${support.id}::uuid WHERE name = 'Stack Organization'`);
     await stack.waitForDevices(2);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -66,33 +49,10 @@ describe('billing in the browser', () => {
     await stack?.close();
   });
 
-  async function settled(page: Page): Promise<void> {
-    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
-  }
-
-  async function expectAccessible(page: Page, screen: string): Promise<void> {
-    await settled(page);
-    if (!(await page.evaluate<boolean>("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
-    const violations = await page.evaluate<AxeViolation[]>(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-      .then((result) => result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((node) => node.html.slice(0, 160)),
-      })))`);
-    expect({ screen, violations: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual(
-      { screen, violations: [] },
-    );
-  }
-
   async function signIn(page: Page, language: 'en' | 'ar'): Promise<void> {
     await page.goto(`${stack.baseUrl}/sign-in`);
-    if (language !== 'en') {
-      await page.getByTestId('language-picker').click();
-      await page.getByTestId(`language-option-${language}`).click();
-      await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
-    }
-    await page.getByTestId('sign-in-email').fill(ownerEmail(language));
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
+    if (language !== 'en') await chooseLanguage(page, language);
+    await submitSignIn(page, ownerEmail(language), password);
     await page.getByTestId('nav-billing').click();
   }
 
@@ -119,7 +79,7 @@ describe('billing in the browser', () => {
       await page.getByTestId('assign-save').waitFor({ state: 'detached' });
       await expect.poll(() => page.getByTestId('plan-row-Standard monthly').textContent()).toMatch(/1$/);
       await expectAccessible(page, 'service plans');
-      await page.screenshot({ path: join(screenshots, 'billing-plans-en.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'billing-plans-en.png') });
 
       // 75 days pass on the hub's clock: hourly usage samples and a daily billing cycle, one node running each.
       for (let day = 1; day <= 75; day += 1) {
@@ -153,7 +113,7 @@ describe('billing in the browser', () => {
       const csv = await page.evaluate(async (url) => (await fetch(url)).text(), csvHref);
       expect(csv).toContain('INV-000001');
 
-      await page.screenshot({ path: join(screenshots, 'billing-invoice-en.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'billing-invoice-en.png') });
       await page.getByTestId('payment-save').click();
       await expect.poll(() => page.getByTestId('invoice-detail').textContent()).toContain(words.en.paid);
       await page.keyboard.press('Escape');
@@ -164,7 +124,7 @@ describe('billing in the browser', () => {
       await page.getByTestId('usage-org-Stack Organization').waitFor();
       expect(await page.getByTestId('usage-org-Stack Organization').locator('svg rect').count()).toBeGreaterThan(30);
       await expectAccessible(page, 'usage');
-      await page.screenshot({ path: join(screenshots, 'billing-usage-en.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'billing-usage-en.png') });
     } finally {
       await context.close();
     }
@@ -183,7 +143,7 @@ describe('billing in the browser', () => {
       await page.getByTestId('invoice-row-INV-000001').click();
       const pdfHref = (await page.getByTestId('invoice-pdf').getAttribute('href')) ?? '';
       expect(new URL(pdfHref, stack.baseUrl).searchParams.get('lang')).toBe('ar');
-      await page.screenshot({ path: join(screenshots, 'billing-invoice-ar.png') });
+      await page.screenshot({ path: join(screenshotsDir, 'billing-invoice-ar.png') });
     } finally {
       await context.close();
     }

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpaceService, type SpaceService } from '@tutti/devices';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
+import { launchBrowser, submitSignIn } from './support.ts';
 
 const email = 'owner@space.tutti.test';
 const password = 'Space-pass-2026!';
@@ -54,16 +55,10 @@ describe('COLLABORATE Space accounts in the browser', () => {
       config: { host: '127.0.0.1', port, logLevel: 'silent', webDir: webDistDir, spaceBaseUrl: space.url },
     });
     baseUrl = await hub.start();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(`${baseUrl}/sign-in?redirect=%2Fspace`);
-    await page.getByTestId('sign-in-email').fill(email);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
+    await submitSignIn(page, email, password);
     await page.waitForURL(/\/space/);
   });
 

@@ -1,13 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '@tutti/client';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
+import { screenshotsDir, launchBrowser, submitSignIn } from './support.ts';
 
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
 const password = 'Chat-pass-2026!';
 const people = {
   ana: { email: 'ana@chat.tutti.test', name: 'Ana Support' },
@@ -72,9 +70,7 @@ describe('chat and calls in two browsers', () => {
     });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/sign-in?redirect=%2Fchat`);
-    await page.getByTestId('sign-in-email').fill(people[who].email);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
+    await submitSignIn(page, people[who].email, password);
     await page.waitForURL(/\/chat/);
     return page;
   }
@@ -104,27 +100,17 @@ describe('chat and calls in two browsers', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     database = await createTestDatabase('pglite');
     const org = await ensureOrganization(database.db, { name: 'Chat Organization', kind: 'client' }, 'test');
     for (const person of Object.values(people)) {
       await ensureMember(database.db, { orgId: org.id, ...person, password, role: 'technician' }, 'test');
     }
     await startHub();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-quic',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-      ],
-    });
+    browser = await launchBrowser([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+    ]);
   });
 
   afterAll(async () => {
@@ -158,7 +144,7 @@ describe('chat and calls in two browsers', () => {
     await ben.getByTestId('composer').fill('On my way, rebooting it now');
     await ben.getByTestId('composer').press('Enter');
     await expect.poll(() => ana.getByTestId('message-body').last().textContent()).toBe('On my way, rebooting it now');
-    await ana.screenshot({ path: join(screenshots, 'chat.png') });
+    await ana.screenshot({ path: join(screenshotsDir, 'chat.png') });
 
     await hub.close();
     await startHub();
@@ -197,7 +183,7 @@ describe('chat and calls in two browsers', () => {
       expect(addresses.length).toBeGreaterThan(0);
       expect(addresses.filter((address) => !address.startsWith('127.') && address !== '::1')).toEqual([]);
     }
-    await ben.screenshot({ path: join(screenshots, 'call.png') });
+    await ben.screenshot({ path: join(screenshotsDir, 'call.png') });
 
     await ana.getByTestId('hang-up').click();
     await expect.poll(() => ben.getByTestId('call-view').count()).toBe(0);

@@ -1,11 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+import { launchBrowser, shot, submitSignIn, chooseLanguage } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const invalidCredentialsEn = 'The email address or password is incorrect.';
@@ -19,45 +15,14 @@ describe('devices page in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     stack = await startTestStack({ devicesPerSubnet: 3 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });
-
-  /** Waits until menus and layout transitions have finished, so that screenshots show a settled page. */
-  async function settled(page: Page): Promise<void> {
-    // Expressions as strings: this file is type-checked for Node, without the DOM library.
-    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
-  }
-
-  async function chooseLanguage(page: Page, language: string): Promise<void> {
-    await page.getByTestId('language-picker').click();
-    await page.getByTestId(`language-option-${language}`).click();
-    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
-  }
-
-  async function signIn(page: Page, password: string): Promise<void> {
-    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
-  }
 
   it('signs in, follows a device status live and switches to Arabic', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
@@ -66,12 +31,11 @@ describe('devices page in the browser', () => {
       await page.goto(`${stack.baseUrl}/`);
 
       // A wrong password shows the translated message for INVALID_CREDENTIALS and stays on the form.
-      await signIn(page, `${stack.adminPassword}-wrong`);
+      await submitSignIn(page, stack.adminEmail, `${stack.adminPassword}-wrong`);
       await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe(invalidCredentialsEn);
-      await settled(page);
-      await page.screenshot({ path: join(screenshots, 'sign-in-error-desktop.png') });
+      await shot(page, 'sign-in-error-desktop');
 
-      await signIn(page, stack.adminPassword);
+      await submitSignIn(page, stack.adminEmail, stack.adminPassword);
       // The dashboard is the landing page; the list is one click away.
       await page.getByTestId('nav-devices').click();
       const simulated = stack.simulator.devices();
@@ -97,8 +61,7 @@ describe('devices page in the browser', () => {
       target.setLocate(true);
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnEn);
       expect(await page.evaluate<boolean>("'tuttiNoReload' in window")).toBe(true);
-      await settled(page);
-      await page.screenshot({ path: join(screenshots, 'devices-en-desktop.png') });
+      await shot(page, 'devices-en-desktop');
 
       // Re-arm the locate light: it switches itself off after a while, and the Arabic check needs it on.
       target.setLocate(true);
@@ -106,14 +69,12 @@ describe('devices page in the browser', () => {
       await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ar');
       await expect.poll(() => statusCell.textContent(), { timeout: LIVE_TIMEOUT_MS }).toBe(locateLightOnAr);
-      await settled(page);
-      await page.screenshot({ path: join(screenshots, 'devices-ar-desktop.png') });
+      await shot(page, 'devices-ar-desktop');
 
       // Phones get one card per device, with the same test ids.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
-      await settled(page);
-      await page.screenshot({ path: join(screenshots, 'devices-ar-phone.png') });
+      await shot(page, 'devices-ar-phone');
 
       // The choice is remembered: a new visit opens in Arabic.
       await page.reload();
@@ -121,8 +82,7 @@ describe('devices page in the browser', () => {
       await chooseLanguage(page, 'en');
       await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
       await page.getByTestId(`device-row-${target.spec.serial}`).waitFor({ state: 'visible' });
-      await settled(page);
-      await page.screenshot({ path: join(screenshots, 'devices-en-phone.png'), fullPage: false });
+      await shot(page, 'devices-en-phone');
     } finally {
       await context.close();
     }

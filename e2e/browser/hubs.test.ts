@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+import { screenshotsDir, launchBrowser, submitSignIn } from './support.ts';
 
 interface RegionHub {
   hub: Hub;
@@ -34,14 +31,9 @@ describe('several hubs: add one, switch to it and back, each with its own sign-i
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     emea = await startRegionHub('127.0.0.1', 'Emea');
     americas = await startRegionHub('127.0.0.2', 'Americas');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -53,9 +45,7 @@ describe('several hubs: add one, switch to it and back, each with its own sign-i
   });
 
   async function signIn(page: Page, region: RegionHub): Promise<void> {
-    await page.getByTestId('sign-in-email').fill(region.email);
-    await page.getByTestId('sign-in-password').fill(region.password);
-    await page.getByTestId('sign-in-submit').click();
+    await submitSignIn(page, region.email, region.password);
     await page.waitForURL(/\/dashboard/);
   }
 
@@ -78,7 +68,7 @@ describe('several hubs: add one, switch to it and back, each with its own sign-i
     await dialog.getByLabel('Address').fill(americas.url);
     await dialog.getByRole('button', { name: 'Add hub' }).click();
     await expect.poll(() => dialog.getByTestId('hub-entry').count()).toBe(1);
-    await page.screenshot({ path: join(screenshots, 'hubs-en-desktop.png') });
+    await page.screenshot({ path: join(screenshotsDir, 'hubs-en-desktop.png') });
 
     // Another hub, another sign-in: the Americas hub does not know this session.
     await dialog.getByRole('link', { name: 'Open' }).click();
@@ -106,7 +96,7 @@ describe('several hubs: add one, switch to it and back, each with its own sign-i
     await page.getByTestId('other-hubs').click();
     await expect.poll(() => page.evaluate<string>('document.documentElement.dir')).toBe('rtl');
     await expect.poll(() => page.getByRole('dialog').getByText('هذا المركز').count()).toBe(1);
-    await page.screenshot({ path: join(screenshots, 'hubs-ar-phone.png') });
+    await page.screenshot({ path: join(screenshotsDir, 'hubs-ar-phone.png') });
     await page.close();
   });
 });

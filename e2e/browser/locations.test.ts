@@ -1,18 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { createApiClient, type ApiClient } from '@tutti/client';
 import type { LocationDto } from '@tutti/protocol';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const desktop = { width: 1440, height: 900 };
-const phone = { width: 390, height: 844 };
+import { desktop, phone, launchBrowser, shot, signIn, openSection, expectAccessible } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const words = {
@@ -28,13 +20,6 @@ const words = {
   },
 };
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
 describe('locations, the dashboard tree and the device list tools in the browser', () => {
   let stack: TestStack;
   let browser: Browser;
@@ -43,13 +28,8 @@ describe('locations, the dashboard tree and the device list tools in the browser
   let virginia: LocationDto;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     stack = await startTestStack({ devicesPerSubnet: 3 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
     await stack.waitForDevices(stack.simulator.devices().length);
     client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
     await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
@@ -68,48 +48,6 @@ describe('locations, the dashboard tree and the device list tools in the browser
     await stack?.close();
   });
 
-  async function settled(page: Page): Promise<void> {
-    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await settled(page);
-    await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  }
-
-  /** axe-core's WCAG 2 A/AA rules on the current screen; only serious and critical findings fail the test. */
-  async function expectAccessible(page: Page, screen: string): Promise<void> {
-    await settled(page);
-    // Evaluated through the debugger protocol: the app's Content Security Policy rightly refuses inline scripts.
-    if (!(await page.evaluate<boolean>("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
-    const violations = await page.evaluate<AxeViolation[]>(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-      .then((result) => result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((node) => node.html.slice(0, 160)),
-      })))`);
-    const blocking = violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
-    expect({ screen, blocking }).toEqual({ screen, blocking: [] });
-  }
-
-  async function signIn(page: Page, language: string): Promise<void> {
-    await page.goto(`${stack.baseUrl}/`);
-    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
-    await page.getByTestId('sign-in-password').fill(stack.adminPassword);
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('dashboard-count-healthy').waitFor();
-    if (language !== 'en') {
-      await page.getByTestId('language-picker').click();
-      await page.getByTestId(`language-option-${language}`).click();
-      await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
-      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
-    }
-  }
-
-  async function openSection(page: Page, key: string): Promise<void> {
-    if ((page.viewportSize()?.width ?? desktop.width) <= 768) await page.getByTestId('nav-toggle').click();
-    await page.getByTestId(`nav-${key}`).click();
-  }
-
   async function total(page: Page): Promise<string | undefined> {
     return (await page.getByTestId('devices-total').textContent())?.match(/\d+/)?.[0];
   }
@@ -124,7 +62,7 @@ describe('locations, the dashboard tree and the device list tools in the browser
       const context = await browser.newContext({ viewport, locale: 'en-US' });
       const page = await context.newPage();
       try {
-        await signIn(page, language);
+        await signIn(page, stack, { language });
 
         // Dashboard: the tree rolls the Boardroom's devices up to Florida; its total opens the filtered list.
         await page.getByTestId('dashboard-locations').waitFor();
@@ -197,7 +135,7 @@ describe('locations, the dashboard tree and the device list tools in the browser
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US', acceptDownloads: true });
     const page = await context.newPage();
     try {
-      await signIn(page, 'en');
+      await signIn(page, stack);
       await page.goto(`${stack.baseUrl}/devices?location=none`);
       const unassigned = await client.listDevices({ location: 'none', sort: 'name', limit: 2 });
       await page.getByTestId(`device-row-${unassigned.items[0]!.serial}`).waitFor();

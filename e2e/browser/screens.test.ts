@@ -1,19 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@tutti/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+import { desktop, phone, launchBrowser, shot, signIn, chooseLanguage, openSection } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const connected = { en: 'Connected', ar: 'متصل' };
 const invited = { en: 'Invited', ar: 'مدعوّ' };
-
-const desktop = { width: 1440, height: 900 };
-const phone = { width: 390, height: 844 };
 
 describe('dashboard, device detail, servers, users and settings in the browser', () => {
   let stack: TestStack;
@@ -22,13 +15,8 @@ describe('dashboard, device detail, servers, users and settings in the browser',
   let total = 0;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     stack = await startTestStack({ devicesPerSubnet: 3 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchBrowser();
     await stack.waitForDevices(stack.simulator.devices().length);
     const client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
     await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
@@ -40,36 +28,8 @@ describe('dashboard, device detail, servers, users and settings in the browser',
     await stack?.close();
   });
 
-  async function settled(page: Page): Promise<void> {
-    await expect.poll(() => page.evaluate<number>('document.getAnimations().length')).toBe(0);
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await settled(page);
-    await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  }
-
-  async function chooseLanguage(page: Page, language: string): Promise<void> {
-    await page.getByTestId('language-picker').click();
-    await page.getByTestId(`language-option-${language}`).click();
-    await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
-  }
-
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${stack.baseUrl}/`);
-    await page.getByTestId('sign-in-email').fill(stack.adminEmail);
-    await page.getByTestId('sign-in-password').fill(stack.adminPassword);
-    await page.getByTestId('sign-in-submit').click();
-  }
-
   async function count(page: Page, severity: string): Promise<number> {
     return Number((await page.getByTestId(`dashboard-count-${severity}`).textContent()) ?? 'NaN');
-  }
-
-  /** Opens a section from the navigation, through the burger menu on phones. */
-  async function openSection(page: Page, key: string): Promise<void> {
-    if ((page.viewportSize()?.width ?? desktop.width) <= 768) await page.getByTestId('nav-toggle').click();
-    await page.getByTestId(`nav-${key}`).click();
   }
 
   for (const [language, viewport, label] of [
@@ -82,7 +42,7 @@ describe('dashboard, device detail, servers, users and settings in the browser',
       const context = await browser.newContext({ viewport, locale: 'en-US' });
       const page = await context.newPage();
       try {
-        await signIn(page);
+        await signIn(page, stack);
         await page.getByTestId('dashboard-count-healthy').waitFor();
         if (language !== 'en') {
           await chooseLanguage(page, language);

@@ -117,6 +117,9 @@ import {
   type ErrorCode,
   type SessionInfo,
   type SignInRequest,
+  voipCsvPreviewSchema,
+  voipLinesSchema,
+  type ProvisionVoipRequest,
 } from '@tutti/protocol';
 import type { z } from 'zod';
 
@@ -409,5 +412,13 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     createMaintenanceWindow: (body: MaintenanceWindowRequest) =>
       request('POST', '/maintenance-windows', maintenanceWindowDtoSchema, body),
     deleteMaintenanceWindow: (id: string) => request('DELETE', `/maintenance-windows/${encodeURIComponent(id)}`, null),
+
+    // VoIP lines of CONVERGE Pro 2 units
+    voipLines: (deviceId: string) => request('GET', `/devices/${encodeURIComponent(deviceId)}/voip`, voipLinesSchema),
+    provisionVoip: (deviceId: string, body: ProvisionVoipRequest) =>
+      request('POST', `/devices/${encodeURIComponent(deviceId)}/voip`, jobDetailSchema, body),
+    /** The dry run of a provisioning CSV: every row with its errors. */
+    previewVoipCsv: (csv: string) => request('POST', '/voip/csv/preview', voipCsvPreviewSchema, { csv }),
+    provisionVoipCsv: (csv: string) => request('POST', '/voip/csv/jobs', jobDetailSchema, { csv }),
   };
 }

@@ -133,6 +133,7 @@ export type {
   WirelessChannelState,
 } from './driver/device-state.ts';
 export { deriveStatus, derivePeripheralStatus, OVERHEAT_THRESHOLD_C, type DeriveStatusInput } from './driver/status.ts';
+export { voipLineReports } from './driver/voip-lines.ts';
 export {
   createSpaceService,
   pkceChallenge,

@@ -41,6 +41,7 @@ import { registerSettingsRoutes } from './settings/index.ts';
 import { createDirectorySignIn, registerSignInProviderRoutes } from './sign-in-providers/index.ts';
 import { registerTokenRoutes } from './tokens/index.ts';
 import { registerUserRoutes } from './users/index.ts';
+import { registerVoipRoutes } from './voip/index.ts';
 import { createLocalChatBus, registerChatRoutes, registerChatSocket, type ChatBus } from './chat/index.ts';
 import { registerCallRoutes } from './calls/index.ts';
 import { registerSpaceRoutes } from './space/index.ts';
@@ -189,6 +190,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
         { name: 'jobs', description: 'Operations on many devices: locate, safety mute, reboot, firmware update' },
         { name: 'firmware', description: 'Firmware catalog' },
         { name: 'backups', description: 'Configuration backups of devices, versioned with checksums' },
+        { name: 'voip', description: 'VoIP lines of CONVERGE Pro 2 units: provisioning and registration status' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'chat', description: 'Conversations, messages, attachments and read markers' },
         { name: 'calls', description: 'Audio and video calls and the call log' },
@@ -221,6 +223,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerJobRoutes(scope, context);
     registerFirmwareRoutes(scope, context);
     registerBackupRoutes(scope, context);
+    registerVoipRoutes(scope, context);
     registerDashboardRoutes(scope, context);
     registerLocationRoutes(scope, context);
     registerLiveRoutes(scope, context);

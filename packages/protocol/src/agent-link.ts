@@ -12,6 +12,7 @@ import { deviceFamilySchema, deviceModelSchema } from './models.ts';
 import { ipv4Schema } from './network.ts';
 import { deviceStatusSchema } from './statuses.ts';
 import { monitoringStatusSchema } from './statuses.ts';
+import { agentVoipLineSchema, MAX_VOIP_LINES } from './voip.ts';
 
 /** Path of the hub's WebSocket endpoint for agents. */
 export const AGENT_LINK_PATH = '/agent/v1';
@@ -139,6 +140,8 @@ export const agentJobTargetSchema = z.strictObject({
   plink: z.number().int().min(1).max(99).nullable(),
   /** Restore: the backup to load. */
   backupId: z.uuid().optional(),
+  /** voip_provision: the lines to write, passwords included; the agent keeps them in memory only. */
+  voipLines: z.array(agentVoipLineSchema).min(1).max(MAX_VOIP_LINES).optional(),
 });
 export type AgentJobTarget = z.infer<typeof agentJobTargetSchema>;
 

@@ -57,6 +57,8 @@ export const permissions = [
   'chat.use',
   /** Link COLLABORATE Space accounts and read their rooms and users. */
   'space.manage',
+  /** Write SIP accounts to VoIP lines, one device or many from a CSV file. */
+  'voip.provision',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -70,6 +72,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'devices.control',
     'locations.manage',
     'firmware.update',
+    'voip.provision',
     'users.view',
     'orgs.view',
     'servers.view',

@@ -3,6 +3,7 @@ import { deviceFamilySchema, deviceModelSchema } from './models.ts';
 import { deviceStatusSchema, monitoringStatusSchema, severitySchema } from './statuses.ts';
 import { ipv4Schema } from './network.ts';
 import { locationDtoSchema } from './locations.ts';
+import { MAX_VOIP_LINES, voipLineReportSchema } from './voip.ts';
 
 export const serialNumberSchema = z
   .string()
@@ -36,6 +37,8 @@ export const deviceReportSchema = z.strictObject({
   connection: deviceConnectionSchema,
   status: deviceStatusSchema,
   statusSince: z.iso.datetime(),
+  /** CONVERGE Pro 2 units with VoIP: each line's account and registration. Added in agent 0.3. */
+  voipLines: z.array(voipLineReportSchema).max(MAX_VOIP_LINES).optional(),
 });
 export type DeviceReport = z.infer<typeof deviceReportSchema>;
 

@@ -100,6 +100,8 @@ export const errorCatalog = {
   BACKUP_NOT_FOUND: { status: 404, message: 'The backup does not exist.' },
   BACKUP_WRONG_MODEL: { status: 400, message: 'A backup can only be restored to a device of the same model.' },
   BACKUP_CORRUPT: { status: 409, message: 'The stored backup no longer matches its checksum and is not used.' },
+  VOIP_LINE_NOT_ON_DEVICE: { status: 400, message: 'The device has no VoIP line with that number.' },
+  VOIP_CSV_INVALID: { status: 400, message: 'Some rows of the CSV file have errors; correct them and preview again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -18,3 +18,4 @@ export * from './space.ts';
 export * from './billing.ts';
 export * from './alerts.ts';
 export * from './webhooks.ts';
+export * from './voip.ts';

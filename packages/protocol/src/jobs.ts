@@ -28,6 +28,8 @@ export const jobOperationSchema = z.discriminatedUnion('kind', [
    * without `backupId` each device's newest backup.
    */
   z.strictObject({ kind: z.literal('restore'), backupId: uuid.optional() }),
+  /** Writes SIP accounts to VoIP lines (each target's own lines, passwords sealed), restarts VoIP, reports registration. */
+  z.strictObject({ kind: z.literal('voip_provision') }),
 ]);
 export type JobOperation = z.infer<typeof jobOperationSchema>;
 export type JobKind = JobOperation['kind'];
@@ -38,6 +40,7 @@ export const jobKinds = [
   'firmware_update',
   'backup',
   'restore',
+  'voip_provision',
 ] as const satisfies readonly JobKind[];
 
 /** The permission each operation needs. */
@@ -48,6 +51,7 @@ export const jobPermissions: Record<JobKind, Permission> = {
   firmware_update: 'firmware.update',
   backup: 'devices.control',
   restore: 'devices.control',
+  voip_provision: 'voip.provision',
 };
 
 /**
@@ -96,6 +100,8 @@ export const targetFailureCodes = [
   'cancelled',
   'halted',
   'device_not_managed',
+  /** A VoIP line did not register after provisioning; the reason names the line and what the registrar answered. */
+  'voip_registration_failed',
 ] as const;
 export const targetFailureCodeSchema = z.enum(targetFailureCodes);
 export type TargetFailureCode = z.infer<typeof targetFailureCodeSchema>;

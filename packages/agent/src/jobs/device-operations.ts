@@ -5,7 +5,10 @@ import {
   DeviceTimeoutError,
   firmwareUpdateWords,
   isDeviceError,
+  REG_REASON_PARAM,
+  sipSettingCommands,
   systemCommandLine,
+  uaInquiry,
   type DeviceSession,
 } from '@tutti/devices';
 import { createHash } from 'node:crypto';
@@ -18,6 +21,7 @@ import {
   MAX_BACKUP_BYTES,
   modelInfo,
   SHA256_HEADER,
+  type AgentVoipLine,
   type TargetFailureCode,
   type TargetResult,
 } from '@tutti/protocol';
@@ -47,6 +51,11 @@ export interface OperationContext {
   hub(): HubEndpoint | null;
   /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
   signal: AbortSignal;
+  /**
+   * The SIP accounts a voip_provision target writes, passwords included, held in memory only; after an agent restart
+   * they are back once the hub resends the job, so this waits a little for them and resolves null when they do not come.
+   */
+  voipLines(target: StoredTarget): Promise<AgentVoipLine[] | null>;
   /** Stores that the device-changing command is about to go out (before it does). */
   markSent(target: StoredTarget): void;
   progress(target: StoredTarget, percent: number): void;
@@ -319,6 +328,57 @@ async function restore(context: OperationContext, target: StoredTarget): Promise
   return { backupId: target.backupId };
 }
 
+/** How long a line may stay UNREGISTERED after the VoIP restart before its outcome counts as no answer. */
+const REGISTRATION_WAIT_MS = 10_000;
+
+/** Reads a line's registration until it leaves UNREGISTERED (the REGISTER is under way) or the wait ends. */
+async function registrationOf(session: DeviceSession, epn: string, signal: AbortSignal): Promise<string> {
+  const deadline = Date.now() + REGISTRATION_WAIT_MS;
+  for (;;) {
+    const state = await session.commandValue(uaInquiry(epn, 'REG_STATUS'));
+    if (state !== 'UNREGISTERED' || Date.now() >= deadline || signal.aborted) return state;
+    await sleep(250);
+  }
+}
+
+/**
+ * Writes each line's SIP account, restarts VoIP so that they take effect, then reads how each line registered. A line
+ * that does not register fails the target with the device's reason (`Line 2: 401 Unauthorized`); the settings stay
+ * written, so correcting the account and retrying is enough. Writing the same settings again is harmless, so a target
+ * resumed after an agent restart simply runs again.
+ */
+async function provisionVoip(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
+  if (target.plink !== null) throw new TargetFailure('device_refused', 'A P-Link peripheral has no VoIP lines.');
+  const lines = await context.voipLines(target);
+  if (!lines) {
+    throw new TargetFailure(
+      'agent_restarted',
+      'The SIP accounts of this device were not at hand (the agent restarted and the hub did not send them again); retry the job.',
+    );
+  }
+  return withSession(context, target, async (session, box) => {
+    const boxNumber = await session.commandValue(systemCommandLine(box, 'boxNumber'));
+    const epnOf = (line: number) => `${boxNumber}${String(line).padStart(2, '0')}`;
+    context.markSent(target);
+    for (const [index, line] of lines.entries()) {
+      for (const command of sipSettingCommands(epnOf(line.line), line)) await session.command(command);
+      context.progress(target, Math.round(((index + 1) / lines.length) * 60));
+    }
+    await session.command(systemCommandLine(box, 'voipRestart'));
+    context.progress(target, 80);
+    const failures: string[] = [];
+    for (const line of lines) {
+      const epn = epnOf(line.line);
+      const state = await registrationOf(session, epn, context.signal);
+      if (state === 'REGISTERED') continue;
+      const reason = state === 'FAILED' ? await session.commandValue(uaInquiry(epn, REG_REASON_PARAM)) : state;
+      failures.push(`Line ${line.line}: ${reason === 'NONE' ? state : reason}`);
+    }
+    if (failures.length > 0) throw new TargetFailure('voip_registration_failed', failures.join('; '));
+    return {};
+  });
+}
+
 /** Runs one target's operation; resolves with its result or throws a TargetFailure (or a device error). */
 export async function runOperation(
   context: OperationContext,
@@ -339,5 +399,7 @@ export async function runOperation(
       return backUp(context, target);
     case 'restore':
       return restore(context, target);
+    case 'voip_provision':
+      return provisionVoip(context, target);
   }
 }

@@ -1,5 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { AgentEventBody, AgentJob, JobTargetEventBody, TargetResult } from '@tutti/protocol';
+import type { AgentEventBody, AgentJob, AgentVoipLine, JobTargetEventBody, TargetResult } from '@tutti/protocol';
 import type { DeviceCredentials } from '../credentials/credential-store.ts';
 import { failureOf, runOperation, type OperationContext, type TargetFailure } from './device-operations.ts';
 import { createFirmwareImages } from './firmware-images.ts';
@@ -37,6 +38,8 @@ export interface JobRunner {
 }
 
 const keyOf = (target: Pick<StoredTarget, 'targetId' | 'attempt'>) => `${target.targetId}:${target.attempt}`;
+/** How long a voip_provision target resumed after a restart waits for the hub to resend its SIP accounts. */
+const VOIP_LINES_WAIT_MS = 10_000;
 
 /**
  * Runs job targets against devices with a concurrency limit. Every state change is stored in `jobs.sqlite` and every
@@ -47,6 +50,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { log } = options;
   const store: JobStore = createJobStore(options.dataDir);
   const active = new Map<string, Promise<void>>();
+  /** SIP accounts (passwords included) by target attempt: in memory only, dropped when the target finishes. */
+  const voipLines = new Map<string, AgentVoipLine[]>();
   let closed = false;
   let started = false;
   const closing = new AbortController();
@@ -85,6 +90,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       store.update(target, { state: 'failed', failureCode: outcome.failure.code, reason: outcome.failure.message });
     }
     reportOutcome(store.get(target.targetId, target.attempt)!);
+    voipLines.delete(keyOf(target));
   }
 
   function reportOutcome(target: StoredTarget): void {
@@ -108,6 +114,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     restartGraceMs: options.restartGraceMs,
     images: createFirmwareImages(options.dataDir, () => options.hub()),
     hub: () => options.hub(),
+    async voipLines(target) {
+      const deadline = Date.now() + VOIP_LINES_WAIT_MS;
+      const key = keyOf(target);
+      while (!voipLines.has(key) && Date.now() < deadline && !closing.signal.aborted) await delay(100);
+      return voipLines.get(key) ?? null;
+    },
     signal: closing.signal,
     markSent(target) {
       const at = new Date().toISOString();
@@ -165,6 +177,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
 
     accept(job) {
+      for (const target of job.targets) if (target.voipLines) voipLines.set(keyOf(target), target.voipLines);
       const added = store.accept(job);
       store.refreshGrants(job);
       if (added.length > 0)

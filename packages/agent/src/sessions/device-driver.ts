@@ -1,4 +1,4 @@
-import type { DeviceStatus } from '@tutti/protocol';
+import type { DeviceStatus, VoipLineReport } from '@tutti/protocol';
 import type {
   ConnectDeviceOptions,
   DeriveStatusInput as DevicesDeriveStatusInput,
@@ -55,4 +55,6 @@ export interface DeviceDriver<State> {
   readFirmwareUpdate(session: DeviceSessionLike<State>, boxName: string): Promise<number | null>;
   /** Firmware update and reboot announcements among a box's unsolicited lines. */
   activityOf(payload: string, boxName: string): DeviceActivity | null;
+  /** The box's VoIP lines as the device report carries them; none for boxes without VoIP. */
+  voipLinesOf?(state: State): VoipLineReport[];
 }

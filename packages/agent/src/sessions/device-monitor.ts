@@ -224,7 +224,15 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       accessIp: entry.answer.ip,
       port: entry.answer.telnetPort,
       connection: hostConnection(entry),
+      ...voipLinesOf(entry),
     };
+  }
+
+  /** VoIP lines go with the report while the session knows them; a report without them leaves the hub's as they were. */
+  function voipLinesOf(entry: HostEntry<State>): Pick<DeviceReport, 'voipLines'> {
+    if (!driver.voipLinesOf || entry.sessionState !== 'connected' || entry.state === undefined) return {};
+    const lines = driver.voipLinesOf(entry.state);
+    return lines.length > 0 ? { voipLines: lines } : {};
   }
 
   function peripheralReport(

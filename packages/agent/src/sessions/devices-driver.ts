@@ -7,6 +7,7 @@ import {
   firmwareUpdateWords,
   probeSubnet,
   systemCommandLine,
+  voipLineReports,
   type DeviceState,
 } from '@tutti/devices';
 import type { DeviceActivity, DeviceDriver } from './device-driver.ts';
@@ -40,4 +41,5 @@ export const devicesDriver: DeviceDriver<DeviceState> = {
     return activity?.kind === 'firmware_progress' ? activity.percent : null;
   },
   activityOf,
+  voipLinesOf: voipLineReports,
 };

@@ -1,5 +1,6 @@
 import { modelInfo, type DeviceModel, type DeviceStatus } from '@tutti/protocol';
 import type { DeviceState } from './device-state.ts';
+import { voipLineReports } from './voip-lines.ts';
 
 /** A unit at or above this temperature (°C) is OVERHEATING!. [INV] threshold; real units publish none we could read. */
 export const OVERHEAT_THRESHOLD_C = 70;
@@ -44,8 +45,11 @@ export function deriveStatus(input: DeriveStatusInput): DeviceStatus {
   if (state.temperatureC !== null && state.temperatureC >= OVERHEAT_THRESHOLD_C) return 'overheating';
   if (state.stackStatus?.state === 'MISMATCHED') return 'mismatched_stack';
   if (state.stackStatus?.state === 'INCOMPLETE') return 'incomplete_stack';
-  if (state.registration === 'FAILED') return 'voip_registration_failed';
-  if (state.voipRestartPending) return 'voip_restart_pending';
+  // The same per-line states the fleet shows: a failed line whose new settings wait for a restart is pending.
+  const lines = voipLineReports(state);
+  const failed = lines.length > 0 ? lines.some((line) => line.state === 'failed') : state.registration === 'FAILED';
+  if (failed) return 'voip_registration_failed';
+  if (state.voipRestartPending || lines.some((line) => line.state === 'restart_pending')) return 'voip_restart_pending';
   if (state.safetyMute) return 'safety_mute_on';
   if (state.locate) return 'locate_light_on';
   return 'healthy';

@@ -55,6 +55,7 @@ import {
   type SeenDeviceInput,
   type StatusChangeInput,
 } from './devices.queries.ts';
+import { storeVoipReports, type VoipReport } from '../voip/index.ts';
 import { proAudioDeviceLimit } from './plan-limit.ts';
 
 /** Lets a caller (tests, a plan preview) state the plan limit instead of reading it. */
@@ -355,6 +356,7 @@ export async function applyAgentEvents(
   const seen = new Map<string, SeenDeviceInput>();
   const statusChanges = new Map<string, StatusChangeInput>();
   const lost = new Map<string, { serial: string; at: string }>();
+  const voip = new Map<string, VoipReport>();
   // Statuses each device passed through in this batch: a device that changed and came back gets a new start.
   const batchStatuses = new Map<string, Set<string>>();
   const note = (serial: string, status: string) => {
@@ -370,6 +372,9 @@ export async function applyAgentEvents(
     switch (event.kind) {
       case 'device.seen':
         seen.set(event.device.serial, seenInput(event.device, event.at));
+        if (event.device.voipLines) {
+          voip.set(event.device.serial, { serial: event.device.serial, lines: event.device.voipLines, at: event.at });
+        }
         statusChanges.delete(event.device.serial);
         lost.delete(event.device.serial);
         break;
@@ -417,6 +422,7 @@ export async function applyAgentEvents(
   for (const row of statusChanges.values()) row.force_since = varied(row.serial);
   const changed = new Set<string>();
   for (const id of await upsertSeenDevices(db, orgId, agentId, [...seen.values()])) changed.add(id);
+  await storeVoipReports(db, orgId, [...voip.values()]);
   for (const id of await applyStatusChanges(db, orgId, [...statusChanges.values()])) changed.add(id);
   for (const id of await markDevicesLost(db, orgId, [...lost.values()])) changed.add(id);
   return [...changed];

@@ -1,5 +1,5 @@
 export { registerJobRoutes } from './jobs.routes.ts';
 export { createJobDispatcher, type JobDispatcher } from './job-dispatcher.ts';
-export { applyJobTargetEvents, type AppliedJobEvents } from './jobs.service.ts';
+export { applyJobTargetEvents, createJobWithInputs, type AppliedJobEvents } from './jobs.service.ts';
 export { openJobToken } from './job-tokens.ts';
 export { jobRestoresBackup, jobTargetForFiles } from './jobs.queries.ts';

@@ -17,6 +17,7 @@ import { jobs } from '../db/schema.ts';
 import { getFirmware } from '../firmware/index.ts';
 import type { LiveBus } from '../live/index.ts';
 import type { SecretBox } from '../secrets/index.ts';
+import { openVoipInput } from '../voip/voip-input.ts';
 import { issueJobToken, JOB_TOKEN_TTL_MS } from './job-tokens.ts';
 import {
   cancelUndispatched,
@@ -202,6 +203,7 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
         port: row.port,
         plink: row.plink,
         ...backupInputOf(row.input),
+        ...openVoipInput(secrets, row.input),
       });
       byAgent.set(row.agentId, list);
     }

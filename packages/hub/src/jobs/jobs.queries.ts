@@ -370,3 +370,13 @@ export async function jobRestoresBackup(db: Queryable, orgId: string, jobId: str
     .limit(1);
   return row !== undefined;
 }
+
+/** Gives targets of a job their own input, by device (the lines each voip_provision target writes). */
+export async function setTargetInputs(db: Queryable, jobId: string, inputs: ReadonlyMap<string, unknown>) {
+  if (inputs.size === 0) return;
+  const rows = [...inputs].map(([deviceId, input]) => ({ device_id: deviceId, input }));
+  await db.execute(sql`
+    UPDATE job_targets AS t SET input = r.input
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(device_id uuid, input jsonb)
+    WHERE t.job_id = ${jobId}::uuid AND t.device_id = r.device_id`);
+}

@@ -36,6 +36,7 @@ import {
   listJobRows,
   listTargets,
   requeueFailed,
+  setTargetInputs,
   targetsByIds,
   updateJob,
   type CountsRow,
@@ -353,4 +354,21 @@ export async function applyJobTargetEvents(
     if (jobId) changed.set(jobId, [...(changed.get(jobId) ?? []), event.targetId]);
   }
   return { changed };
+}
+
+/**
+ * Starts a job whose targets each carry their own input, by device id (voip_provision: each device's lines with sealed
+ * passwords). The caller audits what the input holds; the job itself is audited here as every job is.
+ */
+export async function createJobWithInputs(
+  tx: Tx,
+  auth: AuthContext,
+  request: z.output<typeof createJobRequestSchema>,
+  inputs: ReadonlyMap<string, unknown>,
+  client: ClientInfo,
+  now: Date,
+): Promise<JobDetail> {
+  const job = await createJob(tx, auth, request, client, now);
+  await setTargetInputs(tx, job.id, inputs);
+  return job;
 }

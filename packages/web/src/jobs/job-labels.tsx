@@ -51,6 +51,8 @@ export function useOperationLabel(): (job: Pick<JobDto, 'operation' | 'firmware'
         return t('jobs.operation.backup');
       case 'restore':
         return t('jobs.operation.restore');
+      case 'voip_provision':
+        return t('jobs.operation.voipProvision');
     }
   };
 }
