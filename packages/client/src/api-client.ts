@@ -31,6 +31,14 @@ import {
   type UpdateServicePlanRequest,
   type UsageQuery,
   backupListSchema,
+  backupDiffSchema,
+  backupVerificationSchema,
+  configurationDtoSchema,
+  configurationListSchema,
+  firmwareCatalogImportSchema,
+  type BackupDiffQuery,
+  type ImportFirmwareCatalogRequest,
+  type UploadConfigurationRequest,
   firmwareListSchema,
   firmwarePackageDtoSchema,
   type BackupListQuery,
@@ -347,6 +355,20 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     retryJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/retry`, jobDetailSchema, {}),
     listFirmware: () => request('GET', '/firmware', firmwareListSchema),
     uploadFirmware: (body: UploadFirmwareRequest) => request('POST', '/firmware', firmwarePackageDtoSchema, body),
+    /** Imports a catalog file; the answer lists the packages added and those refused with their reasons. */
+    importFirmwareCatalog: (body: ImportFirmwareCatalogRequest) =>
+      request('POST', '/firmware/import', firmwareCatalogImportSchema, body),
+    listConfigurations: () => request('GET', '/configurations', configurationListSchema),
+    uploadConfiguration: (body: UploadConfigurationRequest) =>
+      request('POST', '/configurations', configurationDtoSchema, body),
+    /** Where a browser downloads a project file of the library (a plain link). */
+    configurationDownloadUrl: (id: string) =>
+      `${baseUrl}${API_PREFIX}/configurations/${encodeURIComponent(id)}/download`,
+    /** The settings that differ between two backups. */
+    diffBackups: (query: BackupDiffQuery) => request('GET', `/backups/diff${queryString(query)}`, backupDiffSchema),
+    /** Every stored version of a device read back and checked against its SHA-256. */
+    verifyBackups: (deviceId: string) =>
+      request('GET', `/backups/verification${queryString({ deviceId })}`, backupVerificationSchema),
     listBackups: (query: BackupListQuery = {}) => request('GET', `/backups${queryString(query)}`, backupListSchema),
     /** Where a browser downloads one backup (a plain link). */
     backupDownloadUrl: (id: string) => `${baseUrl}${API_PREFIX}/backups/${encodeURIComponent(id)}/download`,

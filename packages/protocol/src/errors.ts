@@ -100,6 +100,20 @@ export const errorCatalog = {
   BACKUP_NOT_FOUND: { status: 404, message: 'The backup does not exist.' },
   BACKUP_WRONG_MODEL: { status: 400, message: 'A backup can only be restored to a device of the same model.' },
   BACKUP_CORRUPT: { status: 409, message: 'The stored backup no longer matches its checksum and is not used.' },
+  CONFIGURATION_NOT_FOUND: { status: 404, message: 'The configuration file does not exist in the library.' },
+  CONFIGURATION_CHECKSUM_MISMATCH: {
+    status: 400,
+    message: 'The configuration file does not match the SHA-256 checksum given; it may be truncated.',
+  },
+  CONFIGURATION_FILE_INVALID: {
+    status: 400,
+    message: 'The file is not a readable project file (a ZIP holding one project XML file).',
+  },
+  CONFIGURATION_WRONG_MODEL: { status: 400, message: 'The configuration file is for another model.' },
+  FIRMWARE_CATALOG_INVALID: {
+    status: 400,
+    message: 'The file is not a firmware catalog (a ZIP with a catalog.json listing its packages).',
+  },
   VOIP_LINE_NOT_ON_DEVICE: { status: 400, message: 'The device has no VoIP line with that number.' },
   VOIP_CSV_INVALID: { status: 400, message: 'Some rows of the CSV file have errors; correct them and preview again.' },
 } as const satisfies Record<string, { status: number; message: string }>;

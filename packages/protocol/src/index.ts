@@ -4,6 +4,7 @@ export * from './models.ts';
 export * from './network.ts';
 export * from './devices.ts';
 export * from './jobs.ts';
+export * from './configurations.ts';
 export * from './firmware-package.ts';
 export * from './agent-link.ts';
 export * from './api.ts';

@@ -28,6 +28,8 @@ export const jobOperationSchema = z.discriminatedUnion('kind', [
    * without `backupId` each device's newest backup.
    */
   z.strictObject({ kind: z.literal('restore'), backupId: uuid.optional() }),
+  /** Loads a project file of the organization's configuration library onto devices of its model. */
+  z.strictObject({ kind: z.literal('config_load'), configurationId: uuid }),
   /** Writes SIP accounts to VoIP lines (each target's own lines, passwords sealed), restarts VoIP, reports registration. */
   z.strictObject({ kind: z.literal('voip_provision') }),
 ]);
@@ -40,6 +42,7 @@ export const jobKinds = [
   'firmware_update',
   'backup',
   'restore',
+  'config_load',
   'voip_provision',
 ] as const satisfies readonly JobKind[];
 
@@ -51,6 +54,7 @@ export const jobPermissions: Record<JobKind, Permission> = {
   firmware_update: 'firmware.update',
   backup: 'devices.control',
   restore: 'devices.control',
+  config_load: 'devices.control',
   voip_provision: 'voip.provision',
 };
 

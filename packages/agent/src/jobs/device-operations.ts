@@ -14,11 +14,13 @@ import {
 import { createHash } from 'node:crypto';
 import {
   BACKUP_FILES_PATH,
+  CONFIGURATION_FILES_PATH,
   backupUploadResultSchema,
   isAppError,
   JOB_ID_HEADER,
   JOB_TOKEN_HEADER,
   MAX_BACKUP_BYTES,
+  MAX_CONFIGURATION_BYTES,
   modelInfo,
   SHA256_HEADER,
   type AgentVoipLine,
@@ -328,6 +330,56 @@ async function restore(context: OperationContext, target: StoredTarget): Promise
   return { backupId: target.backupId };
 }
 
+/**
+ * Fetches the library file's project (its checksum checked) and loads it. The hub refused devices of another model
+ * before the job started; a unit that still finds the project foreign answers WRONG_MODEL, reported as such.
+ */
+async function loadConfiguration(
+  context: OperationContext,
+  target: StoredTarget,
+  configurationId: string,
+): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure(
+      'device_refused',
+      'Loading a project onto a P-Link peripheral through its host is not available yet; load the host project.',
+    );
+  }
+  const { hub, token } = hubFor(context, target);
+  const response = await hubFileRequest(
+    hub,
+    'GET',
+    `${CONFIGURATION_FILES_PATH}/${configurationId}`,
+    { [JOB_TOKEN_HEADER]: token, [JOB_ID_HEADER]: target.jobId },
+    MAX_CONFIGURATION_BYTES * 4,
+  );
+  if (response.status !== 200) {
+    throw new TargetFailure(
+      'device_unreachable',
+      `The hub did not hand out the configuration file (HTTP ${response.status}).`,
+    );
+  }
+  if (sha256Hex(response.body) !== response.headers[SHA256_HEADER]) {
+    throw new TargetFailure(
+      'package_invalid',
+      'The downloaded project does not match its checksum; nothing was loaded.',
+    );
+  }
+  context.progress(target, 30);
+  await withSession(context, target, async (session) => {
+    context.markSent(target);
+    try {
+      await session.loadConfiguration(response.body);
+    } catch (error) {
+      if (error instanceof DeviceCommandError && /WRONG_MODEL/.test(error.payload)) {
+        throw new TargetFailure('wrong_model', `The device refused the project as made for another model.`);
+      }
+      throw error;
+    }
+  });
+  return {};
+}
+
 /** How long a line may stay UNREGISTERED after the VoIP restart before its outcome counts as no answer. */
 const REGISTRATION_WAIT_MS = 10_000;
 
@@ -399,6 +451,8 @@ export async function runOperation(
       return backUp(context, target);
     case 'restore':
       return restore(context, target);
+    case 'config_load':
+      return loadConfiguration(context, target, operation.configurationId);
     case 'voip_provision':
       return provisionVoip(context, target);
   }

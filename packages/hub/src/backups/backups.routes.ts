@@ -5,9 +5,13 @@ import {
   API_PREFIX,
   appError,
   BACKUP_FILES_PATH,
+  backupDiffQuerySchema,
+  backupDiffSchema,
   backupListQuerySchema,
   backupListSchema,
   backupUploadResultSchema,
+  backupVerificationQuerySchema,
+  backupVerificationSchema,
   errorBodySchema,
   idParamsSchema,
   JOB_ID_HEADER,
@@ -20,7 +24,14 @@ import { requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { jobRestoresBackup, jobTargetForFiles, openJobToken } from '../jobs/index.ts';
-import { getBackup, listBackups, readBackupContent, storeBackup } from './backups.service.ts';
+import {
+  diffBackups,
+  getBackup,
+  listBackups,
+  readBackupContent,
+  storeBackup,
+  verifyBackups,
+} from './backups.service.ts';
 
 const uploadParamsSchema = z.strictObject({ targetId: z.uuid(), attempt: z.coerce.number().int().min(1) });
 
@@ -45,6 +56,40 @@ export function registerBackupRoutes(app: FastifyInstance, context: HubContext):
     async (request) => {
       const auth = requirePermission(request, 'devices.view');
       return withTenant(context.db, auth.orgIds, (tx) => listBackups(tx, auth.orgId, request.query.deviceId));
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/backups/diff`,
+    {
+      schema: {
+        tags: ['backups'],
+        summary: 'The settings that differ between two backups: path, before, after (added, removed or changed)',
+        querystring: backupDiffQuerySchema,
+        response: { 200: backupDiffSchema, ...denied, 404: errorBodySchema, 409: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.view');
+      return withTenant(context.db, auth.orgIds, (tx) =>
+        diffBackups(tx, auth.orgId, request.query.from, request.query.to),
+      );
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/backups/verification`,
+    {
+      schema: {
+        tags: ['backups'],
+        summary: "Reads back every stored version of a device's configuration and checks it against its SHA-256",
+        querystring: backupVerificationQuerySchema,
+        response: { 200: backupVerificationSchema, ...denied },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.view');
+      return withTenant(context.db, auth.orgIds, (tx) => verifyBackups(tx, auth.orgId, request.query.deviceId));
     },
   );
 

@@ -1,5 +1,13 @@
-import { appError, deviceModelSchema, type BackupDto, type BackupList } from '@tutti/protocol';
+import {
+  appError,
+  deviceModelSchema,
+  type BackupDiff,
+  type BackupDto,
+  type BackupList,
+  type BackupVerification,
+} from '@tutti/protocol';
 import type { Queryable, Tx } from '../db/index.ts';
+import { diffProjects, projectXmlOf } from '../configurations/index.ts';
 import { sha256Hex } from '../firmware/index.ts';
 import {
   backupContent,
@@ -84,4 +92,25 @@ export async function storeBackup(tx: Tx, upload: BackupUpload): Promise<{ backu
     attempt: upload.attempt,
   });
   return { backupId: stored.id, version: stored.version };
+}
+
+/** The settings that differ between two stored backups (each checked against its SHA-256 first). */
+export async function diffBackups(db: Queryable, orgId: string, fromId: string, toId: string): Promise<BackupDiff> {
+  const from = await getBackup(db, orgId, fromId);
+  const to = await getBackup(db, orgId, toId);
+  const changes = diffProjects(
+    projectXmlOf(await readBackupContent(db, orgId, fromId)),
+    projectXmlOf(await readBackupContent(db, orgId, toId)),
+  );
+  return { from, to, changes };
+}
+
+/** Reads back every stored version of a device and checks it against its SHA-256. */
+export async function verifyBackups(db: Queryable, orgId: string, deviceId: string): Promise<BackupVerification> {
+  const items: BackupVerification['items'] = [];
+  for (const row of await listBackupRows(db, orgId, deviceId)) {
+    const stored = await backupContent(db, orgId, row.id);
+    items.push({ id: row.id, verified: stored !== undefined && sha256Hex(Buffer.from(stored.content)) === row.sha256 });
+  }
+  return { items };
 }

@@ -5,8 +5,11 @@ import {
   errorBodySchema,
   firmwareListSchema,
   firmwarePackageDtoSchema,
+  firmwareCatalogImportSchema,
   idParamsSchema,
+  importFirmwareCatalogRequestSchema,
   JOB_TOKEN_HEADER,
+  MAX_FIRMWARE_CATALOG_BYTES,
   MAX_FIRMWARE_BYTES,
   uploadFirmwareRequestSchema,
 } from '@tutti/protocol';
@@ -15,6 +18,7 @@ import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { FIRMWARE_FILE_PATH } from '../jobs/job-dispatcher.ts';
 import { openJobToken } from '../jobs/job-tokens.ts';
+import { importFirmwareCatalog } from './firmware-catalog.ts';
 import { getFirmware, listFirmware, readFirmwareContent, uploadFirmware } from './firmware.service.ts';
 
 export function registerFirmwareRoutes(app: FastifyInstance, context: HubContext): void {
@@ -71,6 +75,26 @@ export function registerFirmwareRoutes(app: FastifyInstance, context: HubContext
         uploadFirmware(tx, auth, request.body, clientInfo(request)),
       );
       return reply.status(201).send(created);
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/firmware/import`,
+    {
+      bodyLimit: Math.ceil((MAX_FIRMWARE_CATALOG_BYTES * 4) / 3) + 64 * 1024,
+      schema: {
+        tags: ['firmware'],
+        summary:
+          'Import a catalog file (a ZIP with catalog.json and the packages): each package is checked like a single upload; the report lists what was added and what was refused and why',
+        body: importFirmwareCatalogRequestSchema,
+        response: { 200: firmwareCatalogImportSchema, ...denied, 413: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'firmware.manage');
+      return withTenant(context.db, auth.orgIds, (tx) =>
+        importFirmwareCatalog(tx, auth, request.body, clientInfo(request)),
+      );
     },
   );
 

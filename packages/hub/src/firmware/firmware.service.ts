@@ -46,42 +46,52 @@ export async function getFirmware(tx: Queryable, orgId: string, id: string): Pro
   return toFirmwareDto(row);
 }
 
+/** What the uploader says a package is, beside its bytes. */
+export interface FirmwarePackageClaim {
+  modelFamily: DeviceFamily;
+  version: string;
+  releaseNotes: string;
+  fileName: string;
+  /** The checksum the vendor published for the whole package file. */
+  sha256: string;
+}
+
 /**
  * Adds a package to the catalog after checking, in this order: the checksum the uploader gave covers the file as
  * received (a truncated or altered transfer fails here), the file is a firmware package whose image matches its
  * manifest, and the manifest names the family and version the uploader chose.
  */
-export async function uploadFirmware(
+export async function addFirmwarePackage(
   tx: Tx,
   auth: AuthContext,
-  request: z.output<typeof uploadFirmwareRequestSchema>,
+  claim: FirmwarePackageClaim,
+  content: Buffer,
   client: ClientInfo,
 ): Promise<FirmwarePackageDto> {
-  const content = Buffer.from(request.contentBase64, 'base64');
   const actual = sha256Hex(content);
-  if (actual !== request.sha256) {
-    throw appError('FIRMWARE_CHECKSUM_MISMATCH', { expected: request.sha256, actual, sizeBytes: content.byteLength });
+  if (actual !== claim.sha256) {
+    throw appError('FIRMWARE_CHECKSUM_MISMATCH', { expected: claim.sha256, actual, sizeBytes: content.byteLength });
   }
   const manifest = verifyFirmwarePackage(content);
-  if (manifest.modelFamily !== request.modelFamily) {
-    throw appError('FIRMWARE_WRONG_MODEL', { chosen: request.modelFamily, package: manifest.modelFamily });
+  if (manifest.modelFamily !== claim.modelFamily) {
+    throw appError('FIRMWARE_WRONG_MODEL', { chosen: claim.modelFamily, package: manifest.modelFamily });
   }
-  if (manifest.version !== request.version) {
+  if (manifest.version !== claim.version) {
     throw appError('FIRMWARE_PACKAGE_INVALID', {
       reason: 'version differs',
-      chosen: request.version,
+      chosen: claim.version,
       package: manifest.version,
     });
   }
-  if (await firmwareVersionExists(tx, auth.orgId, request.modelFamily, request.version)) {
-    throw appError('FIRMWARE_VERSION_EXISTS', { modelFamily: request.modelFamily, version: request.version });
+  if (await firmwareVersionExists(tx, auth.orgId, claim.modelFamily, claim.version)) {
+    throw appError('FIRMWARE_VERSION_EXISTS', { modelFamily: claim.modelFamily, version: claim.version });
   }
   const { id } = await insertFirmware(tx, {
     orgId: auth.orgId,
-    modelFamily: request.modelFamily,
-    version: request.version,
-    releaseNotes: request.releaseNotes,
-    fileName: request.fileName,
+    modelFamily: claim.modelFamily,
+    version: claim.version,
+    releaseNotes: claim.releaseNotes,
+    fileName: claim.fileName,
     sizeBytes: content.byteLength,
     sha256: actual,
     content,
@@ -94,14 +104,24 @@ export async function uploadFirmware(
     action: 'firmware.upload',
     target: `firmware:${id}`,
     after: {
-      modelFamily: request.modelFamily,
-      version: request.version,
+      modelFamily: claim.modelFamily,
+      version: claim.version,
       sha256: actual,
       sizeBytes: content.byteLength,
     },
     ip: client.ip,
   });
   return getFirmware(tx, auth.orgId, id);
+}
+
+export async function uploadFirmware(
+  tx: Tx,
+  auth: AuthContext,
+  request: z.output<typeof uploadFirmwareRequestSchema>,
+  client: ClientInfo,
+): Promise<FirmwarePackageDto> {
+  const { contentBase64, ...claim } = request;
+  return addFirmwarePackage(tx, auth, claim, Buffer.from(contentBase64, 'base64'), client);
 }
 
 /** The package bytes, checked against the stored checksum on every read. */

@@ -2,4 +2,4 @@ export { registerJobRoutes } from './jobs.routes.ts';
 export { createJobDispatcher, type JobDispatcher } from './job-dispatcher.ts';
 export { applyJobTargetEvents, createJobWithInputs, type AppliedJobEvents } from './jobs.service.ts';
 export { openJobToken } from './job-tokens.ts';
-export { jobRestoresBackup, jobTargetForFiles } from './jobs.queries.ts';
+export { jobLoadsConfiguration, jobRestoresBackup, jobTargetForFiles } from './jobs.queries.ts';

@@ -210,7 +210,7 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
     const firmware = job.firmwarePackageId ? await getFirmware(db, job.orgId, job.firmwarePackageId) : null;
     for (const [agentId, targets] of byAgent) {
       const agentJob: AgentJob = { jobId: job.id, operation: job.operation, targets };
-      if (job.operation.kind === 'backup' || job.operation.kind === 'restore') {
+      if (job.operation.kind === 'backup' || job.operation.kind === 'restore' || job.operation.kind === 'config_load') {
         agentJob.fileToken = issueJobToken(secrets, {
           orgId: job.orgId,
           agentId,

@@ -380,3 +380,19 @@ export async function setTargetInputs(db: Queryable, jobId: string, inputs: Read
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(device_id uuid, input jsonb)
     WHERE t.job_id = ${jobId}::uuid AND t.device_id = r.device_id`);
 }
+
+/** Whether the job is a config_load of this library file (the one file its token may fetch). */
+export async function jobLoadsConfiguration(db: Queryable, orgId: string, jobId: string, configurationId: string) {
+  const [row] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.orgId, orgId),
+        eq(jobs.id, jobId),
+        eq(jobs.kind, 'config_load'),
+        sql`${jobs.operation}->>'configurationId' = ${configurationId}`,
+      ),
+    );
+  return row !== undefined;
+}

@@ -23,6 +23,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { AuthContext, ClientInfo } from '../auth/index.ts';
 import type { Queryable, Tx } from '../db/index.ts';
 import { getBackup, newestBackupsOf } from '../backups/index.ts';
+import { configurationMismatch, getConfiguration } from '../configurations/index.ts';
 import { getFirmware } from '../firmware/index.ts';
 import {
   applyTargetUpdate,
@@ -224,6 +225,15 @@ export async function createJob(
       inputs.set(deviceId, { backupId });
     }
   }
+  // A device of another model is refused on its own, with the reason; the others still get the file.
+  const wrongModel = new Map<string, string>();
+  if (operation.kind === 'config_load') {
+    const configuration = await getConfiguration(tx, auth.orgId, operation.configurationId);
+    for (const device of found) {
+      const reason = configurationMismatch(configuration, device.model);
+      if (reason) wrongModel.set(device.id, reason);
+    }
+  }
   const rollout = rolloutSchema.parse(request.rollout ?? {});
   const job = await insertJob(tx, {
     orgId: auth.orgId,
@@ -258,6 +268,14 @@ export async function createJob(
               state: 'failed' as const,
               failureCode: 'device_not_managed' as const,
               reason: 'No Local Agent reaches this device now.',
+              finishedAt: now,
+            }
+          : {}),
+        ...(wrongModel.has(device.id)
+          ? {
+              state: 'failed' as const,
+              failureCode: 'wrong_model' as const,
+              reason: wrongModel.get(device.id)!,
               finishedAt: now,
             }
           : {}),
