@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { createApiClient } from '@tutti/client';
+import { createApiClient, type ApiClient } from '@tutti/client';
 import { ensureMember, rowsOf, type Database } from '@tutti/hub';
 import { deviceModels, severityOf, type DeviceListQuery, type DeviceStatus } from '@tutti/protocol';
 import type { Benchmark, BenchOptions, BenchReport, BenchScope } from '../benchmark.ts';
@@ -62,18 +62,30 @@ function textArray(items: readonly string[]) {
   return sql`string_to_array(${items.join(',')}, ',')`;
 }
 
-/** Devices straight into PostgreSQL: the list API is measured, not ingestion. Four in five have a room. */
+/** PostgreSQL's `lpad`, which also cuts a longer text down to `length`. */
+const lpad = (text: string, length: number) => text.padStart(length, '0').slice(0, length);
+
+/** The serial `insertDevices` gives device number `n` (1-based). */
+export function benchSerial(n: number): string {
+  return `${lpad(n.toString(16), 4)}-${lpad(String(n % 9973), 4)}-${lpad(String(n % 97), 2)}`;
+}
+
+/**
+ * Devices straight into PostgreSQL: the list API is measured, not ingestion. Four in five have a room. Device `n`
+ * belongs to the agent `agentIds[n % agentIds.length]` when several are given.
+ */
 export async function insertDevices(
-  site: { database: Database; agentId: string },
+  site: { database: Database; agentId: string; agentIds?: string[] },
   orgId: string,
   count: number,
   rooms: string[],
 ) {
   const statuses = STATUS_MIX.map((status) => `${status}:${severityOf(status)}`);
+  const agentIds = site.agentIds ?? [site.agentId];
   await site.database.db.execute(sql`
     INSERT INTO devices (org_id, agent_id, serial, model, name, mac, firmware, access_ip, port, subnet, interface_name,
                          stack, clink, plink, host_serial, status, severity, status_since, last_seen_at, location_id)
-    SELECT ${orgId}::uuid, ${site.agentId}::uuid,
+    SELECT ${orgId}::uuid, (${textArray(agentIds)}::uuid[])[1 + n % ${agentIds.length}],
            lpad(to_hex(n), 4, '0') || '-' || lpad((n % 9973)::text, 4, '0') || '-' || lpad((n % 97)::text, 2, '0'),
            (${textArray(deviceModels)})[1 + n % ${deviceModels.length}],
            (ARRAY['BOARDROOM', 'HUDDLE', 'LOBBY', 'TRAINING', 'CAFE'])[1 + n % 5] || '_' || n,
@@ -92,6 +104,56 @@ export async function insertDevices(
   await site.database.db.execute(sql`ANALYZE locations`);
 }
 
+/** What people do with the list: filter by severity, status, model, location or text, sort by a column, page on. */
+export function deviceListViews(buildings: string[]): DeviceListView[] {
+  return [
+    { name: 'down, by name', query: (i) => ({ severity: 'down', sort: 'name', page: 1 + (i % 5) }) },
+    { name: 'search "BOARD", newest status', query: () => ({ q: 'BOARD', sort: '-statusSince' }) },
+    {
+      name: 'building subtree, by status',
+      query: (i) => ({ location: buildings[i % buildings.length], sort: 'status' }),
+    },
+    {
+      name: 'one model, by serial',
+      query: (i) => ({ model: [deviceModels[i % deviceModels.length]!], sort: 'serial' }),
+    },
+    { name: 'login failed, by IP', query: () => ({ status: ['login_failed'], sort: 'accessIp' }) },
+    { name: 'all, by connection, deep page', query: (i) => ({ sort: 'connection', page: 20 + (i % 20) }) },
+  ];
+}
+
+export interface DeviceListView {
+  name: string;
+  query: (index: number) => DeviceListQuery;
+}
+
+/** Times `requests` list pages of 50 over HTTP, round-robin over the views, after 30 warm-up requests. */
+export async function measureDeviceList(
+  client: ApiClient,
+  views: DeviceListView[],
+  requests: number,
+  signal: AbortSignal,
+) {
+  for (let i = 0; i < 30; i += 1) await client.listDevices({ ...views[i % views.length]!.query(i), limit: 50 });
+  const all = new Float64Array(requests);
+  const perView = views.map(() => [] as number[]);
+  for (let i = 0; i < requests; i += 1) {
+    if (signal.aborted) throw new Error('aborted');
+    const view = i % views.length;
+    const started = performance.now();
+    await client.listDevices({ ...views[view]!.query(i), limit: 50 });
+    const ms = performance.now() - started;
+    all[i] = ms;
+    perView[view]!.push(ms);
+  }
+  all.sort();
+  const viewRows = views.map((view, index) => {
+    const sorted = Float64Array.from(perView[index]!).sort();
+    return [`p95 ${view.name}`, `${round(percentile(sorted, 95), 1)} ms`] as const;
+  });
+  return { all, viewRows };
+}
+
 async function run(options: BenchOptions, scope: BenchScope): Promise<BenchReport> {
   const settings = settingsOf(options);
   const site = await startHubSite(scope, settings.database, benchDataDir(scope, 'device-list'));
@@ -108,41 +170,10 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const client = createApiClient({ baseUrl: site.hubUrl, keepCookies: true });
   await client.signIn({ email: ADMIN.email, password: ADMIN.password });
 
-  // What people do with the list: filter by severity, status, model, location or text, sort by a column, page on.
-  const views: Array<{ name: string; query: (index: number) => DeviceListQuery }> = [
-    { name: 'down, by name', query: (i) => ({ severity: 'down', sort: 'name', page: 1 + (i % 5) }) },
-    { name: 'search "BOARD", newest status', query: () => ({ q: 'BOARD', sort: '-statusSince' }) },
-    {
-      name: 'building subtree, by status',
-      query: (i) => ({ location: buildings[i % buildings.length], sort: 'status' }),
-    },
-    {
-      name: 'one model, by serial',
-      query: (i) => ({ model: [deviceModels[i % deviceModels.length]!], sort: 'serial' }),
-    },
-    { name: 'login failed, by IP', query: () => ({ status: ['login_failed'], sort: 'accessIp' }) },
-    { name: 'all, by connection, deep page', query: (i) => ({ sort: 'connection', page: 20 + (i % 20) }) },
-  ];
-  for (let i = 0; i < 30; i += 1) await client.listDevices({ ...views[i % views.length]!.query(i), limit: 50 });
-
-  scope.progress(`device-list: ${settings.requests} requests over ${views.length} views`);
-  const all = new Float64Array(settings.requests);
-  const perView = views.map(() => [] as number[]);
-  for (let i = 0; i < settings.requests; i += 1) {
-    if (scope.signal.aborted) throw new Error('aborted');
-    const view = i % views.length;
-    const started = performance.now();
-    await client.listDevices({ ...views[view]!.query(i), limit: 50 });
-    const ms = performance.now() - started;
-    all[i] = ms;
-    perView[view]!.push(ms);
-  }
-  all.sort();
+  const views = deviceListViews(buildings);
+  const measured = await measureDeviceList(client, views, settings.requests, scope.signal);
+  const { all, viewRows } = measured;
   const p = (sorted: Float64Array, q: number) => round(percentile(sorted, q), 1);
-  const viewRows = views.map((view, index) => {
-    const sorted = Float64Array.from(perView[index]!).sort();
-    return [`p95 ${view.name}`, `${p(sorted, 95)} ms`] as const;
-  });
   const p95 = p(all, 95);
   const json = {
     bench: 'device-list',
