@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '@tutti/hub';
+import { rowsOf, testDatabaseKinds } from '@tutti/hub';
 import type { SimulatedDevice } from '@tutti/devices';
 import { startTestStack, until, type TestStack } from '../harness.ts';
 
@@ -132,3 +132,44 @@ describe('agent link cut by a black-holed connection', () => {
     }
   });
 });
+
+describe.each((await testDatabaseKinds()).filter((kind) => kind === 'postgres'))(
+  'PostgreSQL connections dropped mid-ingest (%s)',
+  (databaseKind) => {
+    let stack: TestStack;
+
+    beforeAll(async () => {
+      stack = await startTestStack({ databaseKind, devicesPerSubnet: 8 });
+      await stack.waitForDevices(8);
+    });
+    afterAll(async () => stack?.close());
+
+    it('recovers and stores every event exactly once: nothing is acknowledged before it is committed', async () => {
+      await until(() => stack.agent.status().outbox.depth === 0);
+      const devices = stack.simulator.devices().slice(0, 6);
+      let dropped = 0;
+      const dropping = (async () => {
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          // From one pooled connection, every other connection of the hub's pool is cut mid-whatever.
+          const result = await stack.database.db.execute(
+            sql`SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+          );
+          dropped += rowsOf<{ killed: boolean }>(result).filter((row) => row.killed).length;
+        }
+      })();
+      const expected = await flip(stack, devices, 8);
+      await dropping;
+      expect(dropped).toBeGreaterThan(0);
+
+      await until(() => stack.agent.status().outbox.depth === 0, 100);
+      expectExactlyOnce(await allSeqs(stack), stack.agent.status().outbox.lastSeq);
+      const events = await statusEvents(stack);
+      for (const device of devices) {
+        const statuses = events.filter((event) => event.serial === device.spec.serial).map((event) => event.status);
+        expect(statuses.slice(-8)).toEqual(expected.get(device.spec.serial));
+      }
+    });
+  },
+);

@@ -10,6 +10,7 @@ import {
   type AgentMessage,
   type HubMessage,
 } from '@tutti/protocol';
+import { retryWhenConnectionLost } from '../db/index.ts';
 import { deviceDtosByIds } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { LiveBus } from '../live/index.ts';
@@ -196,7 +197,10 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
       if (!agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Say hello first.');
       switch (message.type) {
         case 'events': {
-          const result = await ingestAgentEvents(context.db, agent, message.events);
+          // A dropped database connection fails the batch's transaction before anything was acked: it is stored
+          // again (the watermark skips whatever an attempt committed just before its connection went).
+          const ingesting = agent;
+          const result = await retryWhenConnectionLost(() => ingestAgentEvents(context.db, ingesting, message.events));
           send({ type: 'ack', upTo: result.lastSeq });
           context.metrics.eventsIngested.inc(message.events.length - result.duplicates);
           context.metrics.eventsDuplicate.inc(result.duplicates);

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -28,7 +27,71 @@ export function rowsOf<T>(result: unknown): T[] {
 const MIGRATION_LOCK_KEY = 7_242_026;
 
 export type DatabaseOptions =
-  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string | null; loadDataDir?: Blob };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** How long `close()` waits for checked-out connections before it ends them. */
+      closeTimeoutMs?: number;
+    }
+  | { kind: 'pglite'; dataDir: string | null; loadDataDir?: Blob };
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * A pg pool whose clients survive a server that drops them. Once a checked-out client's connection breaks it is
+ * handed back at once and destroyed: drizzle's `transaction()` sends `BEGIN` before its `try`, so a `BEGIN` that
+ * fails on a killed connection would otherwise keep the client checked out forever (the pool then waits for it in
+ * `end()`, and with every client lost so would each query). Releasing twice is harmless, and clients still checked
+ * out when the pool closes are ended after a bound.
+ */
+class ResilientPool extends pg.Pool {
+  private readonly checkedOut = new Set<pg.PoolClient>();
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): void;
+  override connect(
+    callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
+    if (callback) return super.connect(callback);
+    return super.connect().then((client) => this.guard(client));
+  }
+
+  private guard(client: pg.PoolClient): pg.PoolClient {
+    const poolRelease = client.release.bind(client);
+    let released = false;
+    const release = (error?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onBroken);
+      this.checkedOut.delete(client);
+      poolRelease(error);
+    };
+    const onBroken = (error: Error) => release(error);
+    client.on('error', onBroken);
+    client.release = release;
+    this.checkedOut.add(client);
+    return client;
+  }
+
+  /** Ends the pool; connections not handed back within `timeoutMs` (a query stuck on a lock, say) are ended. */
+  async endWithin(timeoutMs: number): Promise<void> {
+    const ended = this.end();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeoutMs);
+    });
+    try {
+      if ((await Promise.race([ended, late])) !== 'late') return;
+      for (const client of [...this.checkedOut]) client.release(new Error('database closing'));
+      await ended;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
 
 export interface Database {
   db: Db;
@@ -43,9 +106,9 @@ export interface Database {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new ResilientPool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // A client that loses its server (restart, dropped connection) must not crash the hub: an idle one is
-    // dropped by the pool, a checked-out one fails its query (the transaction rolls back and is retried).
+    // dropped by the pool, a checked-out one fails its query and is destroyed (see ResilientPool).
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
@@ -70,15 +133,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await pool.query('SELECT 1');
       },
       async close() {
-        await pool.end();
+        await pool.endWithin(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
       },
     };
   }
 
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite({
-    // The device search's trigram index (migration 0024); PGlite bundles the extension.
-    extensions: { pg_trgm },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
@@ -103,4 +164,38 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await client.close();
     },
   };
+}
+
+/** SQLSTATEs of a lost connection: class 08, and the server ending the session (terminated, crashed, starting). */
+const CONNECTION_LOST_CODES = /^(08|57P0[123])/;
+/** What pg says when the socket went away before the server could tell why. */
+const CONNECTION_LOST_MESSAGES = /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/;
+
+/** Whether `error` (or what it wraps: drizzle puts the driver's error in `cause`) is a dropped connection. */
+export function isConnectionLost(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_LOST_CODES.test(code)) return true;
+    if (CONNECTION_LOST_MESSAGES.test(current.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `work` (a whole transaction) again when the connection under it was lost, after a short pause that doubles
+ * each time; any other error, or the last attempt's, is thrown. Only for work that is safe to repeat, e.g. one
+ * that de-duplicates what an earlier attempt may have committed just before its connection went.
+ */
+export async function retryWhenConnectionLost<T>(
+  work: () => Promise<T>,
+  { attempts = 4, firstPauseMs = 50 }: { attempts?: number; firstPauseMs?: number } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isConnectionLost(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, firstPauseMs * 2 ** (attempt - 1)));
+    }
+  }
 }

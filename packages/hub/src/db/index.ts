@@ -1,4 +1,4 @@
-export { openDatabase, migrationsFolder, rowsOf } from './database.ts';
+export { openDatabase, migrationsFolder, rowsOf, retryWhenConnectionLost } from './database.ts';
 export type { Database, DatabaseOptions, Db, Tx, Queryable } from './database.ts';
 export { withTenant } from './tenancy.ts';
 export * as tables from './schema.ts';

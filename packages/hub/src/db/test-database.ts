@@ -82,7 +82,10 @@ async function postgresTemplate(admin: pg.Client): Promise<string> {
  * A fresh, migrated database for one test: a copy of a template, never migrated per test.
  * Closing it drops the copy (PostgreSQL) or frees it (PGlite).
  */
-export async function createTestDatabase(kind: TestDatabaseKind): Promise<Database & { url: string | null }> {
+export async function createTestDatabase(
+  kind: TestDatabaseKind,
+  pool: { poolSize?: number; closeTimeoutMs?: number } = {},
+): Promise<Database & { url: string | null }> {
   if (kind === 'pglite') {
     const database = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: await pgliteTemplateDump() });
     return { ...database, url: null };
@@ -97,7 +100,7 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<Databa
     await admin.end();
   }
   const url = databaseUrl(testPostgresUrl, name);
-  const database = await openDatabase({ kind: 'postgres', url });
+  const database = await openDatabase({ kind: 'postgres', url, ...pool });
   return {
     ...database,
     url,
