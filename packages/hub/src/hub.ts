@@ -24,7 +24,7 @@ import { registerDeviceRoutes } from './devices/index.ts';
 import { registerBackupRoutes } from './backups/index.ts';
 import { registerConfigurationRoutes } from './configurations/index.ts';
 import { registerFirmwareRoutes } from './firmware/index.ts';
-import { createJobDispatcher, registerJobRoutes } from './jobs/index.ts';
+import { createJobDispatcher, registerJobRoutes, scheduleJobTimeouts } from './jobs/index.ts';
 import { registerLocationRoutes } from './locations/index.ts';
 import { registerHealthRoutes } from './health/health.routes.ts';
 import type { HubContext } from './hub-context.ts';
@@ -35,7 +35,7 @@ import { registerServerRoutes } from './servers/index.ts';
 import { registerLicenseRoutes } from './licenses/index.ts';
 import { createHubMetrics, installHttpMetrics, registerMetricsRoutes } from './metrics/index.ts';
 import { createScheduler } from './scheduler/index.ts';
-import { registerWebhookRoutes, scheduleWebhookTasks } from './webhooks/index.ts';
+import { emitWebhookEvent, registerWebhookRoutes, scheduleWebhookTasks } from './webhooks/index.ts';
 import { registerBillingRoutes, scheduleBillingTasks } from './billing/index.ts';
 import { createSecretBox } from './secrets/index.ts';
 import { registerSettingsRoutes } from './settings/index.ts';
@@ -141,7 +141,22 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     metrics,
     log,
     agentLinks,
-    jobs: createJobDispatcher({ db: database.db, links: agentLinks, bus, secrets, clock, log }),
+    jobs: createJobDispatcher({
+      db: database.db,
+      links: agentLinks,
+      bus,
+      secrets,
+      clock,
+      log,
+      onJobFinished: ({ orgId, job, failedSerials }) =>
+        emitWebhookEvent(
+          context,
+          orgId,
+          'job.finished',
+          { job, failedSerials },
+          job.finishedAt ? new Date(job.finishedAt) : undefined,
+        ),
+    }),
     secrets,
     directorySignIn: createDirectorySignIn(database.db, secrets),
     scheduler: createScheduler({ db: database.db, clock, log, metrics }),
@@ -149,6 +164,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   scheduleBillingTasks(context);
   scheduleWebhookTasks(context);
   scheduleAlertTasks(context);
+  scheduleJobTimeouts(context);
   const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
   sweep.unref();
 

@@ -18,6 +18,7 @@ import { countDevices, proAudioDeviceLimit } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { composeMessage, enqueueMessages, type Notice, type QueuedMessage } from '../notifications/index.ts';
 import { organizationName } from '../orgs/index.ts';
+import { emitWebhookEvents, type WebhookEvent } from '../webhooks/index.ts';
 import {
   activeMembers,
   agentsDisconnected,
@@ -31,6 +32,7 @@ import {
   resolveAlertsOfDisabledRules,
   setAlertTimes,
   upsertOpenAlerts,
+  type AlertEventRow,
   type AlertRuleRow,
   type Member,
   type PendingAlert,
@@ -260,6 +262,35 @@ async function notifyOrganization(
   return messages.length;
 }
 
+function alertWebhookEvent(
+  type: 'alert.raised' | 'alert.resolved',
+  alert: AlertEventRow,
+  occurredAt: Date,
+): WebhookEvent {
+  return {
+    type,
+    occurredAt,
+    data: {
+      alert: {
+        id: alert.id,
+        ruleId: alert.ruleId,
+        subject: {
+          kind: alert.subjectKind,
+          name: alert.subjectName,
+          deviceId: alert.deviceId,
+          agentId: alert.agentId,
+          model: alert.model,
+        },
+        location: alert.locationName,
+        problem: alert.problem,
+        since: alert.since.toISOString(),
+        openedAt: alert.openedAt.toISOString(),
+        resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+      },
+    },
+  };
+}
+
 export interface EvaluationRun {
   rules: number;
   messagesQueued: number;
@@ -283,15 +314,20 @@ export async function evaluateAlerts(context: HubContext): Promise<EvaluationRun
     }
     rules.set(rule.id, rule);
     const subjects = await currentSubjects(db, rule, now);
-    await db.transaction(async (tx) => {
-      await upsertOpenAlerts(tx, rule.orgId, rule.id, subjects, now);
-      await resolveAlertsExcept(
+    const { opened, resolved } = await db.transaction(async (tx) => ({
+      opened: await upsertOpenAlerts(tx, rule.orgId, rule.id, subjects, now),
+      resolved: await resolveAlertsExcept(
         tx,
         rule.id,
         subjects.map((subject) => subject.subjectKey),
         now,
-      );
-    });
+      ),
+    }));
+    // After the commit: a subscriber never hears of an alert the database does not hold.
+    await emitWebhookEvents(context, rule.orgId, [
+      ...opened.map((alert) => alertWebhookEvent('alert.raised', alert, alert.openedAt)),
+      ...resolved.map((alert) => alertWebhookEvent('alert.resolved', alert, alert.resolvedAt ?? now)),
+    ]);
   }
   let messagesQueued = 0;
   for (const orgId of new Set([...rules.values()].map((rule) => rule.orgId))) {

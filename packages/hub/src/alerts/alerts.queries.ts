@@ -218,16 +218,35 @@ export async function locationSubtree(db: Queryable, orgId: string, roots: reado
  * Opens an alert for each subject without an unresolved one for the rule; an unresolved one keeps its history and
  * takes the current problem (a device that went from Down to OVERHEATING! stays one alert).
  */
+/** What the alert webhooks (`alert.raised`, `alert.resolved`) tell about an alert. */
+const alertEventColumns = {
+  id: alerts.id,
+  ruleId: alerts.ruleId,
+  subjectKind: alerts.subjectKind,
+  subjectName: alerts.subjectName,
+  deviceId: alerts.deviceId,
+  agentId: alerts.agentId,
+  model: alerts.model,
+  locationName: alerts.locationName,
+  problem: alerts.problem,
+  since: alerts.since,
+  openedAt: alerts.openedAt,
+  resolvedAt: alerts.resolvedAt,
+};
+export type AlertEventRow = { [K in keyof typeof alertEventColumns]: (typeof alerts.$inferSelect)[K] };
+
+/** Opens an alert per subject that has none unresolved (updating the problem of those that do); returns the new ones. */
 export async function upsertOpenAlerts(
   db: Queryable,
   orgId: string,
   ruleId: string,
   subjects: Subject[],
   now: Date,
-): Promise<void> {
+): Promise<AlertEventRow[]> {
+  const opened: AlertEventRow[] = [];
   // A storm can reach thousands of devices; batches keep each statement under PostgreSQL's 65535 parameters.
   for (let start = 0; start < subjects.length; start += WRITE_BATCH) {
-    await db
+    const rows = await db
       .insert(alerts)
       .values(
         subjects.slice(start, start + WRITE_BATCH).map((subject) => ({ ...subject, orgId, ruleId, openedAt: now })),
@@ -236,14 +255,23 @@ export async function upsertOpenAlerts(
         target: [alerts.ruleId, alerts.subjectKey],
         targetWhere: sql`${alerts.state} <> 'resolved'`,
         set: { problem: sql`excluded.problem` },
-      });
+      })
+      // xmax is 0 on a row this statement inserted, not on one it updated.
+      .returning({ ...alertEventColumns, inserted: sql<boolean>`(xmax = 0)` });
+    for (const { inserted, ...row } of rows) if (inserted) opened.push(row);
   }
+  return opened;
 }
 
-/** Resolves the rule's unresolved alerts whose subject no longer meets the condition. */
-export async function resolveAlertsExcept(db: Queryable, ruleId: string, keep: string[], now: Date): Promise<void> {
+/** Resolves the rule's unresolved alerts whose subject no longer meets the condition; returns them. */
+export async function resolveAlertsExcept(
+  db: Queryable,
+  ruleId: string,
+  keep: string[],
+  now: Date,
+): Promise<AlertEventRow[]> {
   // The keys that still hold travel as one parameter, however many there are.
-  await db
+  return db
     .update(alerts)
     .set({ state: 'resolved', resolvedAt: now })
     .where(
@@ -252,7 +280,8 @@ export async function resolveAlertsExcept(db: Queryable, ruleId: string, keep: s
         ne(alerts.state, 'resolved'),
         sql`${alerts.subjectKey} <> ALL(string_to_array(${csv(keep)}, ','))`,
       ),
-    );
+    )
+    .returning(alertEventColumns);
 }
 
 /** A disabled rule's alerts end without a message (nobody asked to hear about them any more). */

@@ -133,6 +133,16 @@ const hubConfigSchema = z.strictObject({
    * the per-address sign-in limit would lock out everyone behind it.
    */
   trustProxy: z.string().trim().min(1).optional(),
+  /**
+   * Job targets (queued or running) of an agent that is disconnected and has not reported for this long fail as
+   * `agent_unreachable`, so that a job never waits forever on a site that is gone. 0 waits forever.
+   */
+  jobAgentSilenceMinutes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30),
   /** Outgoing webhooks of organizations (packages/hub/src/webhooks). */
   webhooks: z
     .strictObject({
@@ -194,6 +204,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv, overrides: HubConfigInput 
       .map((url) => ({ urls: [url] })),
     iceLoopbackOnly: env.TUTTI_ICE_LOOPBACK_ONLY === undefined ? undefined : env.TUTTI_ICE_LOOPBACK_ONLY === 'true',
     callRingSeconds: env.TUTTI_CALL_RING_SECONDS,
+    jobAgentSilenceMinutes: env.TUTTI_JOB_AGENT_SILENCE_MINUTES,
     spaceBaseUrl: env.TUTTI_SPACE_URL,
     spaceClientId: env.TUTTI_SPACE_CLIENT_ID,
     sms: env.TUTTI_SMS_PROVIDER

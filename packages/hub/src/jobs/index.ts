@@ -2,4 +2,5 @@ export { registerJobRoutes } from './jobs.routes.ts';
 export { createJobDispatcher, type JobDispatcher } from './job-dispatcher.ts';
 export { applyJobTargetEvents, createJobWithInputs, type AppliedJobEvents } from './jobs.service.ts';
 export { openJobToken } from './job-tokens.ts';
+export { failTargetsOfSilentAgents, scheduleJobTimeouts } from './job-timeouts.ts';
 export { jobLoadsConfiguration, jobRestoresBackup, jobTargetForFiles } from './jobs.queries.ts';

@@ -7,6 +7,7 @@ import {
   type AgentJob,
   type AgentJobTarget,
   type HubMessage,
+  type JobDto,
   type JobOperation,
 } from '@tutti/protocol';
 import type { AgentLinks } from '../agents/index.ts';
@@ -27,6 +28,7 @@ import {
   failedSerials,
   highestWave,
   inFlightCount,
+  jobsAwaitingAgent,
   lockJob,
   markDispatched,
   openTargetsInWave,
@@ -37,11 +39,24 @@ import {
 } from './jobs.queries.ts';
 import { jobChange } from './jobs.service.ts';
 
-/** How often unfinished jobs are looked at: wave pauses end and agents that came back get their work. */
-const TICK_MS = 1_000;
+/**
+ * Jobs are woken by what changes them (created, retried, cancelled, a target finished, an agent connected, a wave
+ * pause ended), on every node through the bus. This slow sweep only catches what a dead node or a lost message left.
+ */
+const SWEEP_MS = 30_000;
 export const FIRMWARE_FILE_PATH = '/agent/v1/files/firmware';
 /** Bus topic of job changes; every hub node forwards them to its browsers of the job's organization. */
 export const JOBS_TOPIC = 'jobs.changed';
+/** Bus topic that asks every hub node to look at a job again (its agents may be connected to any node). */
+export const JOBS_WAKE_TOPIC = 'jobs.wake';
+const wakeSchema = z.object({ jobId: z.uuid(), from: z.string(), cancel: z.boolean().optional() });
+
+/** What `job.finished` webhooks carry: the job as the API shows it, and which devices failed. */
+export interface FinishedJob {
+  orgId: string;
+  job: JobDto;
+  failedSerials: string[];
+}
 
 const backupInputSchema = z.object({ backupId: z.uuid() });
 
@@ -57,6 +72,8 @@ export interface JobDispatcherOptions {
   secrets: SecretBox;
   clock: Clock;
   log: Logger;
+  /** Called after the commit that finished a job (completed, halted or cancelled): the job.finished webhook. */
+  onJobFinished?: (finished: FinishedJob) => Promise<void>;
 }
 
 /**
@@ -68,11 +85,11 @@ export interface JobDispatcherOptions {
 export interface JobDispatcher {
   start(): void;
   close(): void;
-  /** Re-evaluates one job now (after it was created, retried or cancelled). */
+  /** Re-evaluates one job now (after it was created, retried or cancelled), and wakes it on the other nodes. */
   pump(jobId: string): Promise<void>;
   /** Targets of these jobs changed (agent reports): publish them, then re-evaluate the jobs. */
   targetsChanged(orgId: string, changed: Map<string, string[]>): Promise<void>;
-  /** An agent (re)connected to this node: hand it its unfinished targets again. */
+  /** An agent (re)connected to this node: hand it its unfinished targets again, and wake the jobs waiting for it. */
   agentConnected(agentId: string): Promise<void>;
   /** Tells the agents of a job to drop its targets that have not started. */
   cancelOnAgents(jobId: string): Promise<void>;
@@ -83,12 +100,21 @@ interface Decision {
   release: string[];
   cancelOnAgents: boolean;
   changed: boolean;
+  finished: boolean;
+  /** When the pause before the next wave ends. */
+  nextWaveAt: Date | null;
 }
 
 export function createJobDispatcher(options: JobDispatcherOptions): JobDispatcher {
   const { db, links, bus, secrets, clock, log } = options;
-  let timer: NodeJS.Timeout | null = null;
-  let ticking = false;
+  const node = randomUUID();
+  let sweepTimer: NodeJS.Timeout | null = null;
+  let sweeping = false;
+  let closed = false;
+  let unsubscribe: (() => void) | null = null;
+  /** Jobs being looked at by this node, and whether something asked for another look meanwhile. */
+  const pumping = new Map<string, { again: boolean }>();
+  const waveTimers = new Map<string, NodeJS.Timeout>();
   const connectedAgentIds = () => [...links.sockets.keys()];
 
   function send(agentId: string, message: HubMessage): boolean {
@@ -129,13 +155,19 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
       const job = await lockJob(tx, jobId);
       if (!job || job.finishedAt !== null) return null;
       const now = clock.now();
-      const decision: Decision = { orgId: job.orgId, release: [], cancelOnAgents: false, changed: false };
+      const decision: Decision = {
+        orgId: job.orgId,
+        release: [],
+        cancelOnAgents: false,
+        changed: false,
+        finished: false,
+        nextWaveAt: null,
+      };
       const counts = new Map((await countTargets(tx, [jobId])).get(jobId)?.map((row) => [row.state, row.count]) ?? []);
       const open = (counts.get('queued') ?? 0) + (counts.get('running') ?? 0);
       if (open === 0) {
         await finish(tx, job, now);
-        decision.changed = true;
-        return decision;
+        return { ...decision, changed: true, finished: true };
       }
       if (job.state !== 'running') return decision;
 
@@ -165,8 +197,11 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
       if (job.waveSize !== null && wave < (await highestWave(tx, jobId))) {
         if ((await openTargetsInWave(tx, jobId, wave)) === 0) {
           if (job.nextWaveAt === null && job.wavePauseSeconds > 0) {
-            await updateJob(tx, jobId, { nextWaveAt: new Date(now.getTime() + job.wavePauseSeconds * 1000) });
-          } else if (job.nextWaveAt === null || job.nextWaveAt <= now) {
+            decision.nextWaveAt = new Date(now.getTime() + job.wavePauseSeconds * 1000);
+            await updateJob(tx, jobId, { nextWaveAt: decision.nextWaveAt });
+          } else if (job.nextWaveAt !== null && job.nextWaveAt > now) {
+            decision.nextWaveAt = job.nextWaveAt;
+          } else {
             wave += 1;
             await updateJob(tx, jobId, { currentWave: wave, nextWaveAt: null });
           }
@@ -248,39 +283,115 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
     return row ? { ...row, operation: jobOperationSchema.parse(row.operation) } : null;
   }
 
+  /** Looks at the job on this node now, and once more afterwards if asked again meanwhile; never in parallel. */
+  function wakeHere(jobId: string): void {
+    const pending = pumping.get(jobId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    const entry = { again: true };
+    pumping.set(jobId, entry);
+    void (async () => {
+      try {
+        while (entry.again && !closed) {
+          entry.again = false;
+          await pumpHere(jobId);
+        }
+      } catch (error) {
+        log.warn({ err: error, job: jobId }, 'could not advance a job');
+      } finally {
+        pumping.delete(jobId);
+      }
+    })();
+  }
+
+  /** Asks the other nodes to look at the job (the bus brings it back here too; that echo is ignored). */
+  function wakeOthers(jobId: string, cancel = false): void {
+    bus.broadcast(JOBS_WAKE_TOPIC, { jobId, from: node, ...(cancel ? { cancel } : {}) });
+  }
+
+  /** Wakes the job on this node when its wave pause ends (the stored nextWaveAt lets the sweep catch it otherwise). */
+  function wakeAtNextWave(jobId: string, at: Date): void {
+    if (waveTimers.has(jobId) || closed) return;
+    const timer = setTimeout(
+      () => {
+        waveTimers.delete(jobId);
+        dispatcher.pump(jobId).catch((error: unknown) => log.warn({ err: error, job: jobId }, 'wave start failed'));
+      },
+      Math.max(0, at.getTime() - clock.now().getTime()),
+    );
+    timer.unref();
+    waveTimers.set(jobId, timer);
+  }
+
+  async function pumpHere(jobId: string): Promise<void> {
+    const decision = await decide(jobId);
+    if (!decision) return;
+    if (decision.release.length > 0) {
+      const job = await loadJob(jobId);
+      if (job) await dispatch(job, decision.release);
+    }
+    if (decision.cancelOnAgents) await dispatcher.cancelOnAgents(jobId);
+    if (decision.nextWaveAt) wakeAtNextWave(jobId, decision.nextWaveAt);
+    if (decision.changed || decision.release.length > 0) await publish(decision.orgId, jobId, decision.release);
+    if (decision.finished && options.onJobFinished) {
+      const change = await jobChange(db, decision.orgId, jobId, []);
+      if (change) {
+        await options.onJobFinished({
+          orgId: decision.orgId,
+          job: change.job,
+          failedSerials: await failedSerials(db, jobId, 100),
+        });
+      }
+    }
+  }
+
+  async function sweep(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const open = await db.select({ id: jobs.id }).from(jobs).where(isNull(jobs.finishedAt));
+      for (const { id } of open) wakeHere(id);
+    } catch (error) {
+      log.warn({ err: error }, 'job sweep failed');
+    } finally {
+      sweeping = false;
+    }
+  }
+
   const dispatcher: JobDispatcher = {
     start() {
-      timer = setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        void (async () => {
-          try {
-            const open = await db.select({ id: jobs.id }).from(jobs).where(isNull(jobs.finishedAt));
-            for (const { id } of open) await dispatcher.pump(id);
-          } catch (error) {
-            log.warn({ err: error }, 'job tick failed');
-          } finally {
-            ticking = false;
-          }
-        })();
-      }, TICK_MS);
-      timer.unref();
+      if (sweepTimer) return;
+      sweepTimer = setInterval(() => void sweep(), SWEEP_MS);
+      sweepTimer.unref();
+      unsubscribe = bus.onBroadcast(JOBS_WAKE_TOPIC, (data) => {
+        const wake = wakeSchema.safeParse(data);
+        if (!wake.success || wake.data.from === node) return;
+        if (wake.data.cancel) {
+          void cancelHere(wake.data.jobId).catch((error: unknown) =>
+            log.warn({ err: error, job: wake.data.jobId }, 'could not cancel job targets on agents'),
+          );
+        }
+        wakeHere(wake.data.jobId);
+      });
+      // Jobs left unfinished by a previous run of this node (or by a node that died) go on at once.
+      void sweep();
     },
 
     close() {
-      if (timer) clearInterval(timer);
-      timer = null;
+      closed = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      sweepTimer = null;
+      unsubscribe?.();
+      unsubscribe = null;
+      for (const timer of waveTimers.values()) clearTimeout(timer);
+      waveTimers.clear();
     },
 
     async pump(jobId) {
-      const decision = await decide(jobId);
-      if (!decision) return;
-      if (decision.release.length > 0) {
-        const job = await loadJob(jobId);
-        if (job) await dispatch(job, decision.release);
-      }
-      if (decision.cancelOnAgents) await dispatcher.cancelOnAgents(jobId);
-      if (decision.changed || decision.release.length > 0) await publish(decision.orgId, jobId, decision.release);
+      await pumpHere(jobId);
+      wakeOthers(jobId);
     },
 
     async targetsChanged(orgId, changed) {
@@ -298,13 +409,20 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
         const job = await loadJob(jobId);
         if (job) await dispatch(job, targetIds);
       }
+      for (const jobId of await jobsAwaitingAgent(db, agentId)) wakeHere(jobId);
     },
 
     async cancelOnAgents(jobId) {
-      for (const agentId of await agentsOfJob(db, jobId)) {
-        send(agentId, { type: 'command', commandId: randomUUID(), command: { name: 'job.cancel', jobId } });
-      }
+      await cancelHere(jobId);
+      wakeOthers(jobId, true);
     },
   };
+
+  /** Tells the job's agents connected to this node to drop its targets that have not started. */
+  async function cancelHere(jobId: string): Promise<void> {
+    for (const agentId of await agentsOfJob(db, jobId)) {
+      send(agentId, { type: 'command', commandId: randomUUID(), command: { name: 'job.cancel', jobId } });
+    }
+  }
   return dispatcher;
 }

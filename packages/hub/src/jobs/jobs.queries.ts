@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { JobState, TargetFailureCode, TargetResult, TargetState } from '@tutti/protocol';
 import type { Queryable } from '../db/index.ts';
-import { devices, firmwarePackages, jobs, jobTargets } from '../db/schema.ts';
+import { agents, devices, firmwarePackages, jobs, jobTargets } from '../db/schema.ts';
 
 export type JobRow = typeof jobs.$inferSelect;
 export type JobTargetRow = typeof jobTargets.$inferSelect;
@@ -137,6 +137,23 @@ export async function dispatchedOpenTargets(db: Queryable, agentId: string) {
         eq(jobs.state, 'running'),
       ),
     );
+}
+
+/** Running jobs with targets for this agent that were not handed to it yet: they wait for it to connect. */
+export async function jobsAwaitingAgent(db: Queryable, agentId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ jobId: jobTargets.jobId })
+    .from(jobTargets)
+    .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+    .where(
+      and(
+        eq(jobTargets.agentId, agentId),
+        eq(jobTargets.state, 'queued'),
+        isNull(jobTargets.dispatchedAt),
+        eq(jobs.state, 'running'),
+      ),
+    );
+  return rows.map((row) => row.jobId);
 }
 
 /** Target rows with what the agent needs to reach each device. */
@@ -395,4 +412,52 @@ export async function jobLoadsConfiguration(db: Queryable, orgId: string, jobId:
       ),
     );
   return row !== undefined;
+}
+
+/**
+ * Open targets of unfinished jobs whose agent is disconnected and was last heard from before `silentSince` (or
+ * never): work that no agent will report on. At most `limit` rows, oldest silence first.
+ */
+export async function openTargetsOfSilentAgents(db: Queryable, silentSince: Date, limit: number) {
+  return db
+    .select({
+      id: jobTargets.id,
+      jobId: jobTargets.jobId,
+      orgId: jobTargets.orgId,
+      agentId: agents.id,
+      agentName: agents.name,
+      lastSeenAt: agents.lastSeenAt,
+      dispatched: sql<boolean>`${jobTargets.dispatchedAt} is not null`,
+      state: jobTargets.state,
+    })
+    .from(jobTargets)
+    .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+    .innerJoin(agents, eq(agents.id, jobTargets.agentId))
+    .where(
+      and(
+        isNull(jobs.finishedAt),
+        inArray(jobTargets.state, ['queued', 'running']),
+        eq(agents.connected, false),
+        or(isNull(agents.lastSeenAt), lt(agents.lastSeenAt, silentSince)),
+      ),
+    )
+    .orderBy(asc(agents.lastSeenAt))
+    .limit(limit);
+}
+
+/** Fails these targets if they are still open (an outcome that arrived meanwhile stands). Returns the ids changed. */
+export async function failOpenTargets(
+  db: Queryable,
+  ids: readonly string[],
+  failureCode: TargetFailureCode,
+  reason: string,
+  at: Date,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(jobTargets)
+    .set({ state: 'failed', failureCode, reason, finishedAt: at, updatedAt: at })
+    .where(and(inArray(jobTargets.id, [...ids]), inArray(jobTargets.state, ['queued', 'running'])))
+    .returning({ id: jobTargets.id });
+  return rows.map((row) => row.id);
 }
