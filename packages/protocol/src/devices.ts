@@ -88,10 +88,11 @@ export const deviceSortFields = [
   'accessIp',
   'statusSince',
   'connection',
+  'location',
 ] as const;
 export const deviceSortSchema = z
   .string()
-  .regex(/^-?(status|model|name|serial|firmware|accessIp|statusSince|connection)$/, {
+  .regex(/^-?(status|model|name|serial|firmware|accessIp|statusSince|connection|location)$/, {
     message: `sort is one of ${deviceSortFields.join(', ')}, optionally prefixed with - for descending`,
   });
 

@@ -94,6 +94,8 @@ export interface DeviceFilter {
   location?: { subtreeOf: string } | 'unassigned';
   updateAvailable?: boolean;
   overflow: OverflowCutoff | null;
+  /** Location ids in the order of their paths, for the sort by location (unassigned devices come last). */
+  locationOrder?: string[];
 }
 
 /** Ids of a location and all its descendants, as a subquery. */
@@ -133,7 +135,7 @@ function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
   return and(...conditions)!;
 }
 
-function orderBy(sort: string, overflow: OverflowCutoff | null): SQL[] {
+function orderBy(sort: string, overflow: OverflowCutoff | null, locationOrder: string[] = []): SQL[] {
   const severityRank = sql`CASE ${effectiveSeverity(overflow)} WHEN 'down' THEN 0 WHEN 'issue' THEN 1 ELSE 2 END`;
   const descending = sort.startsWith('-');
   const field = descending ? sort.slice(1) : sort;
@@ -147,6 +149,14 @@ function orderBy(sort: string, overflow: OverflowCutoff | null): SQL[] {
     accessIp: [sql`${devices.accessIp}::inet`],
     statusSince: [devices.statusSince],
     connection: [agents.name, devices.subnet, devices.stack, devices.clink, devices.plink],
+    // Paths are built from names outside SQL; the position in their sorted list orders the rows.
+    location: [
+      sql`array_position(ARRAY[${sql.join(
+        locationOrder.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::uuid[], ${devices.locationId})`,
+      devices.name,
+    ],
   };
   return [...(columns[field] ?? [devices.name]).map(direction), asc(devices.id)];
 }
@@ -192,7 +202,7 @@ export async function listDevices(db: Queryable, filter: DeviceFilter, sort: str
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(filterConditions(filter, true))
-    .orderBy(...orderBy(sort, filter.overflow))
+    .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder))
     .limit(limit)
     .offset((page - 1) * limit);
   const { total, ...counts } = await countDevicesOfList(db, filter);
@@ -206,7 +216,7 @@ export async function listDeviceRows(db: Queryable, filter: DeviceFilter, sort: 
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
     .where(filterConditions(filter, true))
-    .orderBy(...orderBy(sort, filter.overflow))
+    .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder))
     .limit(limit);
 }
 

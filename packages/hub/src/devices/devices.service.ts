@@ -82,6 +82,13 @@ export async function locationPathsOf(db: Queryable, orgId: string): Promise<Loc
   return locationPaths(await listLocationNames(db, orgId));
 }
 
+/** Location ids by path ("Florida > Miami HQ" before "Virginia"), only when the list is sorted by location. */
+function locationOrder(sort: string, paths: LocationPaths): string[] | undefined {
+  if (sort.replace(/^-/, '') !== 'location') return undefined;
+  const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+  return [...paths].sort(([, a], [, b]) => collator.compare(a, b)).map(([id]) => id);
+}
+
 export function toDeviceDto(row: DeviceRow, paths: LocationPaths): DeviceDto {
   const model = deviceModelSchema.parse(row.model);
   const connection = {
@@ -165,9 +172,9 @@ export async function listDevicesOf(
   query: z.output<typeof deviceListQuerySchema>,
   plan?: PlanOverride,
 ): Promise<DeviceList> {
-  const filter = await deviceFilter(db, orgId, query, plan);
-  const result = await listDevices(db, filter, query.sort, query.page, query.limit);
   const paths = await locationPathsOf(db, orgId);
+  const filter = { ...(await deviceFilter(db, orgId, query, plan)), locationOrder: locationOrder(query.sort, paths) };
+  const result = await listDevices(db, filter, query.sort, query.page, query.limit);
   return {
     items: result.items.map((row) => toDeviceDto(row, paths)),
     total: result.total,
@@ -213,9 +220,12 @@ export async function exportDevicesCsv(
   orgId: string,
   query: z.output<typeof deviceExportQuerySchema>,
 ): Promise<string> {
-  const filter = await deviceFilter(db, orgId, query, undefined);
-  const rows = await listDeviceRows(db, filter, query.sort, DEVICE_EXPORT_LIMIT);
   const paths = await locationPathsOf(db, orgId);
+  const filter = {
+    ...(await deviceFilter(db, orgId, query, undefined)),
+    locationOrder: locationOrder(query.sort, paths),
+  };
+  const rows = await listDeviceRows(db, filter, query.sort, DEVICE_EXPORT_LIMIT);
   const columns = query.columns ?? [...deviceColumns];
   const records = rows.map((row) => {
     const device = toDeviceDto(row, paths);

@@ -87,6 +87,19 @@ describe('locations', () => {
       locationId: demoKit.id,
     });
     expect((await devices('location=none')).total).toBe(1);
+    // Sorted by path: Florida's Boardroom before Virginia's Demo Kit; the unassigned device last, first descending.
+    const byPath = (query: string) => devices(query).then((list) => list.items.map((item) => item.location));
+    const boardroomPath = 'Florida > Miami HQ > Floor 3 > Boardroom';
+    const demoKitPath = "Virginia > Terry's Demo Kit";
+    expect(await byPath('sort=location')).toEqual([boardroomPath, boardroomPath, boardroomPath, demoKitPath, null]);
+    expect(await byPath('sort=-location')).toEqual([null, demoKitPath, boardroomPath, boardroomPath, boardroomPath]);
+    const sortedCsv = await call('GET', '/devices/export.csv?sort=location&columns=location');
+    expect(sortedCsv.body.trim().split('\n').slice(1, 5)).toEqual([
+      boardroomPath,
+      boardroomPath,
+      boardroomPath,
+      demoKitPath,
+    ]);
 
     const csv = await call(
       'GET',

@@ -1,8 +1,9 @@
-import { Anchor, Card, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { DeviceDto } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
+import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 import { ConnectionPath } from './ConnectionPath.tsx';
 import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { severityColor } from './status.ts';
@@ -49,7 +50,10 @@ export function DeviceCards({ devices }: { devices: DeviceDto[] }) {
                 <bdi>{device.modelName}</bdi>
               </Text>
             </Stack>
-            <DeviceStatusCell device={device} />
+            <Group justify="space-between" align="flex-start" gap="xs">
+              <DeviceStatusCell device={device} />
+              <UpdateAvailableBadge version={device.updateAvailable} />
+            </Group>
             <SimpleGrid cols={2} spacing="xs" verticalSpacing="xs">
               <Field label={t('devices.columns.serial')}>
                 <bdi>{device.serial}</bdi>

@@ -14,7 +14,7 @@ const severityIcon: Record<Severity, typeof IconCircleCheck> = {
 };
 
 /** "for 3 min", re-rendered every second on its own so the table does not re-render. */
-function StatusAge({ since }: { since: string }) {
+export function StatusAge({ since }: { since: string }) {
   const { t } = useTranslation();
   const now = useNow();
   const started = Date.parse(since);

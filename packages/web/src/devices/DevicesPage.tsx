@@ -45,6 +45,7 @@ import { devicesQueryOptions } from './devices.queries.ts';
 import type { DevicesSearch } from './devices.search.ts';
 import { severityColor, severityLabelKey, statusLabelKey } from './status.ts';
 import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
+import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 
 /** Table column → the API's sort field. */
 const sortFields = {
@@ -56,6 +57,7 @@ const sortFields = {
   firmware: 'firmware',
   accessIp: 'accessIp',
   statusSince: 'statusSince',
+  location: 'location',
 } as const;
 type SortableColumn = keyof typeof sortFields;
 
@@ -90,6 +92,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   const statuses = filters.status ?? [];
   const models = filters.model ?? [];
   const location = filters.location ?? null;
+  const updateAvailable = filters.updateAvailable ?? false;
   const { can } = usePermissions();
   const canAssign = can('locations.manage');
   const locations = useQuery(locationsQueryOptions);
@@ -114,6 +117,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     status: statuses,
     model: models,
     location,
+    updateAvailable,
     sort: paged.sort,
     page,
     limit,
@@ -184,6 +188,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
       render: (device) => <ConnectionPath path={device.connectionPath} />,
     },
     location: {
+      sortable: true,
       render: (device) =>
         device.location !== null ? (
           <bdi className="tutti-isolate">{device.location}</bdi>
@@ -195,7 +200,12 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     },
     firmware: {
       sortable: true,
-      render: (device) => <bdi>{device.firmware}</bdi>,
+      render: (device) => (
+        <Group gap={6} wrap="nowrap">
+          <bdi>{device.firmware}</bdi>
+          <UpdateAvailableBadge version={device.updateAvailable} />
+        </Group>
+      ),
     },
     accessIp: {
       sortable: true,
@@ -223,6 +233,7 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     status: statuses.length > 0 ? statuses : undefined,
     model: models.length > 0 ? models : undefined,
     location: location ?? undefined,
+    updateAvailable: updateAvailable ? 'true' : undefined,
     sort: paged.sort,
     columns: columnPreferences.visible,
   });
@@ -258,7 +269,12 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
   );
 
   const filtersActive =
-    search !== '' || severity !== null || statuses.length > 0 || models.length > 0 || location !== null;
+    search !== '' ||
+    severity !== null ||
+    statuses.length > 0 ||
+    models.length > 0 ||
+    location !== null ||
+    updateAvailable;
   const pageRange = usePageRange();
 
   return (
@@ -335,6 +351,15 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
             </Group>
           </Chip>
         ))}
+        <Chip
+          checked={updateAvailable}
+          onChange={() => setFilters({ ...filters, updateAvailable: updateAvailable ? undefined : true })}
+          color="blue"
+          variant="outline"
+          data-testid="update-available-filter"
+        >
+          {t('firmware.updateAvailable')}
+        </Chip>
         {models.map((model) => (
           <Badge
             key={model}

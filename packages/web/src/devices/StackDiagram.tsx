@@ -2,6 +2,7 @@ import { Badge, Box, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/
 import { Link } from '@tanstack/react-router';
 import type { DeviceDto, StackMember } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
+import { StatusAge } from './DeviceStatusCell.tsx';
 import { severityColor, statusLabelKey } from './status.ts';
 
 function pad(position: number): string {
@@ -42,9 +43,12 @@ function UnitLink({ device, currentId, position }: { device: DeviceDto; currentI
               <bdi dir="ltr">{device.modelName}</bdi>
             </Text>
           </Stack>
-          <Badge color={color} variant="light" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>
-            {t(statusLabelKey(device.status))}
-          </Badge>
+          <Stack gap={2} align="flex-end" style={{ flexShrink: 0 }}>
+            <Badge color={color} variant="light" size="sm" style={{ textTransform: 'none' }}>
+              {t(statusLabelKey(device.status))}
+            </Badge>
+            <StatusAge since={device.statusSince} />
+          </Stack>
         </Group>
       </Paper>
     </UnstyledButton>

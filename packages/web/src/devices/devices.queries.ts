@@ -8,6 +8,7 @@ export interface DeviceListParams {
   status: DeviceStatus[];
   model: DeviceModel[];
   location: string | null;
+  updateAvailable: boolean;
   sort: string;
   page: number;
   limit: number;
@@ -28,6 +29,7 @@ export function devicesQueryOptions(params: DeviceListParams) {
         status: params.status.length > 0 ? params.status : undefined,
         model: params.model.length > 0 ? params.model : undefined,
         location: params.location ?? undefined,
+        updateAvailable: params.updateAvailable ? 'true' : undefined,
         sort: params.sort,
         page: params.page,
         limit: params.limit,

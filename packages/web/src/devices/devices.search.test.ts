@@ -22,4 +22,11 @@ describe('parseDevicesSearch', () => {
     expect(parseDevicesSearch({ location: 'none' })).toEqual({ location: 'none' });
     expect(parseDevicesSearch({ location: 'Florida' })).toEqual({});
   });
+
+  it('keeps the Update Available filter only when it is on', () => {
+    expect(parseDevicesSearch({ updateAvailable: true })).toEqual({ updateAvailable: true });
+    expect(parseDevicesSearch({ updateAvailable: 'true' })).toEqual({ updateAvailable: true });
+    expect(parseDevicesSearch({ updateAvailable: false })).toEqual({});
+    expect(parseDevicesSearch({ updateAvailable: 'yes' })).toEqual({});
+  });
 });

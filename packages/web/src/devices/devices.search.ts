@@ -15,6 +15,8 @@ export interface DevicesSearch {
   model?: DeviceModel[];
   /** A location id (that location and everything below it), or `none` for devices without a location. */
   location?: string;
+  /** Only devices with a newer firmware in the catalog ("Update Available"). */
+  updateAvailable?: true;
 }
 
 const locationFilter = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|none)$/i;
@@ -43,5 +45,6 @@ export function parseDevicesSearch(search: Record<string, unknown>): DevicesSear
   });
   if (model) out.model = model;
   if (typeof search.location === 'string' && locationFilter.test(search.location)) out.location = search.location;
+  if (search.updateAvailable === true || search.updateAvailable === 'true') out.updateAvailable = true;
   return out;
 }
