@@ -318,6 +318,19 @@ export function createAgent(options: CreateAgentOptions): Agent {
       concurrency: JOB_CONCURRENCY,
       report: (body) => jobOutbox.append([body]),
       credentialsFor: (serial, subnet) => credentials.resolve(serial, subnet),
+      saveCredentials: (serial, login) => {
+        // The login is stack-wide on the device: every unit of the stack (and its peripherals) now signs in with it.
+        const known = monitor?.devices() ?? [];
+        const changed = known.find((device) => device.serial === serial);
+        const stack = changed?.connection.stack ?? null;
+        const serials = new Set([serial]);
+        for (const device of known) {
+          const sameStack = stack !== null && device.connection.stack === stack;
+          if (sameStack && device.connection.subnet === changed?.connection.subnet) serials.add(device.serial);
+        }
+        for (const each of serials) credentials.set({ kind: 'device', serial: each }, login);
+        for (const each of serials) monitor?.retryLogin(each);
+      },
       hub: () => (hub ? { url: hub.url, caFile: hub.caFile } : null),
       deviceTimeoutMs: config.deviceTimeoutMs,
       discoveryPort: config.discoveryPort,

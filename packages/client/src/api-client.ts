@@ -43,6 +43,9 @@ import {
   firmwarePackageDtoSchema,
   type BackupListQuery,
   jobDetailSchema,
+  deviceLogListSchema,
+  deviceFtpStateSchema,
+  type DeviceLogListQuery,
   jobListSchema,
   type CreateJobRequest,
   type JobListQuery,
@@ -191,6 +194,17 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
       throw new ApiError(response.status, 'INTERNAL', `Unexpected answer ${response.status}`);
     }
     return schema ? schema.parse(json) : (undefined as T);
+  }
+
+  /** A file download for Node callers: the bytes, or the hub's error as an ApiError. */
+  async function fetchBytes(path: string): Promise<Uint8Array> {
+    const response = await doFetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {}, credentials: 'include' });
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(await response.json().catch(() => null));
+      if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+      throw new ApiError(response.status, 'INTERNAL', `Unexpected answer ${response.status}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   function queryString(query: Record<string, unknown>): string {
@@ -353,6 +367,21 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     createJob: (body: CreateJobRequest) => request('POST', '/jobs', jobDetailSchema, body),
     cancelJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/cancel`, jobDetailSchema, {}),
     retryJob: (id: string) => request('POST', `/jobs/${encodeURIComponent(id)}/retry`, jobDetailSchema, {}),
+    /** What Tutti's newest succeeded FTP job set a device's FTP to. */
+    deviceFtpState: (deviceId: string) =>
+      request('GET', `/devices/${encodeURIComponent(deviceId)}/ftp`, deviceFtpStateSchema),
+    /** Logs collected from devices by collect_logs jobs, of one device or one job, newest first. */
+    listDeviceLogs: (query: DeviceLogListQuery = {}) =>
+      request('GET', `/device-logs${queryString(query)}`, deviceLogListSchema),
+    /** Where a browser downloads one device log as text (a plain link). */
+    deviceLogDownloadUrl: (id: string) => `${baseUrl}${API_PREFIX}/device-logs/${encodeURIComponent(id)}/download`,
+    /** Where a browser downloads the ZIP of a job's device logs, one file per device (a plain link). */
+    jobLogsZipUrl: (jobId: string) => `${baseUrl}${API_PREFIX}/jobs/${encodeURIComponent(jobId)}/logs.zip`,
+    /** The bytes of one device log, or of a job's ZIP (Node callers). */
+    downloadDeviceLog: (id: string): Promise<Uint8Array> =>
+      fetchBytes(`${API_PREFIX}/device-logs/${encodeURIComponent(id)}/download`),
+    downloadJobLogs: (jobId: string): Promise<Uint8Array> =>
+      fetchBytes(`${API_PREFIX}/jobs/${encodeURIComponent(jobId)}/logs.zip`),
     listFirmware: () => request('GET', '/firmware', firmwareListSchema),
     uploadFirmware: (body: UploadFirmwareRequest) => request('POST', '/firmware', firmwarePackageDtoSchema, body),
     /** Imports a catalog file; the answer lists the packages added and those refused with their reasons. */

@@ -22,6 +22,7 @@ import { openDatabase, type Database } from './db/index.ts';
 import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
 import { registerBackupRoutes } from './backups/index.ts';
+import { registerDeviceLogRoutes } from './device-logs/index.ts';
 import { registerConfigurationRoutes } from './configurations/index.ts';
 import { registerFirmwareRoutes } from './firmware/index.ts';
 import { createJobDispatcher, registerJobRoutes, scheduleJobTimeouts } from './jobs/index.ts';
@@ -240,6 +241,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     registerJobRoutes(scope, context);
     registerFirmwareRoutes(scope, context);
     registerBackupRoutes(scope, context);
+    registerDeviceLogRoutes(scope, context);
     registerConfigurationRoutes(scope, context);
     registerVoipRoutes(scope, context);
     registerDashboardRoutes(scope, context);

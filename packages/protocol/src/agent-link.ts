@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deviceReportSchema, serialNumberSchema } from './devices.ts';
 import {
+  devicePasswordSchema,
   firmwareVersionSchema,
   jobOperationSchema,
   MAX_JOB_TARGETS,
@@ -163,6 +164,8 @@ export const agentJobSchema = z.strictObject({
   firmware: agentJobFileSchema.optional(),
   /** Short-lived grant for this job's configuration files (backup uploads, restore downloads). */
   fileToken: z.string().min(1).max(2000).optional(),
+  /** The new password of a change_credentials job: the agent holds it in memory only, never on its disk. */
+  newPassword: devicePasswordSchema.optional(),
 });
 export type AgentJob = z.infer<typeof agentJobSchema>;
 

@@ -100,6 +100,8 @@ export const errorCatalog = {
   BACKUP_NOT_FOUND: { status: 404, message: 'The backup does not exist.' },
   BACKUP_WRONG_MODEL: { status: 400, message: 'A backup can only be restored to a device of the same model.' },
   BACKUP_CORRUPT: { status: 409, message: 'The stored backup no longer matches its checksum and is not used.' },
+  DEVICE_LOG_NOT_FOUND: { status: 404, message: 'No collected device log is there.' },
+  DEVICE_LOG_CORRUPT: { status: 409, message: 'The stored device log no longer matches its checksum.' },
   CONFIGURATION_NOT_FOUND: { status: 404, message: 'The configuration file does not exist in the library.' },
   CONFIGURATION_CHECKSUM_MISMATCH: {
     status: 400,

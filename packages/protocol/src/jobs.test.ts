@@ -30,6 +30,38 @@ describe('job requests', () => {
       false,
     ],
     ['a device id that is not a uuid', { operation: { kind: 'reboot' }, deviceIds: ['42'] }, false],
+    ['FTP off', { operation: { kind: 'ftp', on: false }, deviceIds: [id] }, true],
+    ['log collection', { operation: { kind: 'collect_logs' }, deviceIds: [id] }, true],
+    [
+      'new login',
+      { operation: { kind: 'change_credentials', username: 'tech' }, deviceIds: [id], password: 'Str0ng-Pass!' },
+      true,
+    ],
+    [
+      'new login without a password',
+      { operation: { kind: 'change_credentials', username: 'tech' }, deviceIds: [id] },
+      false,
+    ],
+    [
+      'a password beside another operation',
+      { operation: { kind: 'reboot' }, deviceIds: [id], password: 'Str0ng-Pass!' },
+      false,
+    ],
+    [
+      'a password with a space (the device splits on spaces)',
+      { operation: { kind: 'change_credentials', username: 'tech' }, deviceIds: [id], password: 'two words here' },
+      false,
+    ],
+    [
+      'a short password',
+      { operation: { kind: 'change_credentials', username: 'tech' }, deviceIds: [id], password: 'short' },
+      false,
+    ],
+    [
+      'a username with a space',
+      { operation: { kind: 'change_credentials', username: 'a b' }, deviceIds: [id], password: 'Str0ng-Pass!' },
+      false,
+    ],
   ])('%s', (_name, payload, valid) => {
     expect(createJobRequestSchema.safeParse(payload).success).toBe(valid);
   });

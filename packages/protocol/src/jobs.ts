@@ -15,6 +15,14 @@ export const firmwareVersionSchema = z
   .string()
   .regex(/^\d{1,4}(\.\d{1,6}){1,3}$/, 'A version of dot-separated numbers such as 5.3.0.1.');
 
+/** A device login name: printable ASCII without spaces (the telnet login and the device commands split on spaces). */
+export const deviceUsernameSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,32}$/, 'A username of 1 to 32 letters, digits or symbols, without spaces.');
+export const devicePasswordSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,64}$/, 'A password of 8 to 64 letters, digits or symbols, without spaces.');
+
 /** What a job does to each of its devices (DESIGN.md §6). */
 export const jobOperationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('locate'), on: z.boolean() }),
@@ -30,6 +38,15 @@ export const jobOperationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('restore'), backupId: uuid.optional() }),
   /** Loads a project file of the organization's configuration library onto devices of its model. */
   z.strictObject({ kind: z.literal('config_load'), configurationId: uuid }),
+  /** Turns each device's FTP server on or off (NETWORK FTP_ENABLE). */
+  z.strictObject({ kind: z.literal('ftp'), on: z.boolean() }),
+  /**
+   * Changes the login of each device's stack to `username` and the request's `password`; the agent then signs in with
+   * them. The password is never part of the operation: it travels beside it, sealed, and is never stored in clear.
+   */
+  z.strictObject({ kind: z.literal('change_credentials'), username: deviceUsernameSchema }),
+  /** Reads each device's log and stores it on the hub, to download one by one or as a ZIP of the job. */
+  z.strictObject({ kind: z.literal('collect_logs') }),
   /** Writes SIP accounts to VoIP lines (each target's own lines, passwords sealed), restarts VoIP, reports registration. */
   z.strictObject({ kind: z.literal('voip_provision') }),
 ]);
@@ -43,6 +60,9 @@ export const jobKinds = [
   'backup',
   'restore',
   'config_load',
+  'ftp',
+  'change_credentials',
+  'collect_logs',
   'voip_provision',
 ] as const satisfies readonly JobKind[];
 
@@ -55,6 +75,9 @@ export const jobPermissions: Record<JobKind, Permission> = {
   backup: 'devices.control',
   restore: 'devices.control',
   config_load: 'devices.control',
+  ftp: 'devices.control',
+  change_credentials: 'devices.control',
+  collect_logs: 'devices.control',
   voip_provision: 'voip.provision',
 };
 
@@ -71,11 +94,18 @@ export const rolloutSchema = z.strictObject({
 });
 export type Rollout = z.infer<typeof rolloutSchema>;
 
-export const createJobRequestSchema = z.strictObject({
-  operation: jobOperationSchema,
-  deviceIds: z.array(uuid).min(1).max(MAX_JOB_TARGETS),
-  rollout: rolloutSchema.optional(),
-});
+export const createJobRequestSchema = z
+  .strictObject({
+    operation: jobOperationSchema,
+    deviceIds: z.array(uuid).min(1).max(MAX_JOB_TARGETS),
+    rollout: rolloutSchema.optional(),
+    /** The new device password of a `change_credentials` job, and only of one. */
+    password: devicePasswordSchema.optional(),
+  })
+  .refine((request) => (request.operation.kind === 'change_credentials') === (request.password !== undefined), {
+    path: ['password'],
+    message: 'A new password goes with a change of credentials, and only with one.',
+  });
 export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
 
 export const jobStates = ['running', 'completed', 'cancelled', 'halted'] as const;
@@ -116,6 +146,11 @@ export const targetResultSchema = z.strictObject({
   /** The backup a backup target stored, or a restore target loaded. */
   backupId: z.uuid().optional(),
   backupVersion: z.number().int().min(1).optional(),
+  /** FTP_ENABLE as the device reads it back after an FTP job. */
+  ftpEnabled: z.boolean().optional(),
+  /** The log a collect_logs target stored, and its size. */
+  logId: z.uuid().optional(),
+  logBytes: z.number().int().min(0).optional(),
 });
 export type TargetResult = z.infer<typeof targetResultSchema>;
 
@@ -283,3 +318,37 @@ export type BackupListQuery = z.input<typeof backupListQuerySchema>;
 export const backupListSchema = z.object({ items: z.array(backupDtoSchema) });
 export type BackupList = z.infer<typeof backupListSchema>;
 export const backupUploadResultSchema = z.object({ backupId: z.string(), version: z.number().int() });
+
+// ---- Device logs --------------------------------------------------------------------------------------------------
+
+/** Largest log one device may hand over in one collect_logs target. */
+export const MAX_DEVICE_LOG_BYTES = 2 * 1024 * 1024;
+/** Where agents upload (PUT …/<targetId>/<attempt>) the log a collect_logs target read. */
+export const DEVICE_LOG_FILES_PATH = '/agent/v1/files/device-logs';
+export const deviceLogUploadResultSchema = z.object({ logId: z.string(), sizeBytes: z.number().int() });
+
+export const deviceLogDtoSchema = z.object({
+  id: z.string(),
+  deviceId: z.string().nullable(),
+  serial: z.string(),
+  deviceName: z.string(),
+  model: deviceModelSchema,
+  jobId: z.string().nullable(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export type DeviceLogDto = z.infer<typeof deviceLogDtoSchema>;
+/** Logs of one device, or of one job, newest first. */
+export const deviceLogListQuerySchema = z.strictObject({ deviceId: uuid.optional(), jobId: uuid.optional() });
+export type DeviceLogListQuery = z.input<typeof deviceLogListQuerySchema>;
+export const deviceLogListSchema = z.object({ items: z.array(deviceLogDtoSchema) });
+export type DeviceLogList = z.infer<typeof deviceLogListSchema>;
+
+/** A device's FTP as the newest succeeded FTP job left it; `enabled` is null when no job of Tutti set it yet. */
+export const deviceFtpStateSchema = z.object({
+  enabled: z.boolean().nullable(),
+  setAt: z.string().nullable(),
+  jobId: z.string().nullable(),
+});
+export type DeviceFtpState = z.infer<typeof deviceFtpStateSchema>;

@@ -5,6 +5,7 @@ import {
   DeviceTimeoutError,
   firmwareUpdateWords,
   isDeviceError,
+  readDeviceLog,
   REG_REASON_PARAM,
   sipSettingCommands,
   systemCommandLine,
@@ -16,6 +17,8 @@ import {
   BACKUP_FILES_PATH,
   CONFIGURATION_FILES_PATH,
   backupUploadResultSchema,
+  DEVICE_LOG_FILES_PATH,
+  deviceLogUploadResultSchema,
   isAppError,
   JOB_ID_HEADER,
   JOB_TOKEN_HEADER,
@@ -54,6 +57,13 @@ export interface OperationContext {
   /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
   signal: AbortSignal;
   /**
+   * The new password of a change_credentials job, held in memory only; after an agent restart it is back once the
+   * hub resends the job, so this waits a little for it and resolves null when it does not come.
+   */
+  newPassword(jobId: string): Promise<string | null>;
+  /** Keeps the login a device (and the rest of its stack, which shares it) now has, encrypted at rest. */
+  saveCredentials(target: StoredTarget, credentials: DeviceCredentials): void;
+  /**
    * The SIP accounts a voip_provision target writes, passwords included, held in memory only; after an agent restart
    * they are back once the hub resends the job, so this waits a little for them and resolves null when they do not come.
    */
@@ -87,8 +97,11 @@ export function failureOf(error: unknown): TargetFailure {
   return new TargetFailure('device_unreachable', error instanceof Error ? error.message : String(error));
 }
 
-async function connect(context: OperationContext, target: StoredTarget): Promise<DeviceSession> {
-  const credentials = context.credentialsFor(target.serial, subnetOf(target.accessIp));
+async function connect(
+  context: OperationContext,
+  target: StoredTarget,
+  credentials = context.credentialsFor(target.serial, subnetOf(target.accessIp)),
+): Promise<DeviceSession> {
   return connectDevice({
     address: target.accessIp,
     port: target.port,
@@ -380,6 +393,125 @@ async function loadConfiguration(
   return {};
 }
 
+/** Sets NETWORK FTP_ENABLE and reads it back (DEVICE-PROTOCOL §6.4). */
+async function setFtp(context: OperationContext, target: StoredTarget, on: boolean): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure('device_refused', 'A P-Link peripheral has no FTP server; set FTP on its host DSP.');
+  }
+  const wanted = on ? '1' : '0';
+  return withSession(context, target, async (session, box) => {
+    context.markSent(target);
+    await session.command(systemCommandLine(box, 'ftpEnable', wanted));
+    const value = await session.commandValue(systemCommandLine(box, 'ftpEnable'));
+    if (value !== wanted) {
+      throw new TargetFailure('device_refused', `The device reports FTP ${value} after being set to ${wanted}.`);
+    }
+    return { ftpEnabled: on };
+  });
+}
+
+/** True when the device signs in with these credentials. */
+async function signsInWith(
+  context: OperationContext,
+  target: StoredTarget,
+  credentials: DeviceCredentials,
+): Promise<boolean> {
+  try {
+    const session = await connect(context, target, credentials);
+    await session.close();
+    return true;
+  } catch (error) {
+    if (error instanceof DeviceLoginError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Changes the stack's login (PASSWORD, then USERNAME when it changes too) and keeps it in the agent's encrypted
+ * credential store once a fresh session proves it. Running again is harmless: a stack that already takes the new
+ * login, because another of its units changed it or the agent restarted after sending it, is only confirmed.
+ */
+async function changeCredentials(
+  context: OperationContext,
+  target: StoredTarget,
+  username: string,
+): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure('device_refused', 'A P-Link peripheral signs in through its host DSP; change the host.');
+  }
+  const password = await context.newPassword(target.jobId);
+  if (password === null) {
+    throw new TargetFailure(
+      'agent_restarted',
+      'The agent restarted and never keeps a new password on disk; the hub did not hand it over again. Retry the job.',
+    );
+  }
+  const wanted: DeviceCredentials = { username, password };
+  const current = context.credentialsFor(target.serial, subnetOf(target.accessIp));
+  let session: DeviceSession;
+  try {
+    session = await connect(context, target, current);
+  } catch (error) {
+    if (error instanceof DeviceLoginError && (await signsInWith(context, target, wanted))) {
+      context.saveCredentials(target, wanted);
+      return {};
+    }
+    throw error;
+  }
+  let refusal: unknown = null;
+  try {
+    const box = await session.boxName();
+    context.markSent(target);
+    if (current.password !== password) {
+      await session.command(systemCommandLine(box, 'password', `${current.password} ${password}`));
+    }
+    context.progress(target, 50);
+    if (current.username !== username) {
+      await session.command(systemCommandLine(box, 'username', `${password} ${username}`));
+    }
+  } catch (error) {
+    // Another unit of the same stack may have changed the shared login meanwhile; the check below tells.
+    refusal = error;
+  } finally {
+    await session.close();
+  }
+  if (!(await signsInWith(context, target, wanted))) {
+    if (refusal instanceof DeviceCommandError) {
+      throw new TargetFailure('device_refused', 'The device refused the change of its username or password.');
+    }
+    if (refusal instanceof Error) throw refusal;
+    throw new TargetFailure('login_failed', 'The device does not accept the new username and password.');
+  }
+  context.saveCredentials(target, wanted);
+  return {};
+}
+
+/** Reads the unit's log line by line and uploads it; the hub keeps it with its checksum for download. */
+async function collectLogs(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
+  if (target.plink !== null) {
+    throw new TargetFailure('device_refused', "A P-Link peripheral writes to its host DSP's log; collect the host's.");
+  }
+  const lines = await withSession(context, target, (session, box) =>
+    readDeviceLog(session, box, (percent) => context.progress(target, Math.floor(percent * 0.8))),
+  );
+  const text = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+  context.progress(target, 80);
+  const { hub, token } = hubFor(context, target);
+  const response = await hubFileRequest(
+    hub,
+    'PUT',
+    `${DEVICE_LOG_FILES_PATH}/${target.targetId}/${target.attempt}`,
+    { [JOB_TOKEN_HEADER]: token, [SHA256_HEADER]: sha256Hex(text) },
+    64 * 1024,
+    text,
+  );
+  if (response.status !== 200) {
+    throw new TargetFailure('device_unreachable', `The hub did not store the log (HTTP ${response.status}).`);
+  }
+  const stored = deviceLogUploadResultSchema.parse(JSON.parse(response.body.toString('utf8')));
+  return { logId: stored.logId, logBytes: stored.sizeBytes };
+}
+
 /** How long a line may stay UNREGISTERED after the VoIP restart before its outcome counts as no answer. */
 const REGISTRATION_WAIT_MS = 10_000;
 
@@ -451,6 +583,12 @@ export async function runOperation(
       return backUp(context, target);
     case 'restore':
       return restore(context, target);
+    case 'ftp':
+      return setFtp(context, target, operation.on);
+    case 'change_credentials':
+      return changeCredentials(context, target, operation.username);
+    case 'collect_logs':
+      return collectLogs(context, target);
     case 'config_load':
       return loadConfiguration(context, target, operation.configurationId);
     case 'voip_provision':

@@ -14,6 +14,8 @@ export interface JobRunnerOptions {
   /** Writes an event to the outbox; it is durable when this returns. */
   report(body: AgentEventBody): void;
   credentialsFor(serial: string, subnet: string): DeviceCredentials;
+  /** Keeps the new login of a device whose credentials a job changed (and of the rest of its stack). */
+  saveCredentials(serial: string, credentials: DeviceCredentials): void;
   hub(): HubEndpoint | null;
   deviceTimeoutMs: number;
   discoveryPort: number;
@@ -40,6 +42,9 @@ export interface JobRunner {
 const keyOf = (target: Pick<StoredTarget, 'targetId' | 'attempt'>) => `${target.targetId}:${target.attempt}`;
 /** How long a voip_provision target resumed after a restart waits for the hub to resend its SIP accounts. */
 const VOIP_LINES_WAIT_MS = 10_000;
+/** How long a change_credentials target resumed after a restart waits for the hub to resend its password. */
+const PASSWORD_WAIT_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs job targets against devices with a concurrency limit. Every state change is stored in `jobs.sqlite` and every
@@ -50,6 +55,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { log } = options;
   const store: JobStore = createJobStore(options.dataDir);
   const active = new Map<string, Promise<void>>();
+  /** New device passwords by job: in memory only, dropped once the job has no open target here. */
+  const passwords = new Map<string, string>();
   /** SIP accounts (passwords included) by target attempt: in memory only, dropped when the target finishes. */
   const voipLines = new Map<string, AgentVoipLine[]>();
   let closed = false;
@@ -91,6 +98,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     reportOutcome(store.get(target.targetId, target.attempt)!);
     voipLines.delete(keyOf(target));
+    if (passwords.has(target.jobId) && !store.open().some((open) => open.jobId === target.jobId)) {
+      passwords.delete(target.jobId);
+    }
   }
 
   function reportOutcome(target: StoredTarget): void {
@@ -114,6 +124,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     restartGraceMs: options.restartGraceMs,
     images: createFirmwareImages(options.dataDir, () => options.hub()),
     hub: () => options.hub(),
+    async newPassword(jobId) {
+      const deadline = Date.now() + PASSWORD_WAIT_MS;
+      while (!passwords.has(jobId) && Date.now() < deadline && !closing.signal.aborted) await sleep(100);
+      return passwords.get(jobId) ?? null;
+    },
+    saveCredentials: (target, credentials) => options.saveCredentials(target.serial, credentials),
     async voipLines(target) {
       const deadline = Date.now() + VOIP_LINES_WAIT_MS;
       const key = keyOf(target);
@@ -177,6 +193,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
 
     accept(job) {
+      if (job.newPassword !== undefined) passwords.set(job.jobId, job.newPassword);
       for (const target of job.targets) if (target.voipLines) voipLines.set(keyOf(target), target.voipLines);
       const added = store.accept(job);
       store.refreshGrants(job);

@@ -37,7 +37,7 @@ import {
   updateJob,
   type JobRow,
 } from './jobs.queries.ts';
-import { jobChange } from './jobs.service.ts';
+import { DEVICE_PASSWORD_PURPOSE, jobChange } from './jobs.service.ts';
 
 /**
  * Jobs are woken by what changes them (created, retried, cancelled, a target finished, an agent connected, a wave
@@ -64,6 +64,8 @@ function backupInputOf(input: unknown): { backupId?: string } {
   const parsed = backupInputSchema.safeParse(input);
   return parsed.success ? { backupId: parsed.data.backupId } : {};
 }
+
+const passwordInputSchema = z.object({ sealedPassword: z.string() });
 
 export interface JobDispatcherOptions {
   db: Db;
@@ -252,6 +254,19 @@ export function createJobDispatcher(options: JobDispatcherOptions): JobDispatche
           file: `job:${job.id}`,
           expiresAt: clock.now().getTime() + JOB_TOKEN_TTL_MS,
         });
+      }
+      if (job.operation.kind === 'collect_logs') {
+        // Log uploads go over the same job grant as configuration files.
+        agentJob.fileToken = issueJobToken(secrets, {
+          orgId: job.orgId,
+          agentId,
+          file: `job:${job.id}`,
+          expiresAt: clock.now().getTime() + JOB_TOKEN_TTL_MS,
+        });
+      }
+      if (job.operation.kind === 'change_credentials') {
+        const input = passwordInputSchema.safeParse(rows.find((row) => row.agentId === agentId)?.input);
+        if (input.success) agentJob.newPassword = secrets.open(input.data.sealedPassword, DEVICE_PASSWORD_PURPOSE);
       }
       if (firmware) {
         agentJob.firmware = {

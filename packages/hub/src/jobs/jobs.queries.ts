@@ -356,6 +356,25 @@ export async function agentsOfJob(db: Queryable, jobId: string): Promise<string[
 }
 
 /** What a file request of an agent needs to know about the target it names. */
+/** The device's newest succeeded target of a job of this kind. */
+export async function latestSucceededTarget(db: Queryable, orgId: string, deviceId: string, kind: string) {
+  const [row] = await db
+    .select({ jobId: jobTargets.jobId, result: jobTargets.result, finishedAt: jobTargets.finishedAt })
+    .from(jobTargets)
+    .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+    .where(
+      and(
+        eq(jobTargets.orgId, orgId),
+        eq(jobTargets.deviceId, deviceId),
+        eq(jobTargets.state, 'succeeded'),
+        eq(jobs.kind, kind),
+      ),
+    )
+    .orderBy(desc(jobTargets.finishedAt))
+    .limit(1);
+  return row;
+}
+
 export async function jobTargetForFiles(db: Queryable, targetId: string) {
   const [row] = await db
     .select({
@@ -364,6 +383,7 @@ export async function jobTargetForFiles(db: Queryable, targetId: string) {
       agentId: jobTargets.agentId,
       deviceId: jobTargets.deviceId,
       serial: jobTargets.serial,
+      deviceName: jobTargets.deviceName,
       model: jobTargets.model,
       kind: jobs.kind,
     })

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   API_PREFIX,
   createJobRequestSchema,
+  deviceFtpStateSchema,
   errorBodySchema,
   idParamsSchema,
   jobDetailSchema,
@@ -18,7 +19,7 @@ import { clientInfo, requireAuth, requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { JOBS_TOPIC } from './job-dispatcher.ts';
-import { cancelJob, createJob, getJob, listJobs, retryJob } from './jobs.service.ts';
+import { cancelJob, createJob, deviceFtpState, getJob, listJobs, retryJob } from './jobs.service.ts';
 
 const jobChangeSchema = z.object({ orgId: z.string(), job: jobDtoSchema, targets: z.array(jobTargetDtoSchema) });
 /** Above this many unsent bytes a slow browser gets no new frame; its pending changes keep coalescing instead. */
@@ -74,10 +75,26 @@ export function registerJobRoutes(app: FastifyInstance, context: HubContext): vo
     async (request, reply) => {
       const auth = requirePermission(request, 'devices.view');
       const job = await withTenant(context.db, auth.orgIds, (tx) =>
-        createJob(tx, auth, request.body, clientInfo(request), context.clock.now()),
+        createJob(tx, auth, request.body, clientInfo(request), context.clock.now(), context.secrets),
       );
       await context.jobs.pump(job.id);
       return reply.status(201).send(job);
+    },
+  );
+
+  routes.get(
+    `${API_PREFIX}/devices/:id/ftp`,
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: "A device's FTP as Tutti's newest succeeded FTP job set it (null when no job set it yet)",
+        params: idParamsSchema,
+        response: { 200: deviceFtpStateSchema, ...denied },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.view');
+      return withTenant(context.db, auth.orgIds, (tx) => deviceFtpState(tx, auth.orgId, request.params.id));
     },
   );
 

@@ -9,6 +9,7 @@ import {
   targetFailureCodeSchema,
   targetResultSchema,
   type createJobRequestSchema,
+  type DeviceFtpState,
   type JobCounts,
   type JobDetail,
   type JobDto,
@@ -25,6 +26,7 @@ import type { Queryable, Tx } from '../db/index.ts';
 import { getBackup, newestBackupsOf } from '../backups/index.ts';
 import { configurationMismatch, getConfiguration } from '../configurations/index.ts';
 import { getFirmware } from '../firmware/index.ts';
+import type { SecretBox } from '../secrets/index.ts';
 import {
   applyTargetUpdate,
   cancelUndispatched,
@@ -34,6 +36,7 @@ import {
   firmwareSummaries,
   insertJob,
   insertTargets,
+  latestSucceededTarget,
   listJobRows,
   listTargets,
   requeueFailed,
@@ -185,9 +188,13 @@ async function backupsToRestore(
   return chosen;
 }
 
+/** Purpose the new password of a change_credentials job is sealed for; only the dispatcher opens it. */
+export const DEVICE_PASSWORD_PURPOSE = 'job-device-password';
+
 /**
  * Starts a job on many devices. The caller needs the operation's permission. A firmware package must suit every
  * selected device's model family, or nothing starts. Devices no agent manages any more fail at once with a reason.
+ * A new device password is sealed with `secrets` into each target's input: never stored, audited or logged in clear.
  */
 export async function createJob(
   tx: Tx,
@@ -195,6 +202,7 @@ export async function createJob(
   request: z.output<typeof createJobRequestSchema>,
   client: ClientInfo,
   now: Date,
+  secrets?: SecretBox,
 ): Promise<JobDetail> {
   const { operation } = request;
   const permission = jobPermissions[operation.kind];
@@ -234,6 +242,11 @@ export async function createJob(
       if (reason) wrongModel.set(device.id, reason);
     }
   }
+  let sealedPassword: string | null = null;
+  if (operation.kind === 'change_credentials') {
+    if (!request.password || !secrets) throw appError('VALIDATION_FAILED', { field: 'password' });
+    sealedPassword = secrets.seal(request.password, DEVICE_PASSWORD_PURPOSE);
+  }
   const rollout = rolloutSchema.parse(request.rollout ?? {});
   const job = await insertJob(tx, {
     orgId: auth.orgId,
@@ -262,7 +275,7 @@ export async function createJob(
         deviceName: device.name,
         model: device.model,
         wave: rollout.waveSize ? Math.floor(index / rollout.waveSize) + 1 : 1,
-        input: inputs.get(device.id) ?? null,
+        input: sealedPassword ? { sealedPassword } : (inputs.get(device.id) ?? null),
         ...(unmanaged
           ? {
               state: 'failed' as const,
@@ -342,6 +355,14 @@ export async function retryJob(
     ip: client.ip,
   });
   return getJob(tx, auth.orgId, id);
+}
+
+/** What Tutti last set a device's FTP to, from its newest succeeded FTP job. */
+export async function deviceFtpState(tx: Queryable, orgId: string, deviceId: string): Promise<DeviceFtpState> {
+  const row = await latestSucceededTarget(tx, orgId, deviceId, 'ftp');
+  const result = row?.result ? targetResultSchema.parse(row.result) : null;
+  if (!row || result?.ftpEnabled === undefined) return { enabled: null, setAt: null, jobId: null };
+  return { enabled: result.ftpEnabled, setAt: row.finishedAt?.toISOString() ?? null, jobId: row.jobId };
 }
 
 export interface AppliedJobEvents {

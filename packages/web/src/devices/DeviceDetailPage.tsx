@@ -18,6 +18,7 @@ import { StatusHistory } from './StatusHistory.tsx';
 import { severityColor } from './status.ts';
 import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
+import { DeviceFtpValue, DeviceLogsCard } from '../jobs/DeviceMaintenance.tsx';
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -143,6 +144,9 @@ export function DeviceDetailPage({ id }: { id: string }) {
             <Field label={t('devices.columns.location')}>
               {device.location !== null ? <bdi>{device.location}</bdi> : dash}
             </Field>
+            <Field label={t('deviceDetail.ftp')} testId="device-detail-ftp">
+              <DeviceFtpValue deviceId={device.id} />
+            </Field>
             <Field label={t('deviceDetail.firstSeen')}>{formatIsoDateTime(language, device.firstSeenAt) ?? dash}</Field>
             <Field label={t('deviceDetail.lastSeen')}>{formatIsoDateTime(language, device.lastSeenAt) ?? dash}</Field>
           </SimpleGrid>
@@ -163,6 +167,9 @@ export function DeviceDetailPage({ id }: { id: string }) {
           )}
         </Card>
       </SimpleGrid>
+
+
+      <DeviceLogsCard deviceId={device.id} />
 
       <Card withBorder radius="md" padding="lg">
         <Title order={2} size="h4" mb="md">

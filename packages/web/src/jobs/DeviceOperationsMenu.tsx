@@ -6,7 +6,11 @@ import {
   IconDatabaseExport,
   IconDatabaseImport,
   IconDownload,
+  IconFileText,
+  IconKey,
   IconPower,
+  IconServer,
+  IconServerOff,
   IconVolume,
   IconVolumeOff,
 } from '@tabler/icons-react';
@@ -20,6 +24,7 @@ import { firmwareQueryOptions } from '../firmware/firmware.queries.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
+import { CredentialsDialog } from './CredentialsDialog.tsx';
 import { useFamilyName } from './job-labels.tsx';
 import { jobsQueryKey } from './jobs.queries.ts';
 
@@ -133,11 +138,26 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [firmwareOpen, setFirmwareOpen] = useState(false);
+  const [credentialsOpen, setCredentialsOpen] = useState(false);
   const start = useMutation({
-    mutationFn: ({ operation, rollout }: { operation: JobOperation; rollout?: RolloutInput }) =>
-      api.createJob({ operation, deviceIds: devices.map((device) => device.id), ...(rollout ? { rollout } : {}) }),
+    mutationFn: ({
+      operation,
+      rollout,
+      password,
+    }: {
+      operation: JobOperation;
+      rollout?: RolloutInput;
+      password?: string;
+    }) =>
+      api.createJob({
+        operation,
+        deviceIds: devices.map((device) => device.id),
+        ...(rollout ? { rollout } : {}),
+        ...(password === undefined ? {} : { password }),
+      }),
     onSuccess: (job) => {
       setFirmwareOpen(false);
+      setCredentialsOpen(false);
       void queryClient.invalidateQueries({ queryKey: jobsQueryKey });
       void navigate({ to: '/jobs/$id', params: { id: job.id } });
     },
@@ -206,6 +226,32 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
                 <IconDatabaseImport size={16} aria-hidden />,
                 'op-restore',
               )}
+              <Menu.Divider />
+              {item(
+                { kind: 'collect_logs' },
+                t('jobs.operation.collectLogs'),
+                <IconFileText size={16} aria-hidden />,
+                'op-collect-logs',
+              )}
+              {item(
+                { kind: 'ftp', on: true },
+                t('jobs.operation.ftpOn'),
+                <IconServer size={16} aria-hidden />,
+                'op-ftp-on',
+              )}
+              {item(
+                { kind: 'ftp', on: false },
+                t('jobs.operation.ftpOff'),
+                <IconServerOff size={16} aria-hidden />,
+                'op-ftp-off',
+              )}
+              <Menu.Item
+                leftSection={<IconKey size={16} aria-hidden />}
+                onClick={() => setCredentialsOpen(true)}
+                data-testid="op-credentials"
+              >
+                {t('jobs.operation.changeCredentials')}
+              </Menu.Item>
             </>
           ) : null}
           {firmware ? (
@@ -219,7 +265,7 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
           ) : null}
         </Menu.Dropdown>
       </Menu>
-      {start.error && !firmwareOpen ? (
+      {start.error && !firmwareOpen && !credentialsOpen ? (
         <Text c="red" size="sm" role="alert">
           {t(errorKey(start.error))}
         </Text>
@@ -231,6 +277,15 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
         pending={start.isPending}
         error={start.error}
         onStart={(packageId, rollout) => start.mutate({ operation: { kind: 'firmware_update', packageId }, rollout })}
+      />
+      <CredentialsDialog
+        opened={credentialsOpen}
+        onClose={() => setCredentialsOpen(false)}
+        pending={start.isPending}
+        error={start.error}
+        onStart={(username, password) =>
+          start.mutate({ operation: { kind: 'change_credentials', username }, password })
+        }
       />
     </>
   );

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { IconArrowBack, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
+import { IconArrowBack, IconFileZip, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { JobDetail, JobTargetDto } from '@tutti/protocol';
@@ -11,11 +11,13 @@ import { formatDuration, formatIsoDateTime, formatNumber } from '../i18n/format.
 import { currentLanguage, intlLocale } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+import { formatBytes } from './DeviceMaintenance.tsx';
 import { JobProgress, JobStateBadge, TargetStateBadge, targetStateColor, useOperationLabel } from './job-labels.tsx';
 import { applyJobChange, connectJobsLive, jobQueryOptions } from './jobs.queries.ts';
 
 function TargetRow({ target }: { target: JobTargetDto }) {
   const { t } = useTranslation();
+  const language = currentLanguage();
   const { deviceId } = target;
   return (
     <Table.Tr data-testid={`target-row-${target.serial}`} data-state={target.state}>
@@ -57,6 +59,17 @@ function TargetRow({ target }: { target: JobTargetDto }) {
           <Text size="sm">{t('jobs.detail.firmwareNow', { version: target.result.firmware })}</Text>
         ) : target.result?.backupVersion ? (
           <Text size="sm">{t('jobs.detail.backupVersion', { version: target.result.backupVersion })}</Text>
+        ) : target.result?.ftpEnabled !== undefined ? (
+          <Text size="sm">{target.result.ftpEnabled ? t('jobs.detail.ftpOnNow') : t('jobs.detail.ftpOffNow')}</Text>
+        ) : target.result?.logId ? (
+          <Group gap="xs">
+            <Text size="sm">
+              {t('jobs.detail.logStored', { size: formatBytes(language, target.result.logBytes ?? 0) })}
+            </Text>
+            <Anchor href={api.deviceLogDownloadUrl(target.result.logId)} size="sm" data-testid="download-target-log">
+              {t('jobs.detail.downloadLog')}
+            </Anchor>
+          </Group>
         ) : null}
       </Table.Td>
       <Table.Td>{target.wave}</Table.Td>
@@ -146,6 +159,17 @@ export function JobDetailPage({ id }: { id: string }) {
             </Stack>
             <Group gap="xs">
               <JobStateBadge state={job.state} />
+              {job.operation.kind === 'collect_logs' && job.counts.succeeded > 0 ? (
+                <Button
+                  component="a"
+                  href={api.jobLogsZipUrl(job.id)}
+                  variant="light"
+                  leftSection={<IconFileZip size={16} aria-hidden />}
+                  data-testid="download-job-logs"
+                >
+                  {t('jobs.detail.downloadLogsZip')}
+                </Button>
+              ) : null}
               {mayOperate && job.state === 'running' ? (
                 <Button
                   variant="light"

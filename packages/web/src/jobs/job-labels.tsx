@@ -51,6 +51,12 @@ export function useOperationLabel(): (job: Pick<JobDto, 'operation' | 'firmware'
         return t('jobs.operation.backup');
       case 'restore':
         return t('jobs.operation.restore');
+      case 'ftp':
+        return operation.on ? t('jobs.operation.ftpOn') : t('jobs.operation.ftpOff');
+      case 'change_credentials':
+        return t('jobs.operation.changeCredentials');
+      case 'collect_logs':
+        return t('jobs.operation.collectLogs');
       case 'voip_provision':
         return t('jobs.operation.voipProvision');
     }

@@ -1,0 +1,1 @@
+export { registerDeviceLogRoutes } from './device-logs.routes.ts';
