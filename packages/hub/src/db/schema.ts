@@ -1133,3 +1133,15 @@ export const voipLines = pgTable(
   },
   (table) => [primaryKey({ columns: [table.deviceId, table.line] }), index('voip_lines_org_idx').on(table.orgId)],
 );
+
+/**
+ * Failed sign-in attempts per account or client address, shared by every hub node so that spreading guesses over
+ * nodes gains nothing. Not tenant data: keys are what people typed and where they came from.
+ */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lockouts: integer('lockouts').notNull().default(0),
+});
