@@ -15,6 +15,7 @@ import { DeviceStatusCell } from './DeviceStatusCell.tsx';
 import { deviceQueryOptions } from './devices.queries.ts';
 import { StackDiagram } from './StackDiagram.tsx';
 import { StatusHistory } from './StatusHistory.tsx';
+import { VoipLinesCard } from '../voip/VoipLinesCard.tsx';
 import { severityColor } from './status.ts';
 import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
@@ -168,6 +169,8 @@ export function DeviceDetailPage({ id }: { id: string }) {
         </Card>
       </SimpleGrid>
 
+
+      <VoipLinesCard device={device} />
 
       <DeviceLogsCard deviceId={device.id} />
 

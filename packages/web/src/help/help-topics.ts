@@ -13,6 +13,7 @@ export const helpTopicKeys = [
   'loadConfiguration',
   'credentials',
   'ftp',
+  'voip',
   'downloads',
   'collaborateSpace',
 ] as const;
@@ -37,6 +38,7 @@ export const helpTopics: readonly HelpTopic[] = [
   { key: 'loadConfiguration', screens: ['devices'], permission: 'devices.control' },
   { key: 'credentials', screens: ['devices'], permission: 'devices.control' },
   { key: 'ftp', screens: ['devices'], permission: 'devices.control' },
+  { key: 'voip', screens: ['devices'], permission: 'voip.provision' },
   { key: 'downloads', screens: ['downloads'], permission: 'servers.manage' },
   { key: 'collaborateSpace', screens: ['space'], permission: 'space.manage' },
 ];

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+import { VoipCsvButton } from '../voip/VoipCsvDialog.tsx';
 import { JobProgress, JobStateBadge, useOperationLabel } from './job-labels.tsx';
 import { connectJobsLive, jobsQueryOptions } from './jobs.queries.ts';
 
@@ -25,7 +26,10 @@ export function JobsPage() {
 
   return (
     <Stack gap="md">
-      <Title order={2}>{t('nav.jobs')}</Title>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={2}>{t('nav.jobs')}</Title>
+        <VoipCsvButton />
+      </Group>
       <Text c="dimmed" size="sm">
         {t('jobs.subtitle')}
       </Text>
