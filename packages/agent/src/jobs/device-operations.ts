@@ -32,7 +32,13 @@ import {
 } from '@tutti/protocol';
 import type { DeviceCredentials } from '../credentials/credential-store.ts';
 import type { FirmwareImages } from './firmware-images.ts';
-import { hubFileRequest, type HubEndpoint } from './hub-files.ts';
+import {
+  HUB_FILE_PATIENCE_MS,
+  hubFileRequest,
+  HubUnreachableError,
+  patientHubFileRequest,
+  type HubEndpoint,
+} from './hub-files.ts';
 import type { StoredTarget } from './job-store.ts';
 
 /** A target's end with a stable code and a sentence that says what happened. */
@@ -88,6 +94,7 @@ export function failureOf(error: unknown): TargetFailure {
   }
   if (isDeviceError(error))
     return new TargetFailure('device_unreachable', `The device could not be reached: ${error.message}`);
+  if (error instanceof HubUnreachableError) return new TargetFailure('hub_unreachable', error.message);
   if (isAppError(error) && error.code === 'FIRMWARE_PACKAGE_INVALID') {
     return new TargetFailure('package_invalid', `The firmware package was refused: ${error.message}`);
   }
@@ -302,14 +309,16 @@ async function backUp(context: OperationContext, target: StoredTarget): Promise<
   if (project.byteLength === 0)
     throw new TargetFailure('device_refused', 'The device returned an empty configuration.');
   context.progress(target, 50);
-  const { hub, token } = hubFor(context, target);
-  const response = await hubFileRequest(
-    hub,
+  const { token } = hubFor(context, target);
+  // A hub that restarts meanwhile is waited for: the device was read once and the same bytes are offered again.
+  const response = await patientHubFileRequest(
+    () => context.hub(),
     'PUT',
     `${BACKUP_FILES_PATH}/${target.targetId}/${target.attempt}`,
     { [JOB_TOKEN_HEADER]: token, [SHA256_HEADER]: sha256Hex(project) },
     64 * 1024,
     project,
+    { patienceMs: HUB_FILE_PATIENCE_MS, signal: context.signal },
   );
   if (response.status !== 200) {
     throw new TargetFailure('device_unreachable', `The hub did not store the backup (HTTP ${response.status}).`);
@@ -321,13 +330,15 @@ async function backUp(context: OperationContext, target: StoredTarget): Promise<
 /** Downloads the backup (its checksum checked), loads it and waits until the device reports it configured. */
 async function restore(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
   if (!target.backupId) throw new TargetFailure('device_refused', 'The job names no backup for this device.');
-  const { hub, token } = hubFor(context, target);
-  const response = await hubFileRequest(
-    hub,
+  const { token } = hubFor(context, target);
+  const response = await patientHubFileRequest(
+    () => context.hub(),
     'GET',
     `${BACKUP_FILES_PATH}/${target.backupId}`,
     { [JOB_TOKEN_HEADER]: token, [JOB_ID_HEADER]: target.jobId },
     MAX_BACKUP_BYTES,
+    undefined,
+    { patienceMs: HUB_FILE_PATIENCE_MS, signal: context.signal },
   );
   if (response.status !== 200) {
     throw new TargetFailure('device_unreachable', `The hub did not hand out the backup (HTTP ${response.status}).`);
