@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
 import { ApiError, createApiClient, type ApiClient } from '@tutti/client';
-import { createSimulator, type SimulatedDeviceSpec, type Simulator, type SimulatorChange } from '@tutti/devices';
+import {
+  connectDevice,
+  createSimulator,
+  DeviceLoginError,
+  type SimulatedDeviceSpec,
+  type Simulator,
+  type SimulatorChange,
+} from '@tutti/devices';
 import {
   createHub,
   createTestDatabase,
@@ -226,6 +233,67 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
   });
 
   // An agent killed mid-rollout is jobs-crash.test.ts.
+  it('switches FTP, changes the stack login (the agent keeps signing in) and zips the devices logs', async () => {
+    const chosen = [huddle, dsps[5]!];
+    const deviceIds = chosen.map((spec) => idOf(spec.serial));
+    const runJob = async (request: Parameters<ApiClient['createJob']>[0]) => {
+      const created = await api.createJob(request);
+      await until(async () => finished(await api.getJob(created.id)), 100);
+      const job = await api.getJob(created.id);
+      expect(job.counts).toMatchObject({ succeeded: chosen.length, failed: 0 });
+      return job;
+    };
+    const signIn = (spec: SimulatedDeviceSpec, password: string) =>
+      connectDevice({ address: spec.address, port: 2323, username: 'clearone', password, discoveryPort: 50_123 });
+
+    const ftp = await runJob({ operation: { kind: 'ftp', on: true }, deviceIds });
+    expect(ftp.targets.every((target) => target.result?.ftpEnabled === true)).toBe(true);
+    const reader = await signIn(huddle, 'converge');
+    expect(await reader.commandValue('BOX Huddle1 NETWORK FTP_ENABLE')).toBe('1');
+    await reader.close();
+    expect((await api.deviceFtpState(idOf(huddle.serial))).enabled).toBe(true);
+
+    const newPassword = 'Rotated-Login-77';
+    const change = await runJob({
+      operation: { kind: 'change_credentials', username: 'clearone' },
+      deviceIds,
+      password: newPassword,
+    });
+    expect(JSON.stringify(change)).not.toContain(newPassword);
+    await expect(signIn(huddle, 'converge')).rejects.toBeInstanceOf(DeviceLoginError);
+    await (await signIn(huddle, newPassword)).close();
+    // Nothing the agent or the hub keeps holds the password in clear.
+    const stored = rowsOf<{ text: string }>(
+      await database.db.execute(sql`
+        SELECT row_to_json(job_targets)::text AS text FROM job_targets WHERE job_id = ${change.id}
+        UNION ALL SELECT row_to_json(audit_log)::text FROM audit_log WHERE target = ${`job:${change.id}`}`),
+    );
+    for (const row of stored) expect(row.text).not.toContain(newPassword);
+    for (const file of readdirSync(dataDir)) {
+      if (statSync(join(dataDir, file)).isFile()) {
+        expect(readFileSync(join(dataDir, file)).includes(newPassword)).toBe(false);
+      }
+    }
+
+    const logs = await runJob({ operation: { kind: 'collect_logs' }, deviceIds });
+    // The agent still signs in with the new login: it read the logs, and no device fell into Login Failed.
+    for (const spec of chosen) {
+      const [device] = (await api.listDevices({ q: spec.serial })).items;
+      expect(device?.status).not.toBe('login_failed');
+    }
+    const listed = await api.listDeviceLogs({ jobId: logs.id });
+    expect(listed.items.map((log) => log.serial).sort()).toEqual(chosen.map((spec) => spec.serial).sort());
+    const huddleLog = listed.items.find((log) => log.serial === huddle.serial)!;
+    const text = Buffer.from(await api.downloadDeviceLog(huddleLog.id)).toString('utf8');
+    expect(text).toContain('NETWORK FTP_ENABLE set to 1');
+    expect(text).toContain('SECURITY login credentials changed (username clearone)');
+    expect(text).toMatch(/LOGIN clearone refused from/);
+    expect(text).not.toContain(newPassword);
+    const zip = Buffer.from(await api.downloadJobLogs(logs.id));
+    expect(zip.subarray(0, 4).toString('binary')).toBe('PK\x03\x04');
+    for (const spec of chosen) expect(zip.includes(Buffer.from(`${spec.serial}-`))).toBe(true);
+  });
+
   it('rolls firmware out in waves, the next wave after the pause, and updates each device once', async () => {
     const firmware = await api.uploadFirmware(firmwareUpload('converge_pro_2', '9.1.0.0'));
     expect((await api.listFirmware()).items.map((item) => item.version)).toContain('9.1.0.0');
