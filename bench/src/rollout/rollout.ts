@@ -21,19 +21,29 @@ import { until } from '../wait.ts';
 /** This benchmark's own loopback block and ports (the others are in shared/setup.ts). */
 const network: BenchNetwork = { subnetPrefix: '127.64', telnetPort: 2428, discoveryPort: 50_128 };
 const ADMIN = { email: 'rollout@bench.tutti.test', password: 'Bench-rollout-2026!' };
-/** The simulator's FW_UPDATE takes this long per box (its default): the transfer time the figures include. */
+/** Each simulated FW_UPDATE (transfer and install) takes this long: the transfer time the figures include. */
 const SIMULATED_TRANSFER_S = 10;
+/** An updated box then restarts for this long before the backup can reach it. */
+const SIMULATED_REBOOT_S = 5;
+/** Share of the simulated boxes that are CONVERGE Pro 2 units (the rest are other families): sizes the site so that
+ * the rollout has as many firmware targets as asked. */
+const PRO_2_SHARE = 0.85;
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 interface Settings {
+  /** Firmware targets and backup targets. */
   devices: number;
+  /** Simulated boxes, enough to hold `devices` CONVERGE Pro 2 units. */
+  boxes: number;
   agents: number;
   concurrency: number;
 }
 
 function settingsOf(options: BenchOptions): Settings {
+  const devices = options.devices ?? (options.quick ? 100 : 1000);
   return {
-    devices: options.devices ?? (options.quick ? 100 : 1000),
+    devices,
+    boxes: Math.ceil(devices / PRO_2_SHARE),
     agents: options.quick ? 2 : 10,
     concurrency: options.rate ?? 50,
   };
@@ -105,9 +115,12 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   const settings = settingsOf(options);
   const dataDir = benchDataDir(scope, 'rollout');
   const site = await startHubSite(scope, databaseOf(options), dataDir);
-  const layout = layoutOf(settings.devices, network.subnetPrefix, 100, settings.agents);
-  scope.progress(`rollout: simulating ${settings.devices} boxes on ${layout.length} subnets`);
-  await startSimulatorWorker(scope, layout, network.telnetPort, network.discoveryPort);
+  const layout = layoutOf(settings.boxes, network.subnetPrefix, 150, settings.agents);
+  scope.progress(`rollout: simulating ${settings.boxes} boxes on ${layout.length} subnets`);
+  await startSimulatorWorker(scope, layout, network.telnetPort, network.discoveryPort, {
+    firmwareUpdateMs: SIMULATED_TRANSFER_S * 1000,
+    rebootMs: SIMULATED_REBOOT_S * 1000,
+  });
   const orgId = await startAgents(
     scope,
     site,
@@ -118,8 +131,8 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   await ensureMember(site.database.db, { orgId, ...ADMIN, name: 'Bench Admin', role: 'owner' }, 'bench');
   await waitForDevicesInHub(
     { ...site, agentFilter: `org_id = '${orgId}'::uuid AND host_serial IS NULL` },
-    settings.devices,
-    120_000 + settings.devices * 100,
+    settings.boxes,
+    120_000 + settings.boxes * 100,
     scope.signal,
   );
   const client = createApiClient({ baseUrl: site.hubUrl, keepCookies: true });
@@ -134,7 +147,10 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     sha256: sha256Hex(content),
     contentBase64: Buffer.from(content).toString('base64'),
   });
-  const targets = await deviceIds(client, 'converge_pro_2');
+  const pro2 = await deviceIds(client, 'converge_pro_2');
+  if (pro2.length < settings.devices)
+    throw new Error(`Only ${pro2.length} CONVERGE Pro 2 units for ${settings.devices}`);
+  const targets = pro2.slice(0, settings.devices);
   scope.progress(`rollout: firmware to ${targets.length} CONVERGE Pro 2 units at concurrency ${settings.concurrency}`);
   const rollout = await timeJob(
     client,
@@ -145,7 +161,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     60_000 + targets.length * SIMULATED_TRANSFER_S * 1000,
   );
 
-  // Updated units reboot (45 s in the simulator); the backup starts once every unit answers again.
+  // Updated units reboot; the backup starts once every unit answers again.
   scope.progress('rollout: waiting for the updated units to come back');
   await until(
     async () =>
@@ -156,7 +172,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       )[0]!.n === 0,
     { timeoutMs: 180_000, intervalMs: 1_000, signal: scope.signal, what: 'updated units back' },
   );
-  const all = await deviceIds(client);
+  const all = (await deviceIds(client)).slice(0, settings.devices);
   scope.progress(`rollout: systemwide backup of ${all.length} units`);
   const backup = await timeJob(client, scope, { kind: 'backup' }, all, { concurrency: 500 }, 60_000 + all.length * 500);
   const [stored] = rowsOf<{ n: number; bytes: number }>(
@@ -166,10 +182,11 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
   );
 
   const table = formatTable(`Firmware rollout and systemwide backup (${databaseOf(options)})`, [
-    ['simulated boxes', settings.devices],
+    ['simulated boxes', settings.boxes],
     ['agents', settings.agents],
     ['firmware targets (CONVERGE Pro 2 units)', rollout.counts.total],
     ['simulated transfer per device (s)', SIMULATED_TRANSFER_S],
+    ['simulated reboot after the update (s)', SIMULATED_REBOOT_S],
     ['concurrency', settings.concurrency],
     ['rollout total (s)', round(rollout.seconds, 1)],
     ['rollout devices/min', rollout.perMinute],
@@ -186,9 +203,11 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       bench: 'rollout',
       database: databaseOf(options),
       devices: settings.devices,
+      boxes: settings.boxes,
       agents: settings.agents,
       concurrency: settings.concurrency,
       simulatedTransferSeconds: SIMULATED_TRANSFER_S,
+      simulatedRebootSeconds: SIMULATED_REBOOT_S,
       rolloutTargets: rollout.counts.total,
       rolloutSeconds: round(rollout.seconds, 1),
       rolloutDevicesPerMinute: rollout.perMinute,
@@ -205,7 +224,7 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
 export const rolloutBenchmark: Benchmark = {
   name: 'rollout',
   description:
-    'Firmware rollout to every simulated CONVERGE Pro 2 unit over several agents at a concurrency (--rate), then a systemwide backup',
+    'Firmware rollout to --devices CONVERGE Pro 2 units (1,000; 100 with --quick) over 10 agents (2) at a concurrency (--rate, 50), then a systemwide backup of as many devices',
   timeoutMs: (options) => (options.quick ? 8 : 40) * 60_000,
   run,
 };

@@ -8,11 +8,17 @@ export interface SubnetLayout {
   devices: number;
 }
 
+/** How long the simulated boxes take to install firmware and to restart (simulator defaults: 10 s and 45 s). */
+export interface SimulatorTimings {
+  firmwareUpdateMs?: number;
+  rebootMs?: number;
+}
+
 /** `round-robin` flips device 0, 1, 2, … in turn; `shuffled` walks a seeded random permutation of the devices. */
 export type FlipOrder = 'round-robin' | 'shuffled';
 
 export type SimRequest =
-  | { type: 'start'; layout: SubnetLayout[]; port: number; discoveryPort: number }
+  | { type: 'start'; layout: SubnetLayout[]; port: number; discoveryPort: number; timings?: SimulatorTimings }
   | {
       type: 'flip';
       rate: number;

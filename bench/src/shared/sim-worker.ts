@@ -95,6 +95,7 @@ serveWorker<SimRequest, SimReply>(async (message) => {
         devices: boxSpecs(message.layout),
         port: message.port,
         discoveryPort: message.discoveryPort,
+        ...message.timings,
       });
       await simulator.start();
       devices = simulator.devices();

@@ -6,7 +6,7 @@ import { until } from '../wait.ts';
 import { startWorker, type Worker } from '../worker.ts';
 import type { StoredStatusEvent } from './analyse.ts';
 import { query } from './machine.ts';
-import type { AgentReply, AgentRequest, SimReply, SimRequest, SubnetLayout } from './messages.ts';
+import type { AgentReply, AgentRequest, SimReply, SimRequest, SimulatorTimings, SubnetLayout } from './messages.ts';
 
 export type SimWorker = Worker<SimRequest, SimReply>;
 export type AgentWorker = Worker<AgentRequest, AgentReply>;
@@ -54,11 +54,16 @@ export async function startSimulatorWorker(
   layout: SubnetLayout[],
   port: number,
   discoveryPort: number,
+  timings?: SimulatorTimings,
 ): Promise<{ sim: SimWorker; serials: string[]; startMs: number }> {
   const sim = startWorker<SimRequest, SimReply>(new URL('./sim-worker.ts', import.meta.url), 'simulator', scope, {
     type: 'stop',
   });
-  const started = await sim.request({ type: 'start', layout, port, discoveryPort }, 'started', 60_000);
+  const started = await sim.request(
+    { type: 'start', layout, port, discoveryPort, ...(timings ? { timings } : {}) },
+    'started',
+    60_000,
+  );
   const expected = layout.reduce((sum, { devices }) => sum + devices, 0);
   if (started.serials.length !== expected) {
     throw new Error(`Simulator made ${started.serials.length} boxes, not ${expected}`);
