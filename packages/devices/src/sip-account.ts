@@ -113,7 +113,7 @@ export const SIP_USER_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
 /** Passwords travel as one command token: printable ASCII without spaces. */
 export const SIP_PASSWORD_PATTERN = /^[\x21-\x7e]{1,128}$/;
 /** Display names: printable text without the summary's separators. */
-export const SIP_DISPLAY_NAME_PATTERN = /^[^;=\x00-\x1f]{0,64}$/;
+export const SIP_DISPLAY_NAME_PATTERN = /^[^;=\p{Cc}]{0,64}$/u;
 
 /** What provisioning writes to one line; empty optional fields are left as they are on the unit. */
 export interface SipSettingsInput {

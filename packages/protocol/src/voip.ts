@@ -49,7 +49,7 @@ export const sipPasswordSchema = z
 export const sipDisplayNameSchema = z
   .string()
   .trim()
-  .regex(/^[^;=\x00-\x1f]{0,64}$/, 'Up to 64 characters, without ; or =');
+  .regex(/^[^;=\p{Cc}]{0,64}$/u, 'Up to 64 characters, without ; or =');
 
 /** What provisioning writes to one line. Blank optional fields: auth user = user, extension = user. */
 export const voipLineSettingsSchema = z

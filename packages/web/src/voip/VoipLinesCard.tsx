@@ -113,7 +113,7 @@ function ProvisionLineDialog({
             label={t('voip.form.transport')}
             data={[...voipTransports]}
             value={transport}
-            onChange={(value) => setTransport((value as VoipTransport | null) ?? 'UDP')}
+            onChange={(value) => setTransport(value ?? 'UDP')}
             allowDeselect={false}
           />
           <NumberInput
