@@ -300,6 +300,10 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     updateWebhook: (id: string, body: UpdateWebhookRequest) =>
       request('PATCH', `/webhooks/${encodeURIComponent(id)}`, webhookSubscriptionDtoSchema, body),
     deleteWebhook: (id: string) => request('DELETE', `/webhooks/${encodeURIComponent(id)}`, null),
+    rotateWebhookSecret: (id: string) =>
+      request('POST', `/webhooks/${encodeURIComponent(id)}/secret`, webhookSecretResponseSchema),
+    sendTestWebhook: (id: string) =>
+      request('POST', `/webhooks/${encodeURIComponent(id)}/test`, webhookSubscriptionDtoSchema),
     listWebhookDeliveries: (id: string, query: { status?: 'pending' | 'succeeded' | 'failed'; limit?: number } = {}) =>
       request('GET', `/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, webhookDeliveryListSchema),
 

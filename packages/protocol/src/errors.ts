@@ -85,6 +85,7 @@ export const errorCatalog = {
   ALERT_RESOLVED: { status: 409, message: 'The alert is already resolved.' },
   ALERT_RECIPIENT_UNKNOWN: { status: 400, message: 'A recipient is not a member of the organization.' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, message: 'This hub does not send to webhooks at that address.' },
+  WEBHOOK_DISABLED: { status: 409, message: 'The subscription is turned off; turn it on to send a test.' },
   ACK_LINK_INVALID: { status: 404, message: 'The acknowledge link is not valid or was already used.' },
   MAINTENANCE_WINDOW_NOT_FOUND: { status: 404, message: 'The maintenance window does not exist.' },
   JOB_NOT_FOUND: { status: 404, message: 'The job does not exist.' },

@@ -11,6 +11,12 @@ export const webhookEventTypes = ['device.status', 'job.finished', 'alert.raised
 export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 
+/** A test delivery an administrator asks for; it goes to one subscription and cannot be subscribed to. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+/** What a delivery can carry: a subscribed event type or a test. */
+export const webhookDeliveryEventTypeSchema = z.enum([...webhookEventTypes, WEBHOOK_TEST_EVENT]);
+export type WebhookDeliveryEventType = z.infer<typeof webhookDeliveryEventTypeSchema>;
+
 /** Headers of every delivery. The signature is HMAC-SHA256 over `<timestamp>.<raw body>` with the subscription's secret. */
 export const webhookHeaders = {
   event: 'x-tutti-event',
@@ -22,7 +28,7 @@ export const webhookHeaders = {
 /** The JSON body a receiver gets; `id` is the same in every retry of one event. */
 export const webhookEventBodySchema = z.object({
   id: uuid,
-  type: webhookEventTypeSchema,
+  type: webhookDeliveryEventTypeSchema,
   orgId: uuid,
   occurredAt: isoTime,
   data: z.record(z.string(), z.unknown()),
@@ -119,6 +125,8 @@ export const updateWebhookRequestSchema = z
   });
 export type UpdateWebhookRequest = z.input<typeof updateWebhookRequestSchema>;
 
+export const webhookDeliveryStatusSchema = z.enum(['pending', 'succeeded', 'failed']);
+
 export const webhookSubscriptionDtoSchema = z.object({
   id: uuid,
   url: z.string(),
@@ -128,6 +136,10 @@ export const webhookSubscriptionDtoSchema = z.object({
   /** `failures`: the hub turned it off after too many failed attempts in a row. */
   disabledReason: z.enum(['manual', 'failures']).nullable(),
   consecutiveFailures: z.number().int(),
+  /** The newest delivery: its state, when it was queued and the status code of its latest attempt. */
+  lastDelivery: z
+    .object({ status: webhookDeliveryStatusSchema, createdAt: isoTime, statusCode: z.number().int().nullable() })
+    .nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -143,8 +155,6 @@ export const webhookSecretResponseSchema = z.object({
 });
 export type WebhookSecretResponse = z.infer<typeof webhookSecretResponseSchema>;
 
-export const webhookDeliveryStatusSchema = z.enum(['pending', 'succeeded', 'failed']);
-
 export const webhookAttemptDtoSchema = z.object({
   attemptedAt: isoTime,
   statusCode: z.number().int().nullable(),
@@ -155,7 +165,7 @@ export const webhookAttemptDtoSchema = z.object({
 export const webhookDeliveryDtoSchema = z.object({
   id: uuid,
   eventId: uuid,
-  eventType: webhookEventTypeSchema,
+  eventType: webhookDeliveryEventTypeSchema,
   status: webhookDeliveryStatusSchema,
   attempts: z.array(webhookAttemptDtoSchema),
   /** When the next attempt is due; null once it succeeded or gave up. */

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import type { WebhookEventType } from '@tutti/protocol';
+import type { WebhookDeliveryEventType } from '@tutti/protocol';
 import type { Queryable } from '../db/index.ts';
 import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 
@@ -73,7 +73,7 @@ export interface ClaimedDelivery {
   id: string;
   orgId: string;
   subscriptionId: string;
-  eventType: WebhookEventType;
+  eventType: WebhookDeliveryEventType;
   body: unknown;
   attempts: number;
   url: string;
@@ -132,7 +132,7 @@ export async function claimDueDeliveries(
       ),
     )
     .orderBy(asc(webhookDeliveries.nextAttemptAt));
-  return rows.map((row) => ({ ...row, eventType: row.eventType as WebhookEventType }));
+  return rows.map((row) => ({ ...row, eventType: row.eventType as WebhookDeliveryEventType }));
 }
 
 export async function insertAttempt(db: Queryable, attempt: typeof webhookAttempts.$inferInsert): Promise<void> {
@@ -196,6 +196,24 @@ export function listDeliveryRows(
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(limit);
+}
+
+/** The newest delivery of each subscription given, with its latest attempt's status code. */
+export function lastDeliveriesOf(
+  db: Queryable,
+  subscriptionIds: string[],
+): Promise<Array<Pick<DeliveryRow, 'subscriptionId' | 'status' | 'createdAt' | 'lastStatusCode'>>> {
+  if (subscriptionIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectDistinctOn([webhookDeliveries.subscriptionId], {
+      subscriptionId: webhookDeliveries.subscriptionId,
+      status: webhookDeliveries.status,
+      createdAt: webhookDeliveries.createdAt,
+      lastStatusCode: webhookDeliveries.lastStatusCode,
+    })
+    .from(webhookDeliveries)
+    .where(inArray(webhookDeliveries.subscriptionId, subscriptionIds))
+    .orderBy(webhookDeliveries.subscriptionId, desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id));
 }
 
 export function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<AttemptRow[]> {

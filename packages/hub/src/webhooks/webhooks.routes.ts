@@ -21,6 +21,8 @@ import {
   listWebhookDeliveries,
   listWebhooks,
   removeWebhook,
+  rotateWebhookSecret,
+  sendTestWebhook,
   updateWebhook,
 } from './webhooks.service.ts';
 
@@ -75,9 +77,7 @@ export function registerWebhookRoutes(app: FastifyInstance, context: HubContext)
     },
     async (request) => {
       const auth = requirePermission(request, 'webhooks.manage');
-      return withTenant(context.db, auth.orgIds, (tx) =>
-        updateWebhook(tx, context, auth, request.params.id, request.body, clientInfo(request)),
-      );
+      return updateWebhook(context, auth, request.params.id, request.body, clientInfo(request));
     },
   );
 
@@ -97,6 +97,41 @@ export function registerWebhookRoutes(app: FastifyInstance, context: HubContext)
         removeWebhook(tx, context, auth, request.params.id, clientInfo(request)),
       );
       return reply.status(204).send(null);
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/webhooks/:id/secret`,
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Replace the signing secret; answers the new one, shown only this once',
+        params: idParamsSchema,
+        response: { 200: webhookSecretResponseSchema, ...denied, 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'webhooks.manage');
+      return withTenant(context.db, auth.orgIds, (tx) =>
+        rotateWebhookSecret(tx, context, auth, request.params.id, clientInfo(request)),
+      );
+    },
+  );
+
+  routes.post(
+    `${API_PREFIX}/webhooks/:id/test`,
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Queue a signed webhook.test delivery to this subscription; it shows in the delivery log',
+        params: idParamsSchema,
+        response: { 202: webhookSubscriptionDtoSchema, ...denied, 404: errorBodySchema, 409: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const auth = requirePermission(request, 'webhooks.manage');
+      const subscription = await sendTestWebhook(context, auth, request.params.id, clientInfo(request));
+      return reply.status(202).send(subscription);
     },
   );
 

@@ -3,11 +3,13 @@ import { performance } from 'node:perf_hooks';
 import {
   appError,
   isLoopbackWebhookTarget,
+  WEBHOOK_TEST_EVENT,
   type AgentEvent,
   type createWebhookRequestSchema,
   type updateWebhookRequestSchema,
   type WebhookDeliveryList,
   type WebhookEventBody,
+  type WebhookDeliveryEventType,
   type WebhookEventType,
   type WebhookSecretResponse,
   type WebhookSubscriptionDto,
@@ -17,7 +19,7 @@ import {
 import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { AuthContext, ClientInfo } from '../auth/index.ts';
-import type { Tx } from '../db/index.ts';
+import { withTenant, type Tx } from '../db/index.ts';
 import { deviceDtosByIds } from '../devices/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import {
@@ -35,6 +37,7 @@ import {
   insertAttempt,
   insertDeliveries,
   insertSubscription,
+  lastDeliveriesOf,
   listDeliveryRows,
   listSubscriptionRows,
   updateDelivery,
@@ -61,7 +64,9 @@ export function retryDelayMs(failedAttempts: number): number {
   return Math.min(FIRST_RETRY_MS * 3 ** (failedAttempts - 1), LONGEST_RETRY_MS);
 }
 
-export function toSubscriptionDto(row: SubscriptionRow): WebhookSubscriptionDto {
+type LastDelivery = Awaited<ReturnType<typeof lastDeliveriesOf>>[number];
+
+export function toSubscriptionDto(row: SubscriptionRow, last?: LastDelivery): WebhookSubscriptionDto {
   return {
     id: row.id,
     url: row.url,
@@ -70,6 +75,9 @@ export function toSubscriptionDto(row: SubscriptionRow): WebhookSubscriptionDto 
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     consecutiveFailures: row.consecutiveFailures,
+    lastDelivery: last
+      ? { status: last.status, createdAt: last.createdAt.toISOString(), statusCode: last.lastStatusCode }
+      : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -117,9 +125,23 @@ const auditOf = (subscription: Pick<SubscriptionRow, 'url' | 'eventTypes' | 'des
   enabled: subscription.enabled,
 });
 
-export async function listWebhooks(tx: Tx, orgId: string): Promise<WebhookSubscriptionList> {
-  return { items: (await listSubscriptionRows(tx, orgId)).map(toSubscriptionDto) };
+async function withLastDeliveries(tx: Tx, rows: SubscriptionRow[]): Promise<WebhookSubscriptionDto[]> {
+  const last = new Map(
+    (
+      await lastDeliveriesOf(
+        tx,
+        rows.map((row) => row.id),
+      )
+    ).map((delivery) => [delivery.subscriptionId, delivery]),
+  );
+  return rows.map((row) => toSubscriptionDto(row, last.get(row.id)));
 }
+
+export async function listWebhooks(tx: Tx, orgId: string): Promise<WebhookSubscriptionList> {
+  return { items: await withLastDeliveries(tx, await listSubscriptionRows(tx, orgId)) };
+}
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /** A new subscription with a fresh signing secret, returned this once. */
 export async function createWebhook(
@@ -131,7 +153,7 @@ export async function createWebhook(
 ): Promise<WebhookSecretResponse> {
   assertTargetAllowed(context, request.url);
   const id = randomUUID();
-  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const secret = newSecret();
   const row = await insertSubscription(tx, {
     id,
     orgId: auth.orgId,
@@ -153,40 +175,118 @@ export async function createWebhook(
   return { subscription: toSubscriptionDto(row), secret };
 }
 
+/**
+ * Changes a subscription in the tenant's transaction. Turning it off also gives up its queued deliveries, as the
+ * owner role once that committed (tenants only read the queue).
+ */
 export async function updateWebhook(
-  tx: Tx,
   context: HubContext,
   auth: AuthContext,
   id: string,
   request: z.output<typeof updateWebhookRequestSchema>,
   client: ClientInfo,
 ): Promise<WebhookSubscriptionDto> {
-  const before = await existing(tx, auth.orgId, id);
-  if (request.url !== undefined) assertTargetAllowed(context, request.url);
-  const enabling = request.enabled === true && !before.enabled;
+  const { dto, turnedOff } = await withTenant(context.db, auth.orgIds, async (tx) => {
+    const before = await existing(tx, auth.orgId, id);
+    if (request.url !== undefined) assertTargetAllowed(context, request.url);
+    const enabling = request.enabled === true && !before.enabled;
+    const disabling = request.enabled === false && before.enabled;
+    const row = await updateSubscription(tx, auth.orgId, id, {
+      ...(request.url !== undefined ? { url: request.url } : {}),
+      ...(request.eventTypes !== undefined ? { eventTypes: request.eventTypes } : {}),
+      ...(request.description !== undefined ? { description: request.description } : {}),
+      ...(disabling ? { enabled: false, disabledReason: 'manual' as const } : {}),
+      ...(enabling ? { enabled: true, disabledReason: null, consecutiveFailures: 0 } : {}),
+      updatedAt: context.clock.now(),
+    });
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'webhook.update',
+      target: `webhook:${id}`,
+      before: auditOf(before),
+      after: auditOf(row),
+      ip: client.ip,
+    });
+    const [updated] = await withLastDeliveries(tx, [row]);
+    return { dto: updated!, turnedOff: disabling };
+  });
+  cacheOf(context).delete(auth.orgId);
+  if (!turnedOff) return dto;
+  await failPendingDeliveries(context.db, id, 'The subscription was turned off.', context.clock.now());
+  return withTenant(context.db, auth.orgIds, async (tx) => {
+    const [updated] = await withLastDeliveries(tx, [await existing(tx, auth.orgId, id)]);
+    return updated!;
+  });
+}
+
+/** Replaces the signing secret; the old one stops signing at once (also for retries still queued). */
+export async function rotateWebhookSecret(
+  tx: Tx,
+  context: HubContext,
+  auth: AuthContext,
+  id: string,
+  client: ClientInfo,
+): Promise<WebhookSecretResponse> {
+  await existing(tx, auth.orgId, id);
+  const secret = newSecret();
   const row = await updateSubscription(tx, auth.orgId, id, {
-    ...(request.url !== undefined ? { url: request.url } : {}),
-    ...(request.eventTypes !== undefined ? { eventTypes: request.eventTypes } : {}),
-    ...(request.description !== undefined ? { description: request.description } : {}),
-    ...(request.enabled === false && before.enabled ? { enabled: false, disabledReason: 'manual' as const } : {}),
-    ...(enabling ? { enabled: true, disabledReason: null, consecutiveFailures: 0 } : {}),
+    sealedSecret: context.secrets.seal(secret, secretPurpose(id)),
     updatedAt: context.clock.now(),
   });
-  if (request.enabled === false && before.enabled) {
-    await failPendingDeliveries(tx, id, 'The subscription was turned off.', context.clock.now());
-  }
   await recordAudit(tx, {
     orgId: auth.orgId,
     actorUserId: auth.userId,
     actorLabel: auth.email,
-    action: 'webhook.update',
+    action: 'webhook.rotate_secret',
     target: `webhook:${id}`,
-    before: auditOf(before),
-    after: auditOf(row),
     ip: client.ip,
   });
-  cacheOf(context).delete(auth.orgId);
-  return toSubscriptionDto(row);
+  const [dto] = await withLastDeliveries(tx, [row]);
+  return { subscription: dto!, secret };
+}
+
+/**
+ * Queues a `webhook.test` delivery to this subscription alone. It goes through the same queue, signature and
+ * retries as real events, so its log shows whether the receiver works. The request is audited in the tenant's
+ * transaction; the delivery is queued as the owner role afterwards, like every event (tenants only read the queue).
+ */
+export async function sendTestWebhook(
+  context: HubContext,
+  auth: AuthContext,
+  id: string,
+  client: ClientInfo,
+): Promise<WebhookSubscriptionDto> {
+  const now = context.clock.now();
+  const eventId = randomUUID();
+  await withTenant(context.db, auth.orgIds, async (tx) => {
+    const row = await existing(tx, auth.orgId, id);
+    if (!row.enabled) throw appError('WEBHOOK_DISABLED', { webhook: id });
+    await recordAudit(tx, {
+      orgId: auth.orgId,
+      actorUserId: auth.userId,
+      actorLabel: auth.email,
+      action: 'webhook.test',
+      target: `webhook:${id}`,
+      after: { eventId },
+      ip: client.ip,
+    });
+  });
+  const body: WebhookEventBody = {
+    id: eventId,
+    type: WEBHOOK_TEST_EVENT,
+    orgId: auth.orgId,
+    occurredAt: now.toISOString(),
+    data: { subscriptionId: id, requestedBy: auth.email },
+  };
+  await insertDeliveries(context.db, [
+    { orgId: auth.orgId, subscriptionId: id, eventId, eventType: WEBHOOK_TEST_EVENT, body, nextAttemptAt: now },
+  ]);
+  return withTenant(context.db, auth.orgIds, async (tx) => {
+    const [dto] = await withLastDeliveries(tx, [await existing(tx, auth.orgId, id)]);
+    return dto!;
+  });
 }
 
 export async function removeWebhook(
@@ -226,7 +326,7 @@ export async function listWebhookDeliveries(
     items: rows.map((row) => ({
       id: row.id,
       eventId: row.eventId,
-      eventType: row.eventType as WebhookEventType,
+      eventType: row.eventType as WebhookDeliveryEventType,
       status: row.status,
       attempts: attempts
         .filter((attempt) => attempt.deliveryId === row.id)

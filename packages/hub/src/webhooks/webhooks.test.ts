@@ -249,4 +249,56 @@ describe('webhook deliveries', () => {
     expect(enabled.json()).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0 });
     await remove(subscription.id);
   });
+
+  it('sends a signed test delivery on request, shows it as the last delivery, and signs with a rotated secret', async () => {
+    const { subscription, secret } = await subscribe(['job.finished']);
+    const test = await hub.app.inject({ method: 'POST', url: `/api/v1/webhooks/${subscription.id}/test`, cookies });
+    expect(test.statusCode).toBe(202);
+    expect(test.json<WebhookSubscriptionDto>().lastDelivery).toMatchObject({ status: 'pending', statusCode: null });
+    expect(await deliverDueWebhooks(hub.context)).toBe(1);
+    const [first] = receiver.received as [Received];
+    expect(first.headers[webhookHeaders.event]).toBe('webhook.test');
+    const signed = (key: string, request: Received) =>
+      `sha256=${createHmac('sha256', key)
+        .update(`${String(request.headers[webhookHeaders.timestamp])}.${request.raw}`)
+        .digest('hex')}`;
+    expect(first.headers[webhookHeaders.signature]).toBe(signed(secret, first));
+    expect(webhookEventBodySchema.parse(JSON.parse(first.raw))).toMatchObject({ type: 'webhook.test', orgId });
+
+    const list = await hub.app.inject({ method: 'GET', url: '/api/v1/webhooks', cookies });
+    const listed = list.json<{ items: WebhookSubscriptionDto[] }>().items.find((item) => item.id === subscription.id);
+    expect(listed?.lastDelivery).toMatchObject({ status: 'succeeded', statusCode: 200 });
+    expect((await deliveriesOf(subscription.id)).items).toMatchObject([
+      { eventType: 'webhook.test', status: 'succeeded', attempts: [{ statusCode: 200 }] },
+    ]);
+
+    const rotated = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${subscription.id}/secret`,
+      cookies,
+    });
+    const fresh = rotated.json<WebhookSecretResponse>().secret;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(secret);
+    await hub.app.inject({ method: 'POST', url: `/api/v1/webhooks/${subscription.id}/test`, cookies });
+    await deliverDueWebhooks(hub.context);
+    const second = receiver.received[1]!;
+    expect(second.headers[webhookHeaders.signature]).toBe(signed(fresh, second));
+
+    // Turning it off gives up what is still queued.
+    receiver.answerWith(500);
+    await hub.app.inject({ method: 'POST', url: `/api/v1/webhooks/${subscription.id}/test`, cookies });
+    await deliverDueWebhooks(hub.context);
+    const off = await hub.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${subscription.id}`,
+      cookies,
+      payload: { enabled: false },
+    });
+    expect(off.json()).toMatchObject({ enabled: false, disabledReason: 'manual', lastDelivery: { status: 'failed' } });
+    const refused = await hub.app.inject({ method: 'POST', url: `/api/v1/webhooks/${subscription.id}/test`, cookies });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'WEBHOOK_DISABLED' } });
+    await remove(subscription.id);
+  });
 });

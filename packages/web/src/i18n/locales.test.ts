@@ -40,6 +40,7 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   Downloads: ['de', 'pt'],
   // GLOSSARY.md: "hub" stays "hub" in these languages.
   Hubs: ['fr', 'es', 'de', 'pt'],
+  Webhooks: ['fr', 'it', 'es', 'de', 'pt'],
   Messages: ['fr'],
   Pages: ['fr'],
   Condition: ['fr'],

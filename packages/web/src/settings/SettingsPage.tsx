@@ -29,6 +29,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PasswordFields, passwordPairValid } from '../shell/PasswordFields.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ApiTokensCard } from '../tokens/ApiTokensCard.tsx';
+import { WebhooksCard } from '../webhooks/WebhooksCard.tsx';
 import { LicenseCard } from './LicenseCard.tsx';
 import { OrganizationCard } from './OrganizationCard.tsx';
 import { SignInProvidersCard } from './SignInProvidersCard.tsx';
@@ -321,7 +322,7 @@ export function SettingsPage() {
   const { data: session } = useQuery(sessionQueryOptions);
   const [tab, setTab] = useState<SettingsTab>('personal');
   usePageTitle(t('settings.title'));
-  const organizationTab = can('orgs.view') || can('users.manage') || can('tokens.manage');
+  const organizationTab = can('orgs.view') || can('users.manage') || can('tokens.manage') || can('webhooks.manage');
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
@@ -353,6 +354,7 @@ export function SettingsPage() {
               {can('orgs.view') ? <LicenseCard /> : null}
               {can('users.manage') ? <SignInProvidersCard /> : null}
               {can('tokens.manage') ? <ApiTokensCard /> : null}
+              {can('webhooks.manage') ? <WebhooksCard /> : null}
             </Stack>
           </Tabs.Panel>
         ) : null}
