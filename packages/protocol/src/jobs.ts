@@ -105,6 +105,11 @@ export const createJobRequestSchema = z
   .refine((request) => (request.operation.kind === 'change_credentials') === (request.password !== undefined), {
     path: ['password'],
     message: 'A new password goes with a change of credentials, and only with one.',
+  })
+  .refine((request) => request.operation.kind !== 'voip_provision', {
+    path: ['operation', 'kind'],
+    message:
+      "VoIP lines are provisioned through /devices/{id}/voip or /voip/csv/jobs, which carry each device's lines.",
   });
 export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
 

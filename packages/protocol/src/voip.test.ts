@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentJobTargetSchema } from './agent-link.ts';
 import { deviceReportSchema } from './devices.ts';
-import { jobOperationSchema, jobPermissions } from './jobs.ts';
+import { createJobRequestSchema, jobOperationSchema, jobPermissions } from './jobs.ts';
 import {
   provisionVoipRequestSchema,
   validateVoipCsvRow,
@@ -92,6 +92,10 @@ describe('VoIP on the wire', () => {
   it('voip_provision needs voip.provision; its lines travel per target', () => {
     expect(jobOperationSchema.parse({ kind: 'voip_provision' })).toEqual({ kind: 'voip_provision' });
     expect(jobPermissions.voip_provision).toBe('voip.provision');
+    // The generic job request carries no lines: provisioning goes through its own routes.
+    const generic = { operation: { kind: 'voip_provision' }, deviceIds: ['2b1e0f3c-2f58-4a3c-9a49-6a1d3f0c7b10'] };
+    expect(createJobRequestSchema.safeParse(generic).success).toBe(false);
+    expect(createJobRequestSchema.safeParse({ ...generic, operation: { kind: 'reboot' } }).success).toBe(true);
     const target = {
       targetId: '2b1e0f3c-2f58-4a3c-9a49-6a1d3f0c7b10',
       attempt: 1,
