@@ -26,6 +26,7 @@ import { AuditPage } from './audit/AuditPage.tsx';
 import { BillingPage } from './billing/BillingPage.tsx';
 import { ServersPage } from './servers/ServersPage.tsx';
 import { FirmwarePage } from './firmware/FirmwarePage.tsx';
+import { BackupsPage } from './backups/BackupsPage.tsx';
 import { JobDetailPage } from './jobs/JobDetailPage.tsx';
 import { JobsPage } from './jobs/JobsPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
@@ -139,6 +140,7 @@ const jobDetailRoute = createRoute({
   },
 });
 const firmwareRoute = createRoute({ getParentRoute: () => appRoute, path: '/firmware', component: FirmwarePage });
+const backupsRoute = createRoute({ getParentRoute: () => appRoute, path: '/backups', component: BackupsPage });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', component: UsersPage });
 const locationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/locations', component: LocationsPage });
 const downloadsRoute = createRoute({ getParentRoute: () => appRoute, path: '/downloads', component: DownloadsPage });
@@ -234,6 +236,7 @@ const routeTree = rootRoute.addChildren([
     jobsRoute,
     jobDetailRoute,
     firmwareRoute,
+    backupsRoute,
     usersRoute,
     locationsRoute,
     downloadsRoute,

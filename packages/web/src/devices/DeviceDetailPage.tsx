@@ -19,6 +19,7 @@ import { VoipLinesCard } from '../voip/VoipLinesCard.tsx';
 import { severityColor } from './status.ts';
 import { UpdateAvailableBadge } from '../firmware/UpdateAvailableBadge.tsx';
 import { DeviceOperationsMenu } from '../jobs/DeviceOperationsMenu.tsx';
+import { DownloadRunningConfiguration } from '../backups/DownloadRunningConfiguration.tsx';
 import { DeviceFtpValue, DeviceLogsCard } from '../jobs/DeviceMaintenance.tsx';
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -84,6 +85,7 @@ export function DeviceDetailPage({ id }: { id: string }) {
         {back}
         <Group gap="xs">
           <DeviceOperationsMenu devices={[device]} />
+          <DownloadRunningConfiguration device={device} />
           <ChatAboutDeviceButton deviceId={device.id} />
         </Group>
       </Group>
@@ -168,7 +170,6 @@ export function DeviceDetailPage({ id }: { id: string }) {
           )}
         </Card>
       </SimpleGrid>
-
 
       <VoipLinesCard device={device} />
 

@@ -12,7 +12,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconUpload } from '@tabler/icons-react';
+import { IconPackageImport, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { deviceFamilies, type DeviceFamily } from '@tutti/protocol';
 import { useState } from 'react';
@@ -24,6 +24,7 @@ import { useFamilyName } from '../jobs/job-labels.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { firmwareQueryKey, firmwareQueryOptions } from './firmware.queries.ts';
+import { ImportCatalogDialog } from './ImportCatalogDialog.tsx';
 
 /** The file as base64, read in the browser: the hub checks it against the SHA-256 the user copied from the vendor. */
 async function base64Of(file: File): Promise<string> {
@@ -121,6 +122,7 @@ export function FirmwarePage() {
   const { can } = usePermissions();
   const familyName = useFamilyName();
   const [uploading, setUploading] = useState(false);
+  const [importing, setImporting] = useState(false);
   usePageTitle(t('nav.firmware'));
   const catalog = useQuery(firmwareQueryOptions());
 
@@ -129,13 +131,23 @@ export function FirmwarePage() {
       <Group justify="space-between">
         <Title order={2}>{t('nav.firmware')}</Title>
         {can('firmware.manage') ? (
-          <Button
-            leftSection={<IconUpload size={16} aria-hidden />}
-            onClick={() => setUploading(true)}
-            data-testid="upload-firmware"
-          >
-            {t('firmware.upload')}
-          </Button>
+          <Group gap="xs">
+            <Button
+              variant="light"
+              leftSection={<IconPackageImport size={16} aria-hidden />}
+              onClick={() => setImporting(true)}
+              data-testid="import-catalog"
+            >
+              {t('firmware.import.action')}
+            </Button>
+            <Button
+              leftSection={<IconUpload size={16} aria-hidden />}
+              onClick={() => setUploading(true)}
+              data-testid="upload-firmware"
+            >
+              {t('firmware.upload')}
+            </Button>
+          </Group>
         ) : null}
       </Group>
       <Text c="dimmed" size="sm">
@@ -197,6 +209,7 @@ export function FirmwarePage() {
       </Table.ScrollContainer>
       {catalog.data && catalog.data.items.length === 0 ? <Text c="dimmed">{t('firmware.noRecords')}</Text> : null}
       <UploadDialog opened={uploading} onClose={() => setUploading(false)} />
+      <ImportCatalogDialog opened={importing} onClose={() => setImporting(false)} />
     </Stack>
   );
 }

@@ -9,6 +9,10 @@ describe('help topics', () => {
     expect(here.length + others.length).toBe(topicsFor(undefined).others.length);
   });
 
+  it('shows backing up and loading configurations first on the Backups screen', () => {
+    expect(topicsFor('backups').here.map((topic) => topic.key)).toEqual(['backupRestore', 'loadConfiguration']);
+  });
+
   it('accepts only known screens from the URL', () => {
     expect(parseHelpScreen('devices')).toBe('devices');
     expect(parseHelpScreen('<script>')).toBeUndefined();

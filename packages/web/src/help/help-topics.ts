@@ -1,6 +1,6 @@
 import type { Permission } from '@tutti/protocol';
 
-export const helpScreens = ['dashboard', 'devices', 'locations', 'downloads', 'space'] as const;
+export const helpScreens = ['dashboard', 'devices', 'locations', 'downloads', 'space', 'backups'] as const;
 export type HelpScreen = (typeof helpScreens)[number];
 
 export const helpTopicKeys = [
@@ -33,9 +33,9 @@ export const helpTopics: readonly HelpTopic[] = [
   { key: 'devices', screens: ['devices'], permission: null },
   { key: 'locations', screens: ['locations', 'dashboard'], permission: 'locations.manage' },
   { key: 'locateLight', screens: ['devices'], permission: 'devices.control' },
-  { key: 'backupRestore', screens: ['devices'], permission: 'devices.control' },
+  { key: 'backupRestore', screens: ['devices', 'backups'], permission: 'devices.control' },
   { key: 'firmwareUpdate', screens: ['devices'], permission: 'firmware.update' },
-  { key: 'loadConfiguration', screens: ['devices'], permission: 'devices.control' },
+  { key: 'loadConfiguration', screens: ['devices', 'backups'], permission: 'devices.control' },
   { key: 'credentials', screens: ['devices'], permission: 'devices.control' },
   { key: 'ftp', screens: ['devices'], permission: 'devices.control' },
   { key: 'voip', screens: ['devices'], permission: 'voip.provision' },

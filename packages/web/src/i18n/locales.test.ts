@@ -24,6 +24,7 @@ const sameAsEnglish: Record<string, readonly Language[]> = {
   'Stack {{name}}': ['it', 'de'],
   Port: ['fr', 'de', 'pl'],
   Version: ['fr', 'de'],
+  Versions: ['fr'],
   '{{count}} server': ['it'],
   Type: ['fr'],
   Local: ['fr', 'es', 'pt'],

@@ -6,6 +6,7 @@ import {
   IconDatabaseExport,
   IconDatabaseImport,
   IconDownload,
+  IconFileImport,
   IconFileText,
   IconKey,
   IconPower,
@@ -20,6 +21,7 @@ import { jobPermissions, type DeviceDto, type JobOperation } from '@tutti/protoc
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
+import { LoadConfigurationDialog } from '../backups/LoadConfigurationDialog.tsx';
 import { firmwareQueryOptions } from '../firmware/firmware.queries.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
@@ -138,6 +140,7 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [firmwareOpen, setFirmwareOpen] = useState(false);
+  const [loadOpen, setLoadOpen] = useState(false);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   const start = useMutation({
     mutationFn: ({
@@ -157,6 +160,7 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
       }),
     onSuccess: (job) => {
       setFirmwareOpen(false);
+      setLoadOpen(false);
       setCredentialsOpen(false);
       void queryClient.invalidateQueries({ queryKey: jobsQueryKey });
       void navigate({ to: '/jobs/$id', params: { id: job.id } });
@@ -226,6 +230,13 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
                 <IconDatabaseImport size={16} aria-hidden />,
                 'op-restore',
               )}
+              <Menu.Item
+                leftSection={<IconFileImport size={16} aria-hidden />}
+                onClick={() => setLoadOpen(true)}
+                data-testid="op-config-load"
+              >
+                {t('jobs.operation.configLoad')}
+              </Menu.Item>
               <Menu.Divider />
               {item(
                 { kind: 'collect_logs' },
@@ -277,6 +288,14 @@ export function DeviceOperationsMenu({ devices }: { devices: DeviceDto[] }) {
         pending={start.isPending}
         error={start.error}
         onStart={(packageId, rollout) => start.mutate({ operation: { kind: 'firmware_update', packageId }, rollout })}
+      />
+      <LoadConfigurationDialog
+        devices={devices}
+        opened={loadOpen}
+        onClose={() => setLoadOpen(false)}
+        pending={start.isPending}
+        error={start.error}
+        onStart={(configurationId) => start.mutate({ operation: { kind: 'config_load', configurationId } })}
       />
       <CredentialsDialog
         opened={credentialsOpen}

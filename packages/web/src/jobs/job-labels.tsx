@@ -51,6 +51,8 @@ export function useOperationLabel(): (job: Pick<JobDto, 'operation' | 'firmware'
         return t('jobs.operation.backup');
       case 'restore':
         return t('jobs.operation.restore');
+      case 'config_load':
+        return t('jobs.operation.configLoad');
       case 'ftp':
         return operation.on ? t('jobs.operation.ftpOn') : t('jobs.operation.ftpOff');
       case 'change_credentials':

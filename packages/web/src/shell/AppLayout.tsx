@@ -84,6 +84,7 @@ interface Section {
     | '/servers'
     | '/jobs'
     | '/firmware'
+    | '/backups'
     | '/audit'
     | '/billing'
     | '/settings'
@@ -106,7 +107,7 @@ const sections: Section[] = [
   { key: 'servers', icon: IconServer, to: '/servers', permission: 'servers.view' },
   { key: 'jobs', icon: IconListCheck, to: '/jobs', permission: 'devices.view' },
   { key: 'firmware', icon: IconUpload, to: '/firmware', permission: 'devices.view' },
-  { key: 'backups', icon: IconDatabaseExport },
+  { key: 'backups', icon: IconDatabaseExport, to: '/backups', permission: 'devices.view' },
   { key: 'alerts', icon: IconAlertTriangle, to: '/alerts', permission: 'alerts.view' },
   { key: 'billing', icon: IconCreditCard, to: '/billing', permission: 'billing.view' },
   { key: 'audit', icon: IconHistory, to: '/audit', permission: 'audit.view' },
