@@ -131,7 +131,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
     bus,
     // With NATS, chat and call signalling ride the live bus to the other nodes.
     chatBus: options.chatBus ?? (config.natsUrl ? createRelayedChatBus(bus) : createLocalChatBus()),
-    signInLimiter: createSignInLimiter({
+    signInLimiter: createSignInLimiter(database.db, clock, {
       perAccount: 5,
       perAddress: 20,
       windowMs: 15 * 60_000,
@@ -166,7 +166,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   scheduleWebhookTasks(context);
   scheduleAlertTasks(context);
   scheduleJobTimeouts(context);
-  const sweep = setInterval(() => context.signInLimiter.sweep(), 60_000);
+  const sweep = setInterval(() => {
+    context.signInLimiter.sweep().catch((error: unknown) => log.warn({ err: error }, 'could not sweep sign-in counters'));
+  }, 60_000);
   sweep.unref();
 
   const webDir = config.webDir && existsSync(join(config.webDir, 'index.html')) ? config.webDir : null;
