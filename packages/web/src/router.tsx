@@ -1,9 +1,10 @@
-import { Alert, Button, Center, Stack } from '@mantine/core';
+import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
 import type { QueryClient } from '@tanstack/react-query';
 import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
   redirect,
   useRouter,
@@ -11,33 +12,39 @@ import {
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorKey } from './api.ts';
-import { DashboardPage } from './dashboard/DashboardPage.tsx';
-import { AcknowledgePage } from './alerts/AcknowledgePage.tsx';
-import { AlertsPage } from './alerts/AlertsPage.tsx';
-import { DeviceDetailPage } from './devices/DeviceDetailPage.tsx';
 import { parseDevicesSearch, type DevicesSearch } from './devices/devices.search.ts';
-import { DevicesPage } from './devices/DevicesPage.tsx';
 import { parseSignInSearch, sessionQueryOptions, type SignInSearch } from './session/session.ts';
-import { ForgotPasswordPage, ResetPasswordPage } from './session/PasswordResetPages.tsx';
-import { RegisterPage } from './session/RegisterPage.tsx';
-import { SignInPage } from './session/SignInPage.tsx';
-import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
-import { AuditPage } from './audit/AuditPage.tsx';
-import { BillingPage } from './billing/BillingPage.tsx';
-import { ServersPage } from './servers/ServersPage.tsx';
-import { FirmwarePage } from './firmware/FirmwarePage.tsx';
-import { BackupsPage } from './backups/BackupsPage.tsx';
-import { JobDetailPage } from './jobs/JobDetailPage.tsx';
-import { JobsPage } from './jobs/JobsPage.tsx';
-import { SettingsPage } from './settings/SettingsPage.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
-import { ChatPage } from './chat/ChatPage.tsx';
-import { SpacePage } from './space/SpacePage.tsx';
-import { UsersPage } from './users/UsersPage.tsx';
-import { LocationsPage } from './locations/LocationsPage.tsx';
-import { DownloadsPage } from './downloads/DownloadsPage.tsx';
-import { HelpPage } from './help/HelpPage.tsx';
 import { parseHelpScreen, type HelpScreen } from './help/help-topics.ts';
+
+// Each screen is its own chunk, loaded when first opened: the first page downloads the shell and one screen.
+const DashboardPage = lazyRouteComponent(() => import('./dashboard/DashboardPage.tsx'), 'DashboardPage');
+const AcknowledgePage = lazyRouteComponent(() => import('./alerts/AcknowledgePage.tsx'), 'AcknowledgePage');
+const AlertsPage = lazyRouteComponent(() => import('./alerts/AlertsPage.tsx'), 'AlertsPage');
+const DeviceDetailPage = lazyRouteComponent(() => import('./devices/DeviceDetailPage.tsx'), 'DeviceDetailPage');
+const DevicesPage = lazyRouteComponent(() => import('./devices/DevicesPage.tsx'), 'DevicesPage');
+const ForgotPasswordPage = lazyRouteComponent(() => import('./session/PasswordResetPages.tsx'), 'ForgotPasswordPage');
+const ResetPasswordPage = lazyRouteComponent(() => import('./session/PasswordResetPages.tsx'), 'ResetPasswordPage');
+const RegisterPage = lazyRouteComponent(() => import('./session/RegisterPage.tsx'), 'RegisterPage');
+const SignInPage = lazyRouteComponent(() => import('./session/SignInPage.tsx'), 'SignInPage');
+const OrganizationsPage = lazyRouteComponent(
+  () => import('./organizations/OrganizationsPage.tsx'),
+  'OrganizationsPage',
+);
+const AuditPage = lazyRouteComponent(() => import('./audit/AuditPage.tsx'), 'AuditPage');
+const BillingPage = lazyRouteComponent(() => import('./billing/BillingPage.tsx'), 'BillingPage');
+const ServersPage = lazyRouteComponent(() => import('./servers/ServersPage.tsx'), 'ServersPage');
+const FirmwarePage = lazyRouteComponent(() => import('./firmware/FirmwarePage.tsx'), 'FirmwarePage');
+const BackupsPage = lazyRouteComponent(() => import('./backups/BackupsPage.tsx'), 'BackupsPage');
+const JobDetailPage = lazyRouteComponent(() => import('./jobs/JobDetailPage.tsx'), 'JobDetailPage');
+const JobsPage = lazyRouteComponent(() => import('./jobs/JobsPage.tsx'), 'JobsPage');
+const SettingsPage = lazyRouteComponent(() => import('./settings/SettingsPage.tsx'), 'SettingsPage');
+const ChatPage = lazyRouteComponent(() => import('./chat/ChatPage.tsx'), 'ChatPage');
+const SpacePage = lazyRouteComponent(() => import('./space/SpacePage.tsx'), 'SpacePage');
+const UsersPage = lazyRouteComponent(() => import('./users/UsersPage.tsx'), 'UsersPage');
+const LocationsPage = lazyRouteComponent(() => import('./locations/LocationsPage.tsx'), 'LocationsPage');
+const DownloadsPage = lazyRouteComponent(() => import('./downloads/DownloadsPage.tsx'), 'DownloadsPage');
+const HelpPage = lazyRouteComponent(() => import('./help/HelpPage.tsx'), 'HelpPage');
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -56,6 +63,14 @@ function RouteError({ error }: ErrorComponentProps) {
           </Button>
         </Stack>
       </Alert>
+    </Center>
+  );
+}
+
+function RoutePending() {
+  return (
+    <Center mih="40vh">
+      <Loader aria-hidden />
     </Center>
   );
 }
@@ -255,6 +270,8 @@ export function createAppRouter(queryClient: QueryClient) {
     routeTree,
     context: { queryClient },
     defaultErrorComponent: RouteError,
+    // Also the Suspense fallback while a screen's chunk loads.
+    defaultPendingComponent: RoutePending,
     defaultPreload: false,
   });
 }

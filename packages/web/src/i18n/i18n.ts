@@ -1,18 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { languageSchema, languages, rtlLanguages, type Language } from '@tutti/protocol';
-import ar from './locales/ar.json';
-import de from './locales/de.json';
-import en from './locales/en.json';
-import es from './locales/es.json';
-import fr from './locales/fr.json';
-import it from './locales/it.json';
-import ja from './locales/ja.json';
-import ko from './locales/ko.json';
-import pl from './locales/pl.json';
-import pt from './locales/pt.json';
-import ru from './locales/ru.json';
-import zhCN from './locales/zh-CN.json';
+import type en from './locales/en.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -21,20 +10,26 @@ declare module 'i18next' {
   }
 }
 
-const resources = {
-  en: { translation: en },
-  fr: { translation: fr },
-  it: { translation: it },
-  es: { translation: es },
-  de: { translation: de },
-  pt: { translation: pt },
-  pl: { translation: pl },
-  'zh-CN': { translation: zhCN },
-  ko: { translation: ko },
-  ja: { translation: ja },
-  ar: { translation: ar },
-  ru: { translation: ru },
-} satisfies Record<Language, { translation: object }>;
+// Each language is its own chunk: a visit downloads only the language it shows.
+const translations = {
+  en: () => import('./locales/en.json'),
+  fr: () => import('./locales/fr.json'),
+  it: () => import('./locales/it.json'),
+  es: () => import('./locales/es.json'),
+  de: () => import('./locales/de.json'),
+  pt: () => import('./locales/pt.json'),
+  pl: () => import('./locales/pl.json'),
+  'zh-CN': () => import('./locales/zh-CN.json'),
+  ko: () => import('./locales/ko.json'),
+  ja: () => import('./locales/ja.json'),
+  ar: () => import('./locales/ar.json'),
+  ru: () => import('./locales/ru.json'),
+} satisfies Record<Language, () => Promise<{ default: object }>>;
+
+async function loadTranslation(language: Language): Promise<void> {
+  if (i18next.hasResourceBundle(language, 'translation')) return;
+  i18next.addResourceBundle(language, 'translation', (await translations[language]()).default);
+}
 
 /** Each language in its own name: people look for their language, not its English name. */
 export const languageNames: Record<Language, string> = {
@@ -101,9 +96,10 @@ export async function initI18n(): Promise<Language> {
   const language = storedLanguage() ?? browserLanguage();
   applyDocumentLanguage(language);
   await i18next.use(initReactI18next).init({
-    resources,
+    resources: { [language]: { translation: (await translations[language]()).default } },
     lng: language,
-    fallbackLng: 'en',
+    // Every language is complete (the locale test sees to it), so none falls back to another.
+    fallbackLng: false,
     supportedLngs: [...languages],
     interpolation: { escapeValue: false },
     returnNull: false,
@@ -117,6 +113,7 @@ export async function changeLanguage(language: Language): Promise<void> {
   } catch {
     // Not remembered across visits, but the switch itself still works.
   }
+  await loadTranslation(language);
   await i18next.changeLanguage(language);
   applyDocumentLanguage(language);
 }
