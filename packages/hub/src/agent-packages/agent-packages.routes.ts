@@ -27,7 +27,7 @@ async function requireAgent(request: FastifyRequest, context: HubContext): Promi
   const name = decoded.slice(0, colon);
   const organization = request.headers['x-tutti-organization'];
   const limiterKey = `agent:${name}`;
-  if (context.signInLimiter.retryAfterSeconds(limiterKey, request.ip) > 0) throw appError('RATE_LIMITED');
+  if ((await context.signInLimiter.retryAfterSeconds(limiterKey, request.ip)) > 0) throw appError('RATE_LIMITED');
   try {
     await authenticateAgent(
       context.db,
@@ -36,7 +36,7 @@ async function requireAgent(request: FastifyRequest, context: HubContext): Promi
       typeof organization === 'string' ? organization : undefined,
     );
   } catch (error) {
-    if (isAppError(error)) context.signInLimiter.recordFailure(limiterKey, request.ip);
+    if (isAppError(error)) await context.signInLimiter.recordFailure(limiterKey, request.ip);
     throw error;
   }
 }

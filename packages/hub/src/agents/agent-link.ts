@@ -163,13 +163,13 @@ export function registerAgentLink(app: FastifyInstance, context: HubContext): vo
       if (message.type === 'hello') {
         if (agent) return fail(agentLinkCloseCodes.protocolError, 'AGENT_PROTOCOL_ERROR', 'Duplicate hello.');
         const address = request.ip;
-        const retryAfter = context.signInLimiter.retryAfterSeconds(`agent:${message.agentName}`, address);
+        const retryAfter = await context.signInLimiter.retryAfterSeconds(`agent:${message.agentName}`, address);
         if (retryAfter > 0) return fail(agentLinkCloseCodes.authFailed, 'RATE_LIMITED', 'Too many failed attempts.');
         try {
           agent = await authenticateAgent(context.db, message.agentName, message.password, message.organization);
         } catch (error) {
           if (!isAppError(error)) throw error;
-          context.signInLimiter.recordFailure(`agent:${message.agentName}`, address);
+          await context.signInLimiter.recordFailure(`agent:${message.agentName}`, address);
           log.warn({ agentName: message.agentName, address }, 'agent authentication failed');
           return fail(agentLinkCloseCodes.authFailed, 'AGENT_AUTH_FAILED', error.message);
         }

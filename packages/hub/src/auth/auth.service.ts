@@ -231,10 +231,10 @@ export async function signIn(
   directory: DirectorySignIn,
 ): Promise<SignedIn> {
   const login = request.email ?? request.username ?? '';
-  const retryAfter = limiter.retryAfterSeconds(login, client.ip);
+  const retryAfter = await limiter.retryAfterSeconds(login, client.ip);
   if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
-  const refuse = () => {
-    limiter.recordFailure(login, client.ip);
+  const refuse = async () => {
+    await limiter.recordFailure(login, client.ip);
     return appError('INVALID_CREDENTIALS');
   };
 
@@ -247,9 +247,9 @@ export async function signIn(
       knownIdentityOrgId: user?.identityOrgId ?? null,
     });
     if (answer) {
-      if (!answer.identity) throw refuse();
+      if (!answer.identity) throw await refuse();
       const signedIn = await signInDirectoryIdentity(db, answer.identity, request.staySignedIn, client);
-      limiter.recordSuccess(login);
+      await limiter.recordSuccess(login);
       return signedIn;
     }
   }
@@ -259,8 +259,8 @@ export async function signIn(
     : await verifyPassword(await decoyPasswordHash(), request.password).then(() => false);
   const memberships = user && passwordOk && user.status === 'registered' ? await listMemberships(db, user.id) : [];
   const firstMembership = memberships[0];
-  if (!user || !passwordOk || user.status !== 'registered' || !firstMembership) throw refuse();
-  limiter.recordSuccess(login);
+  if (!user || !passwordOk || user.status !== 'registered' || !firstMembership) throw await refuse();
+  await limiter.recordSuccess(login);
   return startSession(db, user, firstMembership.organizationId, request.staySignedIn, client, 'local');
 }
 
@@ -427,9 +427,9 @@ export async function requestPasswordReset(
   client: ClientInfo,
 ): Promise<void> {
   const key = `reset:${email}`;
-  const retryAfter = limiter.retryAfterSeconds(key, client.ip);
+  const retryAfter = await limiter.retryAfterSeconds(key, client.ip);
   if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
-  limiter.recordFailure(key, client.ip);
+  await limiter.recordFailure(key, client.ip);
   const user = await findUserByEmail(db, email);
   if (!user || user.status !== 'registered' || user.type !== 'local') return;
   const token = newToken();
@@ -531,11 +531,11 @@ export async function changePassword(
   request: ChangePasswordRequest,
   client: ClientInfo,
 ): Promise<void> {
-  const retryAfter = limiter.retryAfterSeconds(auth.email, client.ip);
+  const retryAfter = await limiter.retryAfterSeconds(auth.email, client.ip);
   if (retryAfter > 0) throw appError('RATE_LIMITED', { retryAfterSeconds: retryAfter });
   const user = await findUserById(db, auth.userId);
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, request.currentPassword))) {
-    limiter.recordFailure(auth.email, client.ip);
+    await limiter.recordFailure(auth.email, client.ip);
     throw appError('WRONG_PASSWORD');
   }
   assertStrongPassword(request.newPassword, [user.email, user.name]);

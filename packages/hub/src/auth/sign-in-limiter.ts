@@ -1,3 +1,7 @@
+import { sql } from 'drizzle-orm';
+import type { Clock } from '../clock/index.ts';
+import { rowsOf, type Db } from '../db/index.ts';
+
 export interface SignInLimiterOptions {
   /** Failed attempts allowed per account within the window before a lockout. */
   perAccount: number;
@@ -7,32 +11,14 @@ export interface SignInLimiterOptions {
   /** First lockout; each further lockout of the same key doubles it, up to `maxLockoutMs`. */
   lockoutMs: number;
   maxLockoutMs: number;
-  now?: () => number;
-}
-
-interface Counter {
-  failures: number[];
-  lockedUntil: number;
-  lockouts: number;
 }
 
 /**
- * Throttles password guessing per account and per address, with lockouts that grow on repeat offences.
- * Kept in memory per hub node: each node throttles on its own.
+ * Throttles password guessing per account and per address, with lockouts that grow on repeat offences. The counters
+ * live in the database (`sign_in_throttle`), so every hub node sees the same ones: sending guesses through several
+ * nodes gains nothing. Times come from the hub's clock, not the database's, so tests can move time.
  */
-export function createSignInLimiter(options: SignInLimiterOptions) {
-  const now = options.now ?? Date.now;
-  const counters = new Map<string, Counter>();
-
-  function counter(key: string): Counter {
-    let entry = counters.get(key);
-    if (!entry) {
-      entry = { failures: [], lockedUntil: 0, lockouts: 0 };
-      counters.set(key, entry);
-    }
-    return entry;
-  }
-
+export function createSignInLimiter(db: Db, clock: Clock, options: SignInLimiterOptions) {
   function keys(account: string, address: string): Array<[string, number]> {
     return [
       [`account:${account.toLowerCase()}`, options.perAccount],
@@ -40,39 +26,60 @@ export function createSignInLimiter(options: SignInLimiterOptions) {
     ];
   }
 
+  async function countFailure(key: string, limit: number, at: Date): Promise<void> {
+    const now = at.toISOString();
+    const windowStart = new Date(at.getTime() - options.windowMs).toISOString();
+    // A failure after the window has passed starts a new window rather than adding to the old one.
+    const [counted] = rowsOf<{ failures: number }>(
+      await db.execute(sql`
+        INSERT INTO sign_in_throttle AS t (key, failures, window_started_at)
+        VALUES (${key}, 1, ${now}::timestamptz)
+        ON CONFLICT (key) DO UPDATE SET
+          failures = CASE WHEN t.window_started_at <= ${windowStart}::timestamptz THEN 1 ELSE t.failures + 1 END,
+          window_started_at = CASE WHEN t.window_started_at <= ${windowStart}::timestamptz THEN ${now}::timestamptz ELSE t.window_started_at END
+        RETURNING failures`),
+    );
+    if (!counted || counted.failures < limit) return;
+    // Re-checked under the row lock, so two nodes reaching the limit at once lock the key out once.
+    await db.execute(sql`
+      UPDATE sign_in_throttle
+      SET locked_until = ${now}::timestamptz
+            + make_interval(secs => least(${options.lockoutMs}::float8 * power(2, lockouts), ${options.maxLockoutMs}) / 1000),
+          lockouts = lockouts + 1,
+          failures = 0,
+          window_started_at = ${now}::timestamptz
+      WHERE key = ${key} AND failures >= ${limit}`);
+  }
+
   return {
     /** Seconds until another attempt is allowed, or 0 when the attempt may proceed. */
-    retryAfterSeconds(account: string, address: string): number {
-      const t = now();
-      let wait = 0;
-      for (const [key] of keys(account, address)) {
-        const entry = counters.get(key);
-        if (entry && entry.lockedUntil > t) wait = Math.max(wait, Math.ceil((entry.lockedUntil - t) / 1000));
-      }
-      return wait;
+    async retryAfterSeconds(account: string, address: string): Promise<number> {
+      const now = clock.now();
+      const [row] = rowsOf<{ until: string | Date | null }>(
+        await db.execute(sql`
+          SELECT max(locked_until) AS until FROM sign_in_throttle
+          WHERE key IN (${sql.join(
+            keys(account, address).map(([key]) => sql`${key}`),
+            sql`, `,
+          )}) AND locked_until > ${now.toISOString()}::timestamptz`),
+      );
+      if (!row?.until) return 0;
+      return Math.ceil((new Date(row.until).getTime() - now.getTime()) / 1000);
     },
-    recordFailure(account: string, address: string): void {
-      const t = now();
-      for (const [key, limit] of keys(account, address)) {
-        const entry = counter(key);
-        entry.failures = entry.failures.filter((at) => at > t - options.windowMs);
-        entry.failures.push(t);
-        if (entry.failures.length >= limit) {
-          entry.lockedUntil = t + Math.min(options.lockoutMs * 2 ** entry.lockouts, options.maxLockoutMs);
-          entry.lockouts += 1;
-          entry.failures = [];
-        }
-      }
+    async recordFailure(account: string, address: string): Promise<void> {
+      const now = clock.now();
+      for (const [key, limit] of keys(account, address)) await countFailure(key, limit, now);
     },
-    recordSuccess(account: string): void {
-      counters.delete(`account:${account.toLowerCase()}`);
+    async recordSuccess(account: string): Promise<void> {
+      await db.execute(sql`DELETE FROM sign_in_throttle WHERE key = ${`account:${account.toLowerCase()}`}`);
     },
-    /** Drops idle entries so the map does not grow with every address ever seen. */
-    sweep(): void {
-      const t = now();
-      for (const [key, entry] of counters) {
-        if (entry.lockedUntil < t && entry.failures.every((at) => at <= t - options.windowMs)) counters.delete(key);
-      }
+    /** Drops counters that neither lock anyone out nor hold a failure within the window. */
+    async sweep(): Promise<void> {
+      const now = clock.now();
+      await db.execute(sql`
+        DELETE FROM sign_in_throttle
+        WHERE (locked_until IS NULL OR locked_until < ${now.toISOString()}::timestamptz)
+          AND window_started_at <= ${new Date(now.getTime() - options.windowMs).toISOString()}::timestamptz`);
     },
   };
 }
