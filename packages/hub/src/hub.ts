@@ -167,7 +167,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   scheduleAlertTasks(context);
   scheduleJobTimeouts(context);
   const sweep = setInterval(() => {
-    context.signInLimiter.sweep().catch((error: unknown) => log.warn({ err: error }, 'could not sweep sign-in counters'));
+    context.signInLimiter
+      .sweep()
+      .catch((error: unknown) => log.warn({ err: error }, 'could not sweep sign-in counters'));
   }, 60_000);
   sweep.unref();
 
