@@ -327,7 +327,8 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     installLicense: (file: SignedLicense) => request('PUT', '/settings/license', licenseStateSchema, file),
 
     // Chat
-    chatPeople: () => request('GET', '/chat/people', chatPeopleSchema),
+    chatPeople: (organizationId?: string) =>
+      request('GET', `/chat/people${queryString({ organizationId })}`, chatPeopleSchema),
     listConversations: () => request('GET', '/chat/conversations', conversationListSchema),
     openConversation: (body: CreateConversationRequest) =>
       request('POST', '/chat/conversations', conversationDtoSchema, body),

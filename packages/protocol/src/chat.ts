@@ -18,9 +18,14 @@ export type ChatPerson = z.infer<typeof chatPersonSchema>;
 /** Everyone who can be mentioned, messaged or called in the current organization. */
 export const chatPeopleSchema = z.object({ items: z.array(chatPersonSchema) });
 export type ChatPeople = z.infer<typeof chatPeopleSchema>;
+/** People of another organization whose chat the caller takes part in; the current one by default. */
+export const chatPeopleQuerySchema = z.strictObject({ organizationId: uuid.optional() });
 
 export const conversationDtoSchema = z.object({
   id: z.string(),
+  /** The organization it belongs to: the current one, or another whose chat the person takes part in. */
+  organizationId: z.string(),
+  organizationName: z.string(),
   kind: conversationKindSchema,
   /** Channel title; for a device thread the device name; null for direct conversations. */
   title: z.string().nullable(),

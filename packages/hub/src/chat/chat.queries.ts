@@ -7,8 +7,17 @@ import {
   memberships,
   messageAttachments,
   messages,
+  organizations,
   users,
 } from '../db/schema.ts';
+
+/** A person's active memberships with their role, to find every organization whose chat they take part in. */
+export function activeMembershipsOf(db: Queryable, userId: string) {
+  return db
+    .select({ orgId: memberships.orgId, role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), isNull(memberships.disabledAt)));
+}
 
 /** Registered people with an active membership in the organization: who can chat and be called there. */
 export async function listPeople(db: Queryable, orgId: string, userIds?: string[]) {
@@ -30,6 +39,7 @@ export async function listPeople(db: Queryable, orgId: string, userIds?: string[
 const conversationColumns = {
   id: conversations.id,
   orgId: conversations.orgId,
+  orgName: organizations.name,
   kind: conversations.kind,
   title: conversations.title,
   deviceId: conversations.deviceId,
@@ -39,8 +49,11 @@ const conversationColumns = {
   createdAt: conversations.createdAt,
 };
 
-/** Conversations the user sees (every channel and thread, direct ones they belong to), with unread counts. */
-export async function listConversationsOf(db: Queryable, orgId: string, userId: string) {
+/**
+ * Conversations the user sees in the given organizations (every channel and thread, direct ones they belong to),
+ * with unread counts.
+ */
+export async function listConversationsOf(db: Queryable, orgIds: string[], userId: string) {
   const lastRead = sql`coalesce(${conversationMembers.lastReadMessageId}, 0)`;
   return db
     .select({
@@ -55,22 +68,25 @@ export async function listConversationsOf(db: Queryable, orgId: string, userId: 
       conversationMembers,
       and(eq(conversationMembers.conversationId, conversations.id), eq(conversationMembers.userId, userId)),
     )
+    .innerJoin(organizations, eq(organizations.id, conversations.orgId))
     .leftJoin(devices, eq(devices.id, conversations.deviceId))
     .where(
       and(
-        eq(conversations.orgId, orgId),
+        inArray(conversations.orgId, orgIds),
         sql`(${conversations.kind} <> 'direct' OR ${conversationMembers.userId} IS NOT NULL)`,
       ),
     )
     .orderBy(sql`${conversations.lastMessageAt} DESC NULLS LAST`, desc(conversations.createdAt));
 }
 
-export async function findConversation(db: Queryable, orgId: string, id: string) {
+/** The conversation if it belongs to one of the organizations given. */
+export async function findConversation(db: Queryable, orgIds: string[], id: string) {
   const [row] = await db
     .select(conversationColumns)
     .from(conversations)
+    .innerJoin(organizations, eq(organizations.id, conversations.orgId))
     .leftJoin(devices, eq(devices.id, conversations.deviceId))
-    .where(and(eq(conversations.orgId, orgId), eq(conversations.id, id)))
+    .where(and(inArray(conversations.orgId, orgIds), eq(conversations.id, id)))
     .limit(1);
   return row ?? null;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   API_PREFIX,
   attachmentParamsSchema,
+  chatPeopleQuerySchema,
   chatPeopleSchema,
   conversationDtoSchema,
   conversationListSchema,
@@ -20,6 +21,7 @@ import { clientInfo, requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import {
+  chatCallerAcrossOrganizations,
   chatCallerOf,
   getConversation,
   listChatPeople,
@@ -36,19 +38,23 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
   const denied = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
   const caller = (request: Parameters<typeof requirePermission>[0]) =>
     chatCallerOf(requirePermission(request, 'chat.use'));
+  /** Reading and writing in conversations: every organization whose chat the person takes part in. */
+  const reader = (request: Parameters<typeof requirePermission>[0]) =>
+    chatCallerAcrossOrganizations(context.db, requirePermission(request, 'chat.use'));
 
   routes.get(
     `${API_PREFIX}/chat/people`,
     {
       schema: {
         tags: ['chat'],
-        summary: 'People of the current organization one can message, mention or call',
+        summary: 'People one can message, mention or call: of the current organization or another chat one',
+        querystring: chatPeopleQuerySchema,
         response: { 200: chatPeopleSchema, ...denied },
       },
     },
     async (request) => {
-      const me = caller(request);
-      return withTenant(context.db, [me.orgId], (tx) => listChatPeople(tx, me));
+      const me = await reader(request);
+      return withTenant(context.db, me.orgIds, (tx) => listChatPeople(tx, me, request.query.organizationId));
     },
   );
 
@@ -62,8 +68,8 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request) => {
-      const me = caller(request);
-      return withTenant(context.db, [me.orgId], (tx) => listConversations(tx, me));
+      const me = await reader(request);
+      return withTenant(context.db, me.orgIds, (tx) => listConversations(tx, me));
     },
   );
 
@@ -98,8 +104,8 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request) => {
-      const me = caller(request);
-      return withTenant(context.db, [me.orgId], (tx) => getConversation(tx, me, request.params.id));
+      const me = await reader(request);
+      return withTenant(context.db, me.orgIds, (tx) => getConversation(tx, me, request.params.id));
     },
   );
 
@@ -115,8 +121,8 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request) => {
-      const me = caller(request);
-      return withTenant(context.db, [me.orgId], (tx) => messageHistory(tx, me, request.params.id, request.query));
+      const me = await reader(request);
+      return withTenant(context.db, me.orgIds, (tx) => messageHistory(tx, me, request.params.id, request.query));
     },
   );
 
@@ -132,8 +138,8 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request, reply) => {
-      const me = caller(request);
-      const posted = await withTenant(context.db, [me.orgId], (tx) =>
+      const me = await reader(request);
+      const posted = await withTenant(context.db, me.orgIds, (tx) =>
         postMessage(tx, me, request.params.id, request.body, clientInfo(request)),
       );
       // Published after the commit, so nobody sees a message that could still roll back.
@@ -154,11 +160,13 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request, reply) => {
-      const me = caller(request);
-      await withTenant(context.db, [me.orgId], (tx) => markRead(tx, me, request.params.id, request.body.messageId));
+      const me = await reader(request);
+      const orgId = await withTenant(context.db, me.orgIds, (tx) =>
+        markRead(tx, me, request.params.id, request.body.messageId),
+      );
       // The caller's other tabs clear their unread badge too.
       context.chatBus.publish({
-        orgId: me.orgId,
+        orgId,
         userIds: [me.userId],
         message: { type: 'conversation.read', conversationId: request.params.id, messageId: request.body.messageId },
       });
@@ -177,8 +185,8 @@ export function registerChatRoutes(app: FastifyInstance, context: HubContext): v
       },
     },
     async (request, reply) => {
-      const me = caller(request);
-      const attachment = await withTenant(context.db, [me.orgId], (tx) =>
+      const me = await reader(request);
+      const attachment = await withTenant(context.db, me.orgIds, (tx) =>
         readAttachment(tx, me, request.params.id, request.params.attachmentId),
       );
       return reply

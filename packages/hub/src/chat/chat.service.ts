@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   appError,
   CHAT_ATTACHMENT_MAX_BYTES,
+  permissionsOf,
   type ChatPeople,
   type ChatPerson,
   type ConversationDto,
@@ -15,10 +16,11 @@ import {
 import type { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { AuthContext, ClientInfo } from '../auth/index.ts';
-import type { Tx } from '../db/index.ts';
+import type { Queryable, Tx } from '../db/index.ts';
 import { deviceDtosByIds } from '../devices/index.ts';
 import type { ChatEvent } from './chat-bus.ts';
 import {
+  activeMembershipsOf,
   findAttachment,
   findConversation,
   findConversationBy,
@@ -38,14 +40,32 @@ import {
 
 /** The person behind the request; chat needs one (an API token of a person who is gone has none). */
 export interface ChatCaller {
+  /** The current organization: new conversations and calls belong to it. */
   orgId: string;
+  /** Organizations whose conversations the caller reads and writes in: the current one first. */
+  orgIds: string[];
   userId: string;
   email: string;
 }
 
+/** The caller in the current organization only (calls, and API tokens, which belong to one organization). */
 export function chatCallerOf(auth: AuthContext): ChatCaller {
   if (!auth.userId) throw appError('SESSION_REQUIRED');
-  return { orgId: auth.orgId, userId: auth.userId, email: auth.email };
+  return { orgId: auth.orgId, orgIds: [auth.orgId], userId: auth.userId, email: auth.email };
+}
+
+/**
+ * The caller with every organization where their own membership allows chat: a support person with access to
+ * several client organizations follows all those conversations whichever organization is current.
+ */
+export async function chatCallerAcrossOrganizations(db: Queryable, auth: AuthContext): Promise<ChatCaller> {
+  const caller = chatCallerOf(auth);
+  if (auth.via !== 'session') return caller;
+  const others = (await activeMembershipsOf(db, caller.userId))
+    .filter((membership) => membership.orgId !== caller.orgId && permissionsOf(membership.role).includes('chat.use'))
+    .map((membership) => membership.orgId)
+    .sort();
+  return { ...caller, orgIds: [caller.orgId, ...others] };
 }
 
 function toMessageDto(row: MessageRow): MessageDto {
@@ -70,6 +90,8 @@ function toConversationDto(
 ): ConversationDto {
   return {
     id: row.id,
+    organizationId: row.orgId,
+    organizationName: row.orgName,
     kind: row.kind,
     title: row.kind === 'device' ? row.deviceName : row.title,
     deviceId: row.deviceId,
@@ -80,8 +102,10 @@ function toConversationDto(
   };
 }
 
-export async function listChatPeople(tx: Tx, caller: ChatCaller): Promise<ChatPeople> {
-  return { items: await listPeople(tx, caller.orgId) };
+/** People of the current organization, or of another one whose chat the caller takes part in. */
+export async function listChatPeople(tx: Tx, caller: ChatCaller, organizationId = caller.orgId): Promise<ChatPeople> {
+  if (!caller.orgIds.includes(organizationId)) throw appError('FORBIDDEN', { organizationId });
+  return { items: await listPeople(tx, organizationId) };
 }
 
 /** Who receives live events of a conversation: its members if direct, else everyone of the organization. */
@@ -92,7 +116,7 @@ export async function audienceOf(tx: Tx, conversation: ConversationRow): Promise
 
 /** The conversation if the caller may see it; a direct conversation of others is as absent as another org's. */
 export async function visibleConversation(tx: Tx, caller: ChatCaller, id: string): Promise<ConversationRow> {
-  const row = await findConversation(tx, caller.orgId, id);
+  const row = await findConversation(tx, caller.orgIds, id);
   if (!row || (row.kind === 'direct' && !(await isMember(tx, id, caller.userId)))) {
     throw appError('CONVERSATION_NOT_FOUND', { id });
   }
@@ -100,7 +124,7 @@ export async function visibleConversation(tx: Tx, caller: ChatCaller, id: string
 }
 
 export async function listConversations(tx: Tx, caller: ChatCaller): Promise<ConversationList> {
-  const rows = await listConversationsOf(tx, caller.orgId, caller.userId);
+  const rows = await listConversationsOf(tx, caller.orgIds, caller.userId);
   const members = await membersOf(
     tx,
     rows.filter((row) => row.kind === 'direct').map((row) => row.id),
@@ -199,8 +223,8 @@ export async function messageHistory(
   conversationId: string,
   query: z.output<typeof messageHistoryQuerySchema>,
 ): Promise<MessageHistory> {
-  await visibleConversation(tx, caller, conversationId);
-  const rows = await listMessages(tx, caller.orgId, conversationId, { ...query, limit: query.limit + 1 });
+  const { orgId } = await visibleConversation(tx, caller, conversationId);
+  const rows = await listMessages(tx, orgId, conversationId, { ...query, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   return {
     items: page.map(toMessageDto).reverse(),
@@ -217,17 +241,18 @@ export async function postMessage(
   client: ClientInfo,
 ): Promise<{ message: MessageDto; event: ChatEvent }> {
   const conversation = await visibleConversation(tx, caller, conversationId);
+  const { orgId } = conversation;
   const content = request.attachment ? Buffer.from(request.attachment.content, 'base64') : null;
   if (content && content.length > CHAT_ATTACHMENT_MAX_BYTES) {
     throw appError('ATTACHMENT_TOO_LARGE', { size: content.length, limit: CHAT_ATTACHMENT_MAX_BYTES });
   }
-  const people = await listPeople(tx, caller.orgId, [caller.userId, ...request.mentions]);
+  const people = await listPeople(tx, orgId, [caller.userId, ...request.mentions]);
   const author = people.find((person) => person.userId === caller.userId);
   if (!author) throw appError('NOT_A_MEMBER');
   // Only people of the organization can be mentioned; anything else is dropped rather than stored.
   const mentions = [...new Set(request.mentions)].filter((id) => people.some((person) => person.userId === id));
   const { id } = await insertMessage(tx, {
-    orgId: caller.orgId,
+    orgId,
     conversationId,
     authorUserId: caller.userId,
     authorName: author.name,
@@ -236,7 +261,7 @@ export async function postMessage(
   });
   if (request.attachment && content) {
     await insertAttachment(tx, {
-      orgId: caller.orgId,
+      orgId,
       messageId: id,
       name: request.attachment.name,
       contentType: request.attachment.contentType,
@@ -245,9 +270,9 @@ export async function postMessage(
       content,
     });
   }
-  await upsertReadMarker(tx, { conversationId, orgId: caller.orgId, userId: caller.userId, lastReadMessageId: id });
+  await upsertReadMarker(tx, { conversationId, orgId, userId: caller.userId, lastReadMessageId: id });
   await recordAudit(tx, {
-    orgId: caller.orgId,
+    orgId,
     actorUserId: caller.userId,
     actorLabel: caller.email,
     action: 'chat.message.post',
@@ -259,32 +284,36 @@ export async function postMessage(
     },
     ip: client.ip,
   });
-  const row = await findMessage(tx, caller.orgId, id);
+  const row = await findMessage(tx, orgId, id);
   const message = toMessageDto(row!);
   return {
     message,
     event: {
-      orgId: caller.orgId,
+      orgId,
       userIds: await audienceOf(tx, conversation),
       message: { type: 'message.created', message },
     },
   };
 }
 
-/** Moves the caller's read marker (it never goes back). Personal state, so not audited. */
-export async function markRead(tx: Tx, caller: ChatCaller, conversationId: string, messageId: number): Promise<void> {
-  await visibleConversation(tx, caller, conversationId);
+/**
+ * Moves the caller's read marker (it never goes back) and resolves with the conversation's organization. Personal
+ * state, so not audited.
+ */
+export async function markRead(tx: Tx, caller: ChatCaller, conversationId: string, messageId: number): Promise<string> {
+  const { orgId } = await visibleConversation(tx, caller, conversationId);
   await upsertReadMarker(tx, {
     conversationId,
-    orgId: caller.orgId,
+    orgId,
     userId: caller.userId,
     lastReadMessageId: messageId,
   });
+  return orgId;
 }
 
 export async function readAttachment(tx: Tx, caller: ChatCaller, conversationId: string, attachmentId: string) {
-  await visibleConversation(tx, caller, conversationId);
-  const attachment = await findAttachment(tx, caller.orgId, conversationId, attachmentId);
+  const { orgId } = await visibleConversation(tx, caller, conversationId);
+  const attachment = await findAttachment(tx, orgId, conversationId, attachmentId);
   if (!attachment) throw appError('ATTACHMENT_NOT_FOUND', { id: attachmentId });
   return attachment;
 }
@@ -292,9 +321,9 @@ export async function readAttachment(tx: Tx, caller: ChatCaller, conversationId:
 /** A typing indicator for the conversation's audience, if the caller may see the conversation. */
 export async function typingEvent(tx: Tx, caller: ChatCaller, conversationId: string): Promise<ChatEvent> {
   const conversation = await visibleConversation(tx, caller, conversationId);
-  const [me] = await listPeople(tx, caller.orgId, [caller.userId]);
+  const [me] = await listPeople(tx, conversation.orgId, [caller.userId]);
   return {
-    orgId: caller.orgId,
+    orgId: conversation.orgId,
     userIds: await audienceOf(tx, conversation),
     message: { type: 'typing', conversationId, userId: caller.userId, name: me?.name ?? caller.email },
   };

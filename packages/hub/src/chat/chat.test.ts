@@ -196,6 +196,73 @@ describe('chat', () => {
     expect(stranger.json().error.code).toBe('USER_NOT_FOUND');
   });
 
+  it('gives a support person the chat of every client organization they can see, whatever organization is current', async () => {
+    const db = hub.database.db;
+    const secondOrg = await makeOrg(db, { kind: 'client' });
+    const secondUser = await makeUser(db, secondOrg.id, { role: 'technician' });
+    const second = await signIn(secondUser.email, secondUser.password);
+    const supportEmail = (await api(support, 'GET', '/auth/me')).json<{ user: { email: string } }>().user.email;
+    // Access to a second client organization; the support person stays in the first one.
+    await makeUser(db, secondOrg.id, { email: supportEmail, role: 'technician' });
+    const supportLive = openSocket(support);
+    const clientLive = openSocket(client);
+    await supportLive.ready();
+    await clientLive.ready();
+
+    const channel = await api(second, 'POST', '/chat/conversations', { kind: 'channel', title: 'Second site' });
+    const secondChannelId = channel.json<{ id: string }>().id;
+    const posted = await api(second, 'POST', `/chat/conversations/${secondChannelId}/messages`, {
+      body: 'Can support check our rack?',
+      mentions: [support.userId],
+    });
+    expect(posted.json().mentions).toEqual([support.userId]);
+    await expect
+      .poll(() => supportLive.received.find((m) => m.type === 'message.created'))
+      .toMatchObject({ message: { conversationId: secondChannelId, body: 'Can support check our rack?' } });
+
+    const listed = (await api(support, 'GET', '/chat/conversations')).json<{ items: Array<Record<string, unknown>> }>();
+    expect(listed.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: channelId, organizationId: clientOrgId }),
+        expect.objectContaining({
+          id: secondChannelId,
+          organizationId: secondOrg.id,
+          organizationName: secondOrg.name,
+          unread: 1,
+          unreadMentions: 1,
+        }),
+      ]),
+    );
+    const history = await api(support, 'GET', `/chat/conversations/${secondChannelId}/messages`);
+    expect(history.json<MessageHistory>().items.map((message) => message.body)).toEqual([
+      'Can support check our rack?',
+    ]);
+    const people = await api(support, 'GET', `/chat/people?organizationId=${secondOrg.id}`);
+    expect(people.json<{ items: Array<{ userId: string }> }>().items.map((person) => person.userId)).toContain(
+      second.userId,
+    );
+    const answer = await api(support, 'POST', `/chat/conversations/${secondChannelId}/messages`, {
+      body: 'On it',
+      mentions: [second.userId],
+    });
+    expect(answer.json()).toMatchObject({ mentions: [second.userId] });
+    const read = await api(support, 'POST', `/chat/conversations/${secondChannelId}/read`, {
+      messageId: answer.json<{ id: number }>().id,
+    });
+    expect(read.statusCode).toBe(204);
+    const after = (await api(support, 'GET', '/chat/conversations')).json<{ items: Array<{ id: string }> }>();
+    expect(after.items.find((item) => item.id === secondChannelId)).toMatchObject({ unread: 0, unreadMentions: 0 });
+
+    // The first organization's client sees none of it, and nobody reaches an organization they have no access to.
+    expect(
+      clientLive.received.some((m) => m.type === 'message.created' && m.message.conversationId === secondChannelId),
+    ).toBe(false);
+    expect((await api(client, 'GET', `/chat/conversations/${secondChannelId}/messages`)).statusCode).toBe(404);
+    expect((await api(client, 'GET', `/chat/people?organizationId=${secondOrg.id}`)).statusCode).toBe(403);
+    supportLive.socket.close();
+    clientLive.socket.close();
+  });
+
   it('keeps messages when a new hub node starts on the same database', async () => {
     const next = await createHub({
       database: hub.database,

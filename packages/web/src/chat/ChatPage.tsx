@@ -49,7 +49,12 @@ import { currentLanguage, intlLocale } from '../i18n/i18n.ts';
 import { sessionQueryOptions } from '../session/session.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
-import { chatPeopleQueryOptions, chatRootKey, conversationsQueryOptions } from './chat.queries.ts';
+import {
+  chatPeopleOfQueryOptions,
+  chatPeopleQueryOptions,
+  chatRootKey,
+  conversationsQueryOptions,
+} from './chat.queries.ts';
 import { useChat, useChatEvents } from './ChatProvider.tsx';
 import { mentionsIn, splitMentions } from './mentions.ts';
 
@@ -174,6 +179,11 @@ function ConversationList({
                 active={conversation.id === selectedId}
                 onClick={() => onSelect(conversation.id)}
                 label={conversationTitle(conversation, myId)}
+                description={
+                  conversation.organizationId === session?.currentOrganizationId ? undefined : (
+                    <bdi data-testid="conversation-organization">{conversation.organizationName}</bdi>
+                  )
+                }
                 leftSection={<KindIcon size={16} aria-label={t(`chat.kind.${conversation.kind}`)} />}
                 data-testid="conversation"
                 data-conversation-id={conversation.id}
@@ -276,7 +286,7 @@ function Thread({ conversation }: { conversation: ConversationDto }) {
   const { send } = useChat();
   const { startCall } = useCalls();
   const { data: session } = useQuery(sessionQueryOptions);
-  const people = useQuery(chatPeopleQueryOptions).data?.items ?? [];
+  const people = useQuery(chatPeopleOfQueryOptions(conversation.organizationId)).data?.items ?? [];
   const myId = session?.user.id;
   const [messages, setMessages] = useState<MessageDto[]>([]);
   const [nextBefore, setNextBefore] = useState<number | null>(null);

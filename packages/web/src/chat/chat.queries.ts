@@ -13,3 +13,11 @@ export const chatPeopleQueryOptions = queryOptions({
   queryFn: () => api.chatPeople(),
   staleTime: 60_000,
 });
+
+/** People of a conversation's organization (the current one, or a client organization the person chats in). */
+export const chatPeopleOfQueryOptions = (organizationId: string) =>
+  queryOptions({
+    queryKey: [...chatRootKey, 'people', organizationId],
+    queryFn: () => api.chatPeople(organizationId),
+    staleTime: 60_000,
+  });
