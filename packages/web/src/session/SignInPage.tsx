@@ -1,18 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Button,
-  Checkbox,
-  Divider,
-  Group,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Divider, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { IconAlertCircle, IconKey } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ErrorCode } from '@tutti/protocol';
@@ -21,8 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { HubsDialog } from '../hubs/HubsDialog.tsx';
-import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
-import { BrandMark } from '../shell/BrandMark.tsx';
+import { AuthFrame } from './AuthFrame.tsx';
 import { sessionQueryKey } from './session.ts';
 
 interface FieldErrors {
@@ -153,108 +138,77 @@ export function SignInPage({
   }
 
   return (
-    <Box
-      component="main"
-      mih="100dvh"
-      p="md"
-      style={{
-        display: 'grid',
-        placeItems: 'center',
-        background: 'linear-gradient(160deg, var(--mantine-color-blue-0) 0%, var(--mantine-color-gray-0) 55%)',
-      }}
-    >
-      <Box pos="absolute" top={12} style={{ insetInlineEnd: 12 }}>
-        <LanguagePicker />
-      </Box>
-      <Paper withBorder shadow="md" radius="lg" p={{ base: 'lg', sm: 36 }} w="100%" maw={420}>
-        <Stack gap="lg">
-          <Stack gap={6}>
-            <BrandMark size="lg" />
-            <Title order={1} size="h3" mt="sm">
-              {t('signIn.title')}
-            </Title>
-            <Text c="dimmed" size="sm">
-              {t('signIn.subtitle')}
-            </Text>
-          </Stack>
-          {error && !signIn.isError ? (
+    <AuthFrame title={t('signIn.title')} subtitle={t('signIn.subtitle')}>
+      {error && !signIn.isError ? (
+        <Alert color="red" variant="light" role="alert" icon={<IconAlertCircle aria-hidden />} data-testid="sso-error">
+          {t(`error.${error}`)}
+        </Alert>
+      ) : null}
+      <form onSubmit={submit} noValidate aria-describedby={signIn.isError ? 'sign-in-error' : undefined}>
+        <Stack gap="md">
+          {signIn.isError ? (
             <Alert
+              id="sign-in-error"
               color="red"
               variant="light"
               role="alert"
               icon={<IconAlertCircle aria-hidden />}
-              data-testid="sso-error"
+              data-testid="sign-in-error"
             >
-              {t(`error.${error}`)}
+              {t(errorKey(signIn.error))}
             </Alert>
           ) : null}
-          <form onSubmit={submit} noValidate aria-describedby={signIn.isError ? 'sign-in-error' : undefined}>
-            <Stack gap="md">
-              {signIn.isError ? (
-                <Alert
-                  id="sign-in-error"
-                  color="red"
-                  variant="light"
-                  role="alert"
-                  icon={<IconAlertCircle aria-hidden />}
-                  data-testid="sign-in-error"
-                >
-                  {t(errorKey(signIn.error))}
-                </Alert>
-              ) : null}
-              <TextInput
-                label={t('signIn.email')}
-                type="email"
-                name="email"
-                autoComplete="username"
-                inputMode="email"
-                dir="ltr"
-                value={email}
-                onChange={(event) => setEmail(event.currentTarget.value)}
-                error={fieldErrors.email ? t(fieldErrors.email) : undefined}
-                data-testid="sign-in-email"
-                autoFocus
-              />
-              <PasswordInput
-                label={t('signIn.password')}
-                name="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(event) => setPassword(event.currentTarget.value)}
-                error={fieldErrors.password ? t(fieldErrors.password) : undefined}
-                data-testid="sign-in-password"
-                visible={passwordVisible}
-                onVisibilityChange={setPasswordVisible}
-                visibilityToggleButtonProps={{
-                  'aria-label': t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
-                  'aria-pressed': passwordVisible,
-                  title: t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
-                }}
-              />
-              <Group justify="space-between" gap="xs">
-                <Checkbox
-                  label={t('action.staySignedIn')}
-                  checked={staySignedIn}
-                  onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
-                  data-testid="sign-in-stay"
-                />
-                <Anchor component={Link} to="/forgot-password" size="sm" data-testid="forgot-password">
-                  {t('action.forgotPassword')}
-                </Anchor>
-              </Group>
-              <Button type="submit" size="md" fullWidth loading={signIn.isPending} data-testid="sign-in-submit">
-                {t('action.signIn')}
-              </Button>
-            </Stack>
-          </form>
-          <Divider label={t('signIn.or')} labelPosition="center" />
-          <SingleSignOn organization={organization} redirectTo={safeTarget(redirectTo)} />
-          <Button variant="subtle" size="xs" color="gray" onClick={() => setShowingHubs(true)} data-testid="other-hubs">
-            {t('hubs.otherHubs')}
+          <TextInput
+            label={t('signIn.email')}
+            type="email"
+            name="email"
+            autoComplete="username"
+            inputMode="email"
+            dir="ltr"
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldErrors.email ? t(fieldErrors.email) : undefined}
+            data-testid="sign-in-email"
+            autoFocus
+          />
+          <PasswordInput
+            label={t('signIn.password')}
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldErrors.password ? t(fieldErrors.password) : undefined}
+            data-testid="sign-in-password"
+            visible={passwordVisible}
+            onVisibilityChange={setPasswordVisible}
+            visibilityToggleButtonProps={{
+              'aria-label': t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
+              'aria-pressed': passwordVisible,
+              title: t(passwordVisible ? 'signIn.hidePassword' : 'signIn.showPassword'),
+            }}
+          />
+          <Group justify="space-between" gap="xs">
+            <Checkbox
+              label={t('action.staySignedIn')}
+              checked={staySignedIn}
+              onChange={(event) => setStaySignedIn(event.currentTarget.checked)}
+              data-testid="sign-in-stay"
+            />
+            <Anchor component={Link} to="/forgot-password" size="sm" data-testid="forgot-password">
+              {t('action.forgotPassword')}
+            </Anchor>
+          </Group>
+          <Button type="submit" size="md" fullWidth loading={signIn.isPending} data-testid="sign-in-submit">
+            {t('action.signIn')}
           </Button>
         </Stack>
-      </Paper>
+      </form>
+      <Divider label={t('signIn.or')} labelPosition="center" />
+      <SingleSignOn organization={organization} redirectTo={safeTarget(redirectTo)} />
+      <Button variant="subtle" size="xs" color="gray" onClick={() => setShowingHubs(true)} data-testid="other-hubs">
+        {t('hubs.otherHubs')}
+      </Button>
       <HubsDialog opened={showingHubs} onClose={() => setShowingHubs(false)} />
-    </Box>
+    </AuthFrame>
   );
 }
