@@ -20,6 +20,7 @@ import {
   ensureAgentAccount,
   ensureMember,
   ensureOrganization,
+  packProjectFile,
   rowsOf,
   testDatabaseKinds,
   type Database,
@@ -230,6 +231,37 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
       sql`UPDATE device_backups SET content = ${Buffer.from('tampered')} WHERE id = ${changed!.id}`,
     );
     await expectApiError(api.downloadBackup(changed!.id), 'BACKUP_CORRUPT');
+  });
+
+  it('loads a library project onto a device of its model, refuses another model, and reads the project back', async () => {
+    const project =
+      '<?xml version="1.0" encoding="UTF-8"?><Root Version="9"><Project Model="CONVERGE_HUDDLE" Box="Huddle1" ' +
+      'Stack="Huddle1" Stamp="77" Source="library"><Settings NtpServer="127.0.0.1" SafetyMute="1"/></Project></Root>';
+    const file = packProjectFile('Huddle1', project);
+    const stored = await api.uploadConfiguration({
+      fileName: 'Huddle1.PCCP2X',
+      sha256: sha256Hex(file),
+      contentBase64: file.toString('base64'),
+    });
+    expect(stored.model).toBe('CONVERGE_HUDDLE');
+    const other = dsps[2]!;
+    const job = await api.createJob({
+      operation: { kind: 'config_load', configurationId: stored.id },
+      deviceIds: [idOf(huddle.serial), idOf(other.serial)],
+    });
+    await until(async () => finished(await api.getJob(job.id)), 100);
+    const outcome = await api.getJob(job.id);
+    expect(outcome.targets.find((target) => target.serial === huddle.serial)?.state).toBe('succeeded');
+    expect(outcome.targets.find((target) => target.serial === other.serial)).toMatchObject({
+      state: 'failed',
+      failureCode: 'wrong_model',
+    });
+
+    // Read back: the Huddle's running configuration is now the library project, byte for byte.
+    const backup = await api.createJob({ operation: { kind: 'backup' }, deviceIds: [idOf(huddle.serial)] });
+    await until(async () => finished(await api.getJob(backup.id)), 100);
+    const [readBack] = (await api.listBackups({ deviceId: idOf(huddle.serial) })).items;
+    expect(Buffer.from(await api.downloadBackup(readBack!.id)).toString('utf8')).toBe(project);
   });
 
   // An agent killed mid-rollout is jobs-crash.test.ts.

@@ -14,3 +14,4 @@ export { createTestDatabase, testDatabaseKinds } from './db/index.ts';
 export { linkToken, startSmtpSink, type SmtpSink } from './testing/smtp-sink.ts';
 export type { TestDatabaseKind } from './db/index.ts';
 export { signLicense, verifyLicense } from './licenses/index.ts';
+export { packProjectFile } from './configurations/index.ts';
