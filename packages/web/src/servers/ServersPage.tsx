@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Menu, Stack, Text } from '@mantine/core';
 import { IconKey, IconPlayerPause, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ServerDto } from '@tutti/protocol';
+import type { ServerDto, ServerListQuery } from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
+import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
@@ -18,6 +19,8 @@ import { ServerPasswordDialog } from './ServerPasswordDialog.tsx';
 import { serversQueryKey, serversQueryOptions } from './servers.queries.ts';
 
 const sortField = sortableColumns(['status', 'name', 'devices', 'monitoringSystem', 'version']);
+type ServerColumn =
+  'status' | 'name' | 'organizationName' | 'devices' | 'monitoringSystem' | 'version' | 'enabledSubnets';
 
 export function ServersPage() {
   const { t } = useTranslation();
@@ -80,10 +83,10 @@ export function ServersPage() {
     });
   const version = (server: ServerDto) => (server.version ? <bdi>{server.version}</bdi> : '—');
 
-  const columns: DataTableColumn<ServerDto>[] = [
-    { accessor: 'status', title: t('servers.columns.status'), sortable: true, render: status },
+  const listColumns = useListColumns<ServerDto, ServerColumn>('servers', [
+    { key: 'status', title: t('servers.columns.status'), sortable: true, render: status, csv: (s) => s.status },
     {
-      accessor: 'name',
+      key: 'name',
       title: t('servers.columns.name'),
       sortable: true,
       render: (server) => (
@@ -91,26 +94,44 @@ export function ServersPage() {
           <bdi>{server.name}</bdi>
         </Text>
       ),
+      csv: (s) => s.name,
     },
     {
-      accessor: 'organizationName',
+      key: 'organizationName',
       title: t('servers.columns.organization'),
       render: (server) => <bdi>{server.organizationName}</bdi>,
+      csv: (s) => s.organizationName,
     },
     {
-      accessor: 'devices',
+      key: 'devices',
       title: t('servers.columns.devices'),
       sortable: true,
       render: (server) => formatNumber(language, server.devices),
+      csv: (s) => String(s.devices),
     },
     {
-      accessor: 'monitoringSystem',
+      key: 'monitoringSystem',
       title: t('servers.columns.monitoringSystem'),
       sortable: true,
       render: (server) => <MonitoringBadge status={server.monitoringSystem} />,
+      csv: (s) => s.monitoringSystem,
     },
-    { accessor: 'version', title: t('servers.columns.version'), sortable: true, render: version },
-    { accessor: 'enabledSubnets', title: t('servers.columns.enabledSubnets'), render: subnets },
+    {
+      key: 'version',
+      title: t('servers.columns.version'),
+      sortable: true,
+      render: version,
+      csv: (s) => s.version ?? '',
+    },
+    {
+      key: 'enabledSubnets',
+      title: t('servers.columns.enabledSubnets'),
+      render: subnets,
+      csv: (s) => `${s.enabledSubnets.enabled}/${s.enabledSubnets.total}`,
+    },
+  ]);
+  const columns: DataTableColumn<ServerDto>[] = [
+    ...listColumns.tableColumns,
     ...(canManage
       ? [{ accessor: 'actions', title: '', width: 56, render: actions } satisfies DataTableColumn<ServerDto>]
       : []),
@@ -148,7 +169,25 @@ export function ServersPage() {
       <Text c="dimmed" size="sm">
         {t('servers.subtitle')}
       </Text>
-      <SearchBox label={t('servers.searchLabel')} value={paged.search} onChange={paged.setSearch} maw={420} />
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <SearchBox
+          label={t('servers.searchLabel')}
+          value={paged.search}
+          onChange={paged.setSearch}
+          style={{ flex: '1 1 260px', maxWidth: 420 }}
+        />
+        <Group gap="xs">
+          {listColumns.chooser}
+          <ExportCsvButton
+            fileName="servers.csv"
+            fetchPage={(page, limit) =>
+              api.listServers({ q: q || undefined, sort: sort as ServerListQuery['sort'], page, limit })
+            }
+            toCsv={listColumns.toCsv}
+            testId="servers-export"
+          />
+        </Group>
+      </Group>
       <MutationError mutation={setEnabled} />
       <ListView
         query={servers}
