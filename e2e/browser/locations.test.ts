@@ -177,8 +177,60 @@ describe('locations, the dashboard tree and the device list tools in the browser
       expect(csv[0]).not.toContain('Serial Number');
       expect(csv).toHaveLength(unassigned.items.length + 1);
       expect(csv[1]).toContain("Virginia > Terry's Demo Kit");
+
+      // Only devices with a newer firmware in the catalog: this hub's catalog is empty.
+      const chip = page.getByTestId('update-available-filter');
+      await page.locator(`label[for="${await chip.getAttribute('id')}"]`).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get('updateAvailable')).toBe('true');
+      await expect.poll(() => total(page)).toBe('0');
     } finally {
       await context.close();
+    }
+  });
+
+  it('drags devices onto a room, and on an Arabic phone assigns them without dragging', async () => {
+    // Three devices, taken out of any location first.
+    const [first, second, third] = (await client.listDevices({ sort: 'name', limit: 3 })).items;
+    expect(third).toBeDefined();
+    await client.assignLocation({ locationId: null, deviceIds: [first!.id, second!.id, third!.id] });
+    const before = (await client.listDevices({ location: boardroom.id })).total;
+
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, stack);
+      await openSection(page, 'locations');
+      // Dragging one of the selected rows takes the whole selection along.
+      await page.getByTestId(`drag-device-${first!.serial}`).getByRole('checkbox').check();
+      await page.getByTestId(`drag-device-${second!.serial}`).getByRole('checkbox').check();
+      await page.getByTestId(`drag-device-${first!.serial}`).dragTo(page.getByTestId('location-row-Boardroom'));
+      await expect
+        .poll(() => page.getByTestId('location-devices-done').textContent())
+        .toBe('Devices moved to \u2068Florida > Miami HQ > Floor 3 > Boardroom\u2069: 2');
+      expect((await client.listDevices({ location: boardroom.id })).total).toBe(before + 2);
+      await page.getByTestId(`drag-device-${first!.serial}`).waitFor({ state: 'detached' });
+      await shot(page, 'locations-drag-en-desktop');
+    } finally {
+      await context.close();
+    }
+
+    const phoneContext = await browser.newContext({ viewport: phone, locale: 'en-US' });
+    const phonePage = await phoneContext.newPage();
+    try {
+      await signIn(phonePage, stack, { language: 'ar' });
+      await openSection(phonePage, 'locations');
+      await phonePage.getByTestId(`drag-device-${third!.serial}`).getByRole('checkbox').check();
+      await phonePage.getByTestId('location-devices-assign').click();
+      await phonePage.getByTestId('assign-location-select').click();
+      await phonePage.getByRole('option', { name: "Virginia > Terry's Demo Kit" }).click();
+      await phonePage.getByTestId('assign-location-confirm').click();
+      await expect
+        .poll(async () => (await client.listDevices({ location: virginia.id })).items.map((device) => device.id))
+        .toContain(third!.id);
+      await phonePage.getByTestId(`drag-device-${third!.serial}`).waitFor({ state: 'detached' });
+      await shot(phonePage, 'locations-devices-ar-phone');
+    } finally {
+      await phoneContext.close();
     }
   });
 });

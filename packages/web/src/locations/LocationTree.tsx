@@ -10,11 +10,12 @@ import {
 } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import type { LocationDeviceCounts, LocationDto, LocationKind, Severity } from '@tutti/protocol';
-import { useState, type ReactNode } from 'react';
+import { useState, type ComponentProps, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { severityLabelKey, severityTextColor } from '../devices/status.ts';
 import { formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { carriesDevices, readDeviceDrag } from './device-drag.ts';
 import { depths } from './locations.queries.ts';
 
 export const kindIcon: Record<LocationKind, Icon> = {
@@ -95,12 +96,44 @@ export interface LocationTreeProps {
   unassigned: LocationDeviceCounts;
   /** A row's actions (the editor's menu); none on the dashboard. */
   actions?: (location: LocationDto) => ReactNode;
+  /** Devices dropped on a row (null: on "Without a location"); rows are no drop targets without it. */
+  onDropDevices?: (locationId: string | null, deviceIds: string[]) => void;
 }
 
 /** The location tree as a table: each node indented under its parent, foldable, with rolled-up device counts. */
-export function LocationTree({ items, unassigned, actions }: LocationTreeProps) {
+export function LocationTree({ items, unassigned, actions, onDropDevices }: LocationTreeProps) {
   const { t } = useTranslation();
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const dropProps = (key: string, locationId: string | null): ComponentProps<'tr'> => {
+    if (!onDropDevices) return {};
+    const over = (event: DragEvent) => {
+      if (!carriesDevices([...event.dataTransfer.types])) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'move';
+      setDropTarget(key);
+    };
+    return {
+      onDragEnter: over,
+      onDragOver: over,
+      onDragLeave: () => setDropTarget((current) => (current === key ? null : current)),
+      onDrop: (event) => {
+        event.preventDefault();
+        setDropTarget(null);
+        const ids = readDeviceDrag(event.dataTransfer);
+        if (ids.length > 0) onDropDevices(locationId, ids);
+      },
+      'data-drop-target': dropTarget === key ? 'over' : undefined,
+      style:
+        dropTarget === key
+          ? {
+              outline: '2px dashed var(--mantine-color-blue-6)',
+              outlineOffset: -2,
+              background: 'var(--mantine-color-blue-light)',
+            }
+          : undefined,
+    } as ComponentProps<'tr'>;
+  };
   const depth = depths(items);
   const hasChildren = new Set(items.flatMap((item) => (item.parentId === null ? [] : [item.parentId])));
   const hidden = new Set<string>();
@@ -140,7 +173,7 @@ export function LocationTree({ items, unassigned, actions }: LocationTreeProps) 
               const KindIcon = kindIcon[item.kind];
               const open = !folded.has(item.id);
               return (
-                <Table.Tr key={item.id} data-testid={`location-row-${item.name}`}>
+                <Table.Tr key={item.id} data-testid={`location-row-${item.name}`} {...dropProps(item.id, item.id)}>
                   <Table.Td>
                     <Group
                       gap={6}
@@ -180,7 +213,7 @@ export function LocationTree({ items, unassigned, actions }: LocationTreeProps) 
                 </Table.Tr>
               );
             })}
-          <Table.Tr data-testid="location-row-unassigned">
+          <Table.Tr data-testid="location-row-unassigned" {...dropProps('none', null)}>
             <Table.Td>
               <Text size="sm" c="dimmed" fs="italic">
                 {t('locations.unassigned')}

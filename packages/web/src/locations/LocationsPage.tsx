@@ -1,4 +1,4 @@
-import { Button, Card, Group, Loader, Menu, Stack, Text } from '@mantine/core';
+import { Button, Card, Grid, Group, Loader, Menu, Stack, Text } from '@mantine/core';
 import { IconEdit, IconMapPinPlus, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { LocationDto } from '@tutti/protocol';
@@ -12,6 +12,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { DeleteLocationDialog } from './DeleteLocationDialog.tsx';
 import { LocationDialog, type LocationDialogTarget } from './LocationDialog.tsx';
+import { LocationDevicesPanel, useAssignDevices } from './LocationDevicesPanel.tsx';
 import { LocationTree } from './LocationTree.tsx';
 import { locationsQueryOptions } from './locations.queries.ts';
 
@@ -25,6 +26,7 @@ export function LocationsPage() {
   const [editing, setEditing] = useState<LocationDialogTarget | null>(null);
   const [deleting, setDeleting] = useState<LocationDto | null>(null);
   const items = locations.data?.items ?? [];
+  const assigned = useAssignDevices(items);
 
   const actions = (location: LocationDto) => (
     <RowActionsMenu
@@ -81,13 +83,23 @@ export function LocationsPage() {
         {t('locations.intro')}
       </Text>
       {locations.data ? (
-        <Card withBorder radius="md" padding={0}>
-          <LocationTree
-            items={items}
-            unassigned={locations.data.unassigned}
-            actions={canManage ? actions : undefined}
-          />
-        </Card>
+        <Grid gap="md" align="flex-start">
+          <Grid.Col span={{ base: 12, md: canManage ? 7 : 12 }}>
+            <Card withBorder radius="md" padding={0}>
+              <LocationTree
+                items={items}
+                unassigned={locations.data.unassigned}
+                actions={canManage ? actions : undefined}
+                onDropDevices={canManage ? assigned.assign : undefined}
+              />
+            </Card>
+          </Grid.Col>
+          {canManage ? (
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <LocationDevicesPanel items={items} assigned={assigned} />
+            </Grid.Col>
+          ) : null}
+        </Grid>
       ) : locations.isError ? (
         <LoadError title={t('locations.loadFailed')} error={locations.error} onRetry={() => void locations.refetch()} />
       ) : (
