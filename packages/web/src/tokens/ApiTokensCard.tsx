@@ -3,8 +3,6 @@ import {
   Badge,
   Button,
   Card,
-  Code,
-  CopyButton,
   Group,
   Loader,
   Modal,
@@ -15,7 +13,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
+import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiTokenDto, Role } from '@tutti/protocol';
 import { useState, type FormEvent } from 'react';
@@ -24,6 +22,7 @@ import { api, errorKey } from '../api.ts';
 import { formatIsoDateTime, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
+import { SecretShownOnce } from '../shell/SecretShownOnce.tsx';
 import { useGrantableRoles } from '../users/InviteUsersDialog.tsx';
 
 const tokensKey = ['tokens'] as const;
@@ -65,32 +64,12 @@ function CreateTokenDialog({ opened, onClose }: { opened: boolean; onClose: () =
   return (
     <Modal opened={opened} onClose={close} title={t('tokens.create')} centered size="lg">
       {created ? (
-        <Stack gap="md">
-          <Alert color="yellow" variant="light" role="status">
-            {t('tokens.shownOnce')}
-          </Alert>
-          <Group gap="xs" wrap="nowrap" align="center">
-            <Code block dir="ltr" style={{ flex: 1, overflowWrap: 'anywhere' }} data-testid="token-value">
-              {created.token}
-            </Code>
-            <CopyButton value={created.token}>
-              {({ copied, copy }) => (
-                <Button
-                  variant="light"
-                  onClick={copy}
-                  leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-                >
-                  {copied ? t('tokens.copied') : t('tokens.copy')}
-                </Button>
-              )}
-            </CopyButton>
-          </Group>
-          <Group justify="flex-end">
-            <Button onClick={close} data-testid="token-done">
-              {t('tokens.done')}
-            </Button>
-          </Group>
-        </Stack>
+        <SecretShownOnce
+          secret={created.token}
+          warning={t('tokens.shownOnce')}
+          onDone={close}
+          testIds={{ secret: 'token-value', done: 'token-done' }}
+        />
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack gap="md">

@@ -1,5 +1,4 @@
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Stack, TextInput } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { Alert, Button, Checkbox, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   webhookEventTypes,
@@ -11,40 +10,21 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
+import { SecretShownOnce } from '../shell/SecretShownOnce.tsx';
 import { eventTypeLabelKey } from './webhook-labels.ts';
 
 export const webhooksKey = ['webhooks'] as const;
 
-/** The signing secret right after it was made: shown this once, with a copy button. */
+/** The signing secret right after it was made or replaced: shown this once. */
 export function WebhookSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
   const { t } = useTranslation();
   return (
-    <Stack gap="md">
-      <Alert color="yellow" variant="light" role="status">
-        {t('webhooks.secretShownOnce')}
-      </Alert>
-      <Group gap="xs" wrap="nowrap" align="center">
-        <Code block dir="ltr" style={{ flex: 1, overflowWrap: 'anywhere' }} data-testid="webhook-secret">
-          {secret}
-        </Code>
-        <CopyButton value={secret}>
-          {({ copied, copy }) => (
-            <Button
-              variant="light"
-              onClick={copy}
-              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-            >
-              {copied ? t('tokens.copied') : t('tokens.copy')}
-            </Button>
-          )}
-        </CopyButton>
-      </Group>
-      <Group justify="flex-end">
-        <Button onClick={onDone} data-testid="webhook-secret-done">
-          {t('tokens.done')}
-        </Button>
-      </Group>
-    </Stack>
+    <SecretShownOnce
+      secret={secret}
+      warning={t('webhooks.secretShownOnce')}
+      onDone={onDone}
+      testIds={{ secret: 'webhook-secret', done: 'webhook-secret-done' }}
+    />
   );
 }
 
