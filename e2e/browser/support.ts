@@ -75,6 +75,8 @@ export async function chooseLanguage(page: Page, language: string): Promise<void
   await page.getByTestId('language-picker').click();
   await page.getByTestId(`language-option-${language}`).click();
   await page.getByTestId(`language-option-${language}`).waitFor({ state: 'hidden' });
+  // The language's translations load on first use; the page switches once they have arrived.
+  await page.locator(`html[lang^="${language}"]`).waitFor({ state: 'attached' });
 }
 
 /** Opens a section from the navigation, through the burger menu on phones. */
