@@ -24,11 +24,11 @@ function Value({ value }: { value: string | null }) {
   );
 }
 
-/** Pick two versions of one device's configuration and see every setting that differs between them. */
+/** Pick two versions of one device's configuration (the oldest and the newest at first) and see every setting that differs. */
 export function BackupDiffView({ versions }: { versions: BackupDto[] }) {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const [from, setFrom] = useState<string | null>(versions[1]?.id ?? null);
+  const [from, setFrom] = useState<string | null>(versions.length > 1 ? versions[versions.length - 1]!.id : null);
   const [to, setTo] = useState<string | null>(versions[0]?.id ?? null);
   const diff = useQuery({ ...backupDiffQueryOptions(from ?? '', to ?? ''), enabled: Boolean(from && to) });
   const options = versions.map((backup) => ({
