@@ -108,7 +108,8 @@ export function WebhookDeliveries({
                       <Badge
                         color={deliveryStatusColor[delivery.status]}
                         variant="light"
-                        style={{ textTransform: 'none' }}
+                        maw="none"
+                        style={{ textTransform: 'none', overflow: 'visible' }}
                       >
                         {t(`webhooks.deliveryStatus.${delivery.status}`)}
                       </Badge>

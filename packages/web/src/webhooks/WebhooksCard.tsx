@@ -55,7 +55,13 @@ export function WebhooksCard() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const isPhone = useMediaQuery('(max-width: 48em)');
-  const webhooks = useQuery({ queryKey: webhooksKey, queryFn: () => api.listWebhooks() });
+  const webhooks = useQuery({
+    queryKey: webhooksKey,
+    queryFn: () => api.listWebhooks(),
+    // While a delivery is pending its outcome arrives within seconds.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((item) => item.lastDelivery?.status === 'pending') ? 3000 : false,
+  });
   const [dialog, setDialog] = useState<{ editing: WebhookSubscriptionDto | null } | null>(null);
   const [logOf, setLogOf] = useState<WebhookSubscriptionDto | null>(null);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
