@@ -355,7 +355,6 @@ export async function agentsOfJob(db: Queryable, jobId: string): Promise<string[
   return rows.flatMap((row) => (row.agentId ? [row.agentId] : []));
 }
 
-/** What a file request of an agent needs to know about the target it names. */
 /** The device's newest succeeded target of a job of this kind. */
 export async function latestSucceededTarget(db: Queryable, orgId: string, deviceId: string, kind: string) {
   const [row] = await db
@@ -375,6 +374,7 @@ export async function latestSucceededTarget(db: Queryable, orgId: string, device
   return row;
 }
 
+/** What a file request of an agent needs to know about the target it names. */
 export async function jobTargetForFiles(db: Queryable, targetId: string) {
   const [row] = await db
     .select({
