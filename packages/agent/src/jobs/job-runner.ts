@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { AgentEventBody, AgentJob, AgentVoipLine, JobTargetEventBody, TargetResult } from '@tutti/protocol';
@@ -44,7 +45,6 @@ const keyOf = (target: Pick<StoredTarget, 'targetId' | 'attempt'>) => `${target.
 const VOIP_LINES_WAIT_MS = 10_000;
 /** How long a change_credentials target resumed after a restart waits for the hub to resend its password. */
 const PASSWORD_WAIT_MS = 10_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs job targets against devices with a concurrency limit. Every state change is stored in `jobs.sqlite` and every
@@ -62,6 +62,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let closed = false;
   let started = false;
   const closing = new AbortController();
+  // Every running target's device session and hub transfer listens on this one signal (up to the concurrency).
+  setMaxListeners(0, closing.signal);
 
   function event(target: StoredTarget, body: Partial<JobTargetEventBody>): JobTargetEventBody {
     return {
@@ -126,7 +128,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     hub: () => options.hub(),
     async newPassword(jobId) {
       const deadline = Date.now() + PASSWORD_WAIT_MS;
-      while (!passwords.has(jobId) && Date.now() < deadline && !closing.signal.aborted) await sleep(100);
+      while (!passwords.has(jobId) && Date.now() < deadline && !closing.signal.aborted) await delay(100);
       return passwords.get(jobId) ?? null;
     },
     saveCredentials: (target, credentials) => options.saveCredentials(target.serial, credentials),
