@@ -1,7 +1,12 @@
 import { Badge, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconBuildingPlus, IconEdit, IconLogin, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { organizationStatuses, type OrganizationDto, type OrganizationStatus } from '@tutti/protocol';
+import {
+  organizationStatuses,
+  type OrganizationDto,
+  type OrganizationListQuery,
+  type OrganizationStatus,
+} from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +17,7 @@ import { useSwitchOrganization } from '../session/ChooseOrganizationDialog.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { sessionQueryOptions } from '../session/session.ts';
 import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
+import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
@@ -29,6 +35,9 @@ const sortField = sortableColumns([
   'proAudioDevices',
   'servers',
 ]);
+
+type OrganizationColumn =
+  'status' | 'name' | 'accountNumber' | 'startDate' | 'endDate' | 'devicesAllocated' | 'proAudioDevices' | 'servers';
 
 const statusColor: Record<OrganizationStatus, string> = {
   active: 'teal',
@@ -122,15 +131,16 @@ export function OrganizationsPage() {
   }
 
   const number = (value: number) => formatNumber(language, value);
-  const columns: DataTableColumn<OrganizationDto>[] = [
+  const listColumns = useListColumns<OrganizationDto, OrganizationColumn>('organizations', [
     {
-      accessor: 'status',
+      key: 'status',
       title: t('organizations.columns.status'),
       sortable: true,
       render: (o) => <OrganizationStatusBadge organization={o} />,
+      csv: (o) => o.status,
     },
     {
-      accessor: 'name',
+      key: 'name',
       title: t('organizations.columns.name'),
       sortable: true,
       render: (o) => (
@@ -138,43 +148,53 @@ export function OrganizationsPage() {
           <bdi>{o.name}</bdi>
         </Text>
       ),
+      csv: (o) => o.name,
     },
     {
-      accessor: 'accountNumber',
+      key: 'accountNumber',
       title: t('organizations.columns.accountNumber'),
       sortable: true,
       render: (o) => <bdi>{o.accountNumber}</bdi>,
+      csv: (o) => o.accountNumber,
     },
     {
-      accessor: 'startDate',
+      key: 'startDate',
       title: t('organizations.columns.startDate'),
       sortable: true,
       render: (o) => formatPlanDate(language, o.startDate),
+      csv: (o) => o.startDate ?? '',
     },
     {
-      accessor: 'endDate',
+      key: 'endDate',
       title: t('organizations.columns.endDate'),
       sortable: true,
       render: (o) => formatPlanDate(language, o.endDate),
+      csv: (o) => o.endDate ?? '',
     },
     {
-      accessor: 'devicesAllocated',
+      key: 'devicesAllocated',
       title: t('organizations.columns.devicesAllocated'),
       sortable: true,
       render: (o) => number(o.devicesAllocated),
+      csv: (o) => String(o.devicesAllocated),
     },
     {
-      accessor: 'proAudioDevices',
+      key: 'proAudioDevices',
       title: t('organizations.columns.proAudioDevices'),
       sortable: true,
       render: (o) => number(o.proAudioDevices),
+      csv: (o) => String(o.proAudioDevices),
     },
     {
-      accessor: 'servers',
+      key: 'servers',
       title: t('organizations.columns.servers'),
       sortable: true,
       render: (o) => number(o.servers),
+      csv: (o) => String(o.servers),
     },
+  ]);
+  const columns: DataTableColumn<OrganizationDto>[] = [
+    ...listColumns.tableColumns,
     { accessor: 'actions', title: '', width: 56, render: actions },
   ];
   const fields: CardField<OrganizationDto>[] = [
@@ -208,29 +228,48 @@ export function OrganizationsPage() {
           ) : null
         }
       />
-      <Group gap="sm" align="flex-end">
-        <SearchBox
-          label={t('organizations.searchLabel')}
-          placeholder={t('organizations.searchPlaceholder')}
-          value={paged.search}
-          onChange={paged.setSearch}
-          w={360}
-          maw="100%"
-          data-testid="organizations-search"
-        />
-        <Select
-          aria-label={t('organizations.statusFilter')}
-          placeholder={t('organizations.allStatuses')}
-          data={organizationStatuses.map((value) => ({ value, label: t(`orgStatus.${value}`) }))}
-          value={status}
-          onChange={(value) => {
-            setStatus(value);
-            paged.setPage(1);
-          }}
-          clearable
-          w={200}
-          data-testid="organizations-status-filter"
-        />
+      <Group gap="sm" align="flex-end" justify="space-between">
+        <Group gap="sm" align="flex-end">
+          <SearchBox
+            label={t('organizations.searchLabel')}
+            placeholder={t('organizations.searchPlaceholder')}
+            value={paged.search}
+            onChange={paged.setSearch}
+            w={360}
+            maw="100%"
+            data-testid="organizations-search"
+          />
+          <Select
+            aria-label={t('organizations.statusFilter')}
+            placeholder={t('organizations.allStatuses')}
+            data={organizationStatuses.map((value) => ({ value, label: t(`orgStatus.${value}`) }))}
+            value={status}
+            onChange={(value) => {
+              setStatus(value);
+              paged.setPage(1);
+            }}
+            clearable
+            w={200}
+            data-testid="organizations-status-filter"
+          />
+        </Group>
+        <Group gap="xs">
+          {listColumns.chooser}
+          <ExportCsvButton
+            fileName="organizations.csv"
+            fetchPage={(page, limit) =>
+              api.listOrganizations({
+                q: q || undefined,
+                status: status ?? undefined,
+                sort: sort as OrganizationListQuery['sort'],
+                page,
+                limit,
+              })
+            }
+            toCsv={listColumns.toCsv}
+            testId="organizations-export"
+          />
+        </Group>
       </Group>
       <MutationError mutation={setService} />
       <MutationError mutation={switchTo} />

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
 import { IconMailForward, IconTrash, IconUserCheck, IconUserCog, IconUserOff, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { canGrantRole, type OrgUserDto } from '@tutti/protocol';
+import { canGrantRole, type OrgUserDto, type UserListQuery } from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { sessionQueryOptions } from '../session/session.ts';
 import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
+import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
@@ -19,6 +20,7 @@ import { UserStatus } from './UserBadges.tsx';
 import { usersQueryKey, usersQueryOptions } from './users.queries.ts';
 
 const sortField = sortableColumns(['status', 'name', 'email', 'role', 'lastAccessedAt', 'type']);
+type UserColumn = 'status' | 'name' | 'email' | 'role' | 'lastAccessedAt' | 'type';
 type Action = 'disable' | 'enable' | 'remove' | 'resend';
 
 export function UsersPage() {
@@ -118,10 +120,16 @@ export function UsersPage() {
       formatDate(language, at)
     );
   };
-  const columns: DataTableColumn<OrgUserDto>[] = [
-    { accessor: 'status', title: t('users.columns.status'), sortable: true, render: (u) => <UserStatus user={u} /> },
+  const listColumns = useListColumns<OrgUserDto, UserColumn>('users', [
     {
-      accessor: 'name',
+      key: 'status',
+      title: t('users.columns.status'),
+      sortable: true,
+      render: (u) => <UserStatus user={u} />,
+      csv: (u) => u.status,
+    },
+    {
+      key: 'name',
       title: t('users.columns.name'),
       sortable: true,
       render: (u) => (
@@ -129,11 +137,39 @@ export function UsersPage() {
           <bdi>{u.name}</bdi>
         </Text>
       ),
+      csv: (u) => u.name,
     },
-    { accessor: 'email', title: t('users.columns.email'), sortable: true, render: (u) => <bdi>{u.email}</bdi> },
-    { accessor: 'role', title: t('users.columns.role'), sortable: true, render: (u) => t(`role.${u.role}`) },
-    { accessor: 'lastAccessedAt', title: t('users.columns.lastAccessed'), sortable: true, render: lastAccessed },
-    { accessor: 'type', title: t('users.columns.type'), sortable: true, render: (u) => t(`users.type.${u.type}`) },
+    {
+      key: 'email',
+      title: t('users.columns.email'),
+      sortable: true,
+      render: (u) => <bdi>{u.email}</bdi>,
+      csv: (u) => u.email,
+    },
+    {
+      key: 'role',
+      title: t('users.columns.role'),
+      sortable: true,
+      render: (u) => t(`role.${u.role}`),
+      csv: (u) => u.role,
+    },
+    {
+      key: 'lastAccessedAt',
+      title: t('users.columns.lastAccessed'),
+      sortable: true,
+      render: lastAccessed,
+      csv: (u) => u.lastAccessedAt ?? '',
+    },
+    {
+      key: 'type',
+      title: t('users.columns.type'),
+      sortable: true,
+      render: (u) => t(`users.type.${u.type}`),
+      csv: (u) => u.type,
+    },
+  ]);
+  const columns: DataTableColumn<OrgUserDto>[] = [
+    ...listColumns.tableColumns,
     ...(can('users.manage')
       ? [{ accessor: 'actions', title: '', width: 56, render: actions } satisfies DataTableColumn<OrgUserDto>]
       : []),
@@ -163,14 +199,27 @@ export function UsersPage() {
           ) : null
         }
       />
-      <SearchBox
-        label={t('users.searchLabel')}
-        placeholder={t('users.searchPlaceholder')}
-        value={paged.search}
-        onChange={paged.setSearch}
-        maw={420}
-        data-testid="users-search"
-      />
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <SearchBox
+          label={t('users.searchLabel')}
+          placeholder={t('users.searchPlaceholder')}
+          value={paged.search}
+          onChange={paged.setSearch}
+          style={{ flex: '1 1 260px', maxWidth: 420 }}
+          data-testid="users-search"
+        />
+        <Group gap="xs">
+          {listColumns.chooser}
+          <ExportCsvButton
+            fileName="users.csv"
+            fetchPage={(page, limit) =>
+              api.listUsers({ q: q || undefined, sort: sort as UserListQuery['sort'], page, limit })
+            }
+            toCsv={listColumns.toCsv}
+            testId="users-export"
+          />
+        </Group>
+      </Group>
       <MutationError mutation={act} />
       {notice ? (
         <Alert color="teal" variant="light" role="status" withCloseButton onClose={() => setNotice(null)}>
