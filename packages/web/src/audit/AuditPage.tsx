@@ -3,16 +3,18 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconDownload, IconFilterOff } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { AuditEntryDto, AuditListQuery } from '@tutti/protocol';
-import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { formatDateTime, formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { CardHeader, ListHeader, ListView } from '../shared/ListPage.tsx';
+import { useListColumns } from '../shared/listColumns.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+
+type AuditColumn = 'at' | 'actor' | 'action' | 'target' | 'ip';
 
 const ACTION = /^[a-z_.]*$/;
 
@@ -135,21 +137,22 @@ export function AuditPage() {
     const epoch = Date.parse(entry.at);
     return Number.isNaN(epoch) ? '—' : formatDateTime(language, epoch);
   };
-  const columns: DataTableColumn<AuditEntryDto>[] = [
-    { accessor: 'at', title: t('audit.columns.at'), render: at },
-    { accessor: 'actor', title: t('audit.columns.actor'), render: (e) => <bdi>{e.actor}</bdi> },
-    { accessor: 'action', title: t('audit.columns.action'), render: (e) => <Code>{e.action}</Code> },
+  const listColumns = useListColumns<AuditEntryDto, AuditColumn>('audit', [
+    { key: 'at', title: t('audit.columns.at'), render: at, csv: (e) => e.at },
+    { key: 'actor', title: t('audit.columns.actor'), render: (e) => <bdi>{e.actor}</bdi>, csv: (e) => e.actor },
+    { key: 'action', title: t('audit.columns.action'), render: (e) => <Code>{e.action}</Code>, csv: (e) => e.action },
     {
-      accessor: 'target',
+      key: 'target',
       title: t('audit.columns.target'),
       render: (e) => (
         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
           <bdi>{e.target ?? '—'}</bdi>
         </Text>
       ),
+      csv: (e) => e.target ?? '',
     },
-    { accessor: 'ip', title: t('audit.columns.address'), render: (e) => <bdi>{e.ip ?? '—'}</bdi> },
-  ];
+    { key: 'ip', title: t('audit.columns.address'), render: (e) => <bdi>{e.ip ?? '—'}</bdi>, csv: (e) => e.ip ?? '' },
+  ]);
   const fields: CardField<AuditEntryDto>[] = [
     { key: 'actor', label: t('audit.columns.actor'), render: (e) => <bdi>{e.actor}</bdi> },
     { key: 'target', label: t('audit.columns.target'), render: (e) => <bdi>{e.target ?? '—'}</bdi> },
@@ -162,16 +165,19 @@ export function AuditPage() {
         count={list ? t('audit.count', { count: list.total }) : null}
         fetching={audit.isFetching}
         action={
-          <Button
-            component="a"
-            href={api.auditExportUrl(query)}
-            download="audit.csv"
-            variant="light"
-            leftSection={<IconDownload size={16} aria-hidden />}
-            data-testid="audit-export"
-          >
-            {t('action.exportCsv')}
-          </Button>
+          <Group gap="xs">
+            {listColumns.chooser}
+            <Button
+              component="a"
+              href={api.auditExportUrl(query)}
+              download="audit.csv"
+              variant="light"
+              leftSection={<IconDownload size={16} aria-hidden />}
+              data-testid="audit-export"
+            >
+              {t('action.exportCsv')}
+            </Button>
+          </Group>
         }
       />
       <Group gap="sm" align="flex-start" wrap="wrap">
@@ -233,7 +239,7 @@ export function AuditPage() {
       <ListView
         query={audit}
         paged={paged}
-        columns={columns}
+        columns={listColumns.tableColumns}
         loadFailed={t('audit.loadFailed')}
         noRecordsText={t('audit.noRecords')}
         rowTestId={(entry) => `audit-row-${entry.action}`}
