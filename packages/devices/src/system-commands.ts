@@ -125,7 +125,21 @@ export const plinkParams = {
   firmwareUpdate: 'FW_UPDATE',
   /** Number of wireless channels (DIALOG 20 only). */
   channels: 'CHANNELS',
+  /**
+   * Read only: `CONFIG_SAVE` → the peripheral's own project as one base64 value: `<Root Version="9"><Peripheral
+   * Model= Serial= Name=><Settings …/></Peripheral></Root>` (settings in `peripheralSettingNames`).
+   */
+  configSave: 'CONFIG_SAVE',
+  /**
+   * `CONFIG_LOAD DATA:<base64>` → `STARTED`; after the host's `configLoadMs` an unsolicited `CONFIG_LOAD DONE` (the
+   * settings applied), `FAILED WRONG_MODEL` (a project of another model) or `FAILED INVALID` (unreadable).
+   */
+  configLoad: 'CONFIG_LOAD',
 } as const;
+/** The settings a peripheral project carries, as `<Settings>` attributes: gain in dB, mute and AEC as 0/1. */
+export const peripheralSettingNames = ['Gain', 'Mute', 'Aec'] as const;
+/** `Gain` range of a peripheral project, in whole dB. */
+export const PERIPHERAL_GAIN_RANGE = { min: -60, max: 12 } as const;
 export type PlinkParam = keyof typeof plinkParams;
 export const PLINK_CHANNEL = 'CHANNEL';
 export const plinkChannelParams = {

@@ -104,6 +104,7 @@ beforeAll(async () => {
     locateTimeoutMs: 300,
     rebootMs: 100,
     firmwareUpdateMs: 100,
+    configLoadMs: 50,
     onChange: (change) => changes.push(change),
   });
   await simulator.start();
@@ -417,6 +418,22 @@ describe('availability', () => {
     expect((error as DeviceCommandError).payload).toBe('BOX HUDDLE_1 UNIT FW_UPDATE FAILED BAD_IMAGE');
     await expect(session.commandValue('BOX HUDDLE_1 UNIT FW_UPDATE')).resolves.toBe('IDLE');
     await expect(session.commandValue('BOX HUDDLE_1 UNIT FW_VERSION')).resolves.toBe('1.4.0.2');
+  });
+
+  it('saves and loads a P-Link peripheral project through its host, refusing one of another model', async () => {
+    const session = await login(main);
+    const project = Buffer.from(await session.savePeripheralConfiguration(1)).toString('utf8');
+    expect(project).toContain('<Peripheral Model="BMA_2" Serial="0300-0001-01" Name="Ceiling_1">');
+    const changed = project.replace(/Gain="-?\d+"/, 'Gain="-6"');
+    await session.loadPeripheralConfiguration(1, Buffer.from(changed));
+    expect(Buffer.from(await session.savePeripheralConfiguration(1)).toString('utf8')).toBe(changed);
+
+    const error = await session.loadPeripheralConfiguration(2, Buffer.from(changed)).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DeviceCommandError);
+    expect((error as DeviceCommandError).payload).toBe('BOX MAIN PLINK 2 CONFIG_LOAD FAILED WRONG_MODEL');
   });
 
   it('logs every change it produced', () => {

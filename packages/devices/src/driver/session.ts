@@ -91,6 +91,13 @@ export interface DeviceSession {
    * DeviceCommandError on FAILED (for example `WRONG_MODEL`) or when the session closes.
    */
   loadConfiguration(project: Uint8Array): Promise<void>;
+  /** The own project of the peripheral on P-Link port `plink` of this box (`PLINK <n> CONFIG_SAVE`). */
+  savePeripheralConfiguration(plink: number): Promise<Uint8Array>;
+  /**
+   * Loads a peripheral project (`PLINK <n> CONFIG_LOAD DATA:…`) and resolves once the host reports DONE; rejects with
+   * DeviceCommandError on FAILED (`WRONG_MODEL`, `INVALID`) or when the session closes.
+   */
+  loadPeripheralConfiguration(plink: number, project: Uint8Array): Promise<void>;
   /** Subscribes this session to unsolicited status lines (box status and UA registration). */
   subscribe(): Promise<void>;
   /** Called with the full state each time a device line changes it, once a first `readState()` set the baseline. */
@@ -533,9 +540,7 @@ class DeviceSessionImpl implements DeviceSession {
     token: string,
     onProgress?: (percent: number) => void,
   ): Promise<string> {
-    if (!Number.isInteger(plink) || plink < 1) throw new DeviceProtocolError(`Bad P-Link port ${plink}`);
-    const path = `BOX ${await this.boxName()} ${PLINK_BLOCK} ${plink} ${plinkParams.firmwareUpdate}`;
-    return this.runTransfer(path, token, onProgress);
+    return this.runTransfer(await this.plinkPath(plink, plinkParams.firmwareUpdate), token, onProgress);
   }
 
   async followFirmwareUpdate(onProgress?: (percent: number) => void): Promise<string> {
@@ -554,7 +559,25 @@ class DeviceSessionImpl implements DeviceSession {
   }
 
   async loadConfiguration(project: Uint8Array): Promise<void> {
-    const path = systemCommandLine(await this.boxName(), 'configLoad');
+    await this.runConfigLoad(systemCommandLine(await this.boxName(), 'configLoad'), project);
+  }
+
+  async savePeripheralConfiguration(plink: number): Promise<Uint8Array> {
+    const value = await this.commandValue(await this.plinkPath(plink, plinkParams.configSave));
+    return Buffer.from(value, 'base64');
+  }
+
+  async loadPeripheralConfiguration(plink: number, project: Uint8Array): Promise<void> {
+    await this.runConfigLoad(await this.plinkPath(plink, plinkParams.configLoad), project);
+  }
+
+  private async plinkPath(plink: number, param: string): Promise<string> {
+    if (!Number.isInteger(plink) || plink < 1) throw new DeviceProtocolError(`Bad P-Link port ${plink}`);
+    return `BOX ${await this.boxName()} ${PLINK_BLOCK} ${plink} ${param}`;
+  }
+
+  /** `<path> DATA:<base64>` → STARTED, then DONE or FAILED <reason> as an unsolicited line of `path`. */
+  private async runConfigLoad(path: string, project: Uint8Array): Promise<void> {
     const line = `${path} ${CONFIG_DATA_PREFIX}${Buffer.from(project).toString('base64')}`;
     let stopLines = (): void => undefined;
     let stopClose = (): void => undefined;

@@ -284,6 +284,7 @@ export class Box implements SimulatedDevice {
       boxName: spec.boxName,
       firmwareUpdateMs: ctx.firmwareUpdateMs,
       locateTimeoutMs: ctx.locateTimeoutMs,
+      configLoadMs: ctx.configLoadMs,
       announce: (payload: string, change?: { value: string; target: string }): void => {
         if (change) this.ctx.emit(this, 'peripheral', change.value, change.target);
         this.sendPeripheralLine(payload);

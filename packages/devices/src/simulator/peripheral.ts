@@ -1,11 +1,15 @@
 import { appError } from '@tutti/protocol';
 import {
+  CONFIG_DATA_PREFIX,
+  configLoadWords,
   errorPayloads,
   firmwareUpdateWords,
+  PERIPHERAL_GAIN_RANGE,
   PLINK_CHANNEL,
   PLINK_VALUE_NONE,
   plinkChannelParams,
   plinkParams,
+  peripheralSettingNames,
   type ErrorPayload,
 } from '../system-commands.ts';
 import type { SimulatedPeripheral, SimulatedPeripheralSpec } from './types.ts';
@@ -17,6 +21,7 @@ export interface PeripheralHost {
   readonly boxName: string;
   readonly firmwareUpdateMs: number;
   readonly locateTimeoutMs: number;
+  readonly configLoadMs: number;
   /**
    * Sends a `BOX <host> PLINK …` line to every session of the host and to sessions on other stack members
    * subscribed to the host's status; records a change when `change` is given.
@@ -32,6 +37,38 @@ interface WirelessChannel {
 /** DIALOG 20 receives two wireless mics [INF: a two-channel receiver]. */
 const DIALOG_20_CHANNELS = 2;
 
+/** What a peripheral project sets ([INV]): `<Settings Gain="…" Mute="0|1" Aec="0|1"/>`. */
+type PeripheralSettings = Record<(typeof peripheralSettingNames)[number], number>;
+
+const escapeAttribute = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The `Name="value"` attributes of the first `<tag …>` in `xml`, or undefined when there is none. */
+function attributesOf(xml: string, tag: string): Map<string, string> | undefined {
+  const element = new RegExp(`<${tag}((?:\\s+\\w+="[^"]*")*)\\s*/?>`).exec(xml);
+  if (!element) return undefined;
+  return new Map([...(element[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!, match[2]!]));
+}
+
+/** Reads the settings of a project, or undefined when one is missing or out of range. */
+function settingsOf(xml: string): PeripheralSettings | undefined {
+  const attributes = attributesOf(xml, 'Settings');
+  if (!attributes) return undefined;
+  const settings = {} as PeripheralSettings;
+  for (const name of peripheralSettingNames) {
+    const text = attributes.get(name);
+    if (text === undefined || !/^-?\d+$/.test(text)) return undefined;
+    const value = Number(text);
+    const inRange =
+      name === 'Gain'
+        ? value >= PERIPHERAL_GAIN_RANGE.min && value <= PERIPHERAL_GAIN_RANGE.max
+        : value === 0 || value === 1;
+    if (!inRange) return undefined;
+    settings[name] = value;
+  }
+  return settings;
+}
+
 /** One P-Link peripheral: state of its own, reachable only through its host's telnet session. */
 export class Peripheral implements SimulatedPeripheral {
   readonly spec: SimulatedPeripheralSpec;
@@ -44,6 +81,8 @@ export class Peripheral implements SimulatedPeripheral {
   private locateTimer: NodeJS.Timeout | undefined;
   private updateTimer: NodeJS.Timeout | undefined;
   private updateWaiters: Array<() => void> = [];
+  private settings: PeripheralSettings = { Gain: 0, Mute: 0, Aec: 1 };
+  private configTimer: NodeJS.Timeout | undefined;
 
   constructor(spec: SimulatedPeripheralSpec, host: PeripheralHost) {
     this.spec = spec;
@@ -74,6 +113,19 @@ export class Peripheral implements SimulatedPeripheral {
   get updating(): boolean {
     return this.progress !== undefined;
   }
+  get configuring(): boolean {
+    return this.configTimer !== undefined;
+  }
+
+  /** The peripheral's own project, as CONFIG_SAVE returns it (decoded). */
+  get project(): string {
+    const { model, serial, name } = this.spec;
+    const settings = peripheralSettingNames.map((setting) => `${setting}="${this.settings[setting]}"`).join(' ');
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?><Root Version="9"><Peripheral Model="${model}" ` +
+      `Serial="${escapeAttribute(serial)}" Name="${escapeAttribute(name)}"><Settings ${settings}/></Peripheral></Root>`
+    );
+  }
 
   private path(param: string): string {
     return `BOX ${this.host.boxName} PLINK ${this.spec.plink} ${param}`;
@@ -90,6 +142,7 @@ export class Peripheral implements SimulatedPeripheral {
     if (!up) {
       // Losing the chain drops the LED and aborts a transfer, as losing power would.
       this.abortUpdate();
+      this.abortConfigLoad();
       this.setLocate(false);
     }
     this.announce(plinkParams.link, next);
@@ -147,7 +200,9 @@ export class Peripheral implements SimulatedPeripheral {
 
   /** Starts a transfer in four steps over the host's `firmwareUpdateMs`; `fail` in the token fails it. */
   private startUpdate(token: string): ErrorPayload | undefined {
-    if (this.progress !== undefined || this.link === 'DOWN') return errorPayloads.invalidParameters;
+    if (this.progress !== undefined || this.configTimer !== undefined || this.link === 'DOWN') {
+      return errorPayloads.invalidParameters;
+    }
     const version = /\d+(?:\.\d+){1,3}(?=\.bin$|$)/.exec(token)?.[0] ?? this.nextVersion();
     this.progress = 0;
     this.announce(plinkParams.firmwareUpdate, `${firmwareUpdateWords.progress} 0`);
@@ -179,6 +234,40 @@ export class Peripheral implements SimulatedPeripheral {
     this.flushUpdateWaiters();
   }
 
+  /** What loading `project` ends in: the settings it carries, or why it fails. */
+  private outcomeOf(project: string): PeripheralSettings | 'WRONG_MODEL' | 'INVALID' {
+    if (!project.includes('<Root Version="9">')) return 'INVALID';
+    const model = attributesOf(project, 'Peripheral')?.get('Model');
+    if (model === undefined) return 'INVALID';
+    if (model !== this.spec.model) return 'WRONG_MODEL';
+    return settingsOf(project) ?? 'INVALID';
+  }
+
+  /** CONFIG_LOAD DATA: — busy for the host's `configLoadMs`, then DONE with the settings applied, or FAILED. */
+  private startConfigLoad(token: string): ErrorPayload | undefined {
+    if (!token.startsWith(CONFIG_DATA_PREFIX)) return errorPayloads.invalidParameters;
+    if (this.configTimer !== undefined || this.progress !== undefined) return errorPayloads.invalidParameters;
+    const project = Buffer.from(token.slice(CONFIG_DATA_PREFIX.length), 'base64').toString('utf8');
+    this.configTimer = setTimeout(() => {
+      this.configTimer = undefined;
+      const outcome = this.outcomeOf(project);
+      if (typeof outcome === 'string') {
+        this.announce(plinkParams.configLoad, `${configLoadWords.failed} ${outcome}`);
+        return;
+      }
+      this.settings = outcome;
+      this.announce(plinkParams.configLoad, configLoadWords.done);
+    }, this.host.configLoadMs).unref();
+    return undefined;
+  }
+
+  private abortConfigLoad(): void {
+    if (this.configTimer === undefined) return;
+    clearTimeout(this.configTimer);
+    this.configTimer = undefined;
+    this.announce(plinkParams.configLoad, `${configLoadWords.failed} LINK_LOST`);
+  }
+
   private flushUpdateWaiters(): void {
     const waiters = this.updateWaiters;
     this.updateWaiters = [];
@@ -191,6 +280,8 @@ export class Peripheral implements SimulatedPeripheral {
     this.locateOn = false;
     clearTimeout(this.updateTimer);
     this.progress = undefined;
+    clearTimeout(this.configTimer);
+    this.configTimer = undefined;
     this.flushUpdateWaiters();
   }
 
@@ -238,6 +329,14 @@ export class Peripheral implements SimulatedPeripheral {
         if (values.length > 1) return errorPayloads.invalidParameters;
         const refused = this.startUpdate(value);
         return refused ?? { payload: `${path} ${firmwareUpdateWords.started}`, echo: false };
+      }
+      case plinkParams.configSave:
+        return offline ? errorPayloads.endpointNotPresent : read(Buffer.from(this.project).toString('base64'));
+      case plinkParams.configLoad: {
+        if (offline) return errorPayloads.endpointNotPresent;
+        if (value === undefined || values.length > 1) return errorPayloads.invalidParameters;
+        const refused = this.startConfigLoad(value);
+        return refused ?? { payload: `${path} ${configLoadWords.started}`, echo: false };
       }
       default:
         return errorPayloads.invalidParameters;
