@@ -324,6 +324,9 @@ export const auditEntryDtoSchema = z.object({
   ip: z.string().nullable(),
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;
+export const auditSorts = ['at', 'actor', 'action', 'target', 'ip'] as const;
+const auditSortSchema = z.enum([...auditSorts, ...auditSorts.map((s) => `-${s}` as const)]);
+
 export const auditListQuerySchema = z
   .strictObject({
     actor: z.string().trim().max(254).optional(),
@@ -336,6 +339,7 @@ export const auditListQuerySchema = z
     target: z.string().trim().max(200).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
+    sort: auditSortSchema.default('-at'),
     ...pageFields,
   })
   .refine((value) => !value.from || !value.to || value.from <= value.to, {

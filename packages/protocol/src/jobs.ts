@@ -206,7 +206,12 @@ export type JobTargetDto = z.infer<typeof jobTargetDtoSchema>;
 export const jobDetailSchema = jobDtoSchema.extend({ targets: z.array(jobTargetDtoSchema) });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
+/** List columns a job list sorts by; `operation` is the job's kind. */
+export const jobSorts = ['operation', 'state', 'createdBy', 'createdAt'] as const;
+const jobSortSchema = z.enum([...jobSorts, ...jobSorts.map((s) => `-${s}` as const)]);
+
 export const jobListQuerySchema = z.strictObject({
+  sort: jobSortSchema.default('-createdAt'),
   ...pageFields,
   state: jobStateSchema.optional(),
   kind: z.enum(jobKinds).optional(),

@@ -44,9 +44,26 @@ function auditConditions(filter: AuditFilter): SQL {
   return and(...conditions)!;
 }
 
+const auditSortColumns = {
+  at: auditLog.at,
+  actor: auditLog.actorLabel,
+  action: auditLog.action,
+  target: auditLog.target,
+  ip: auditLog.ip,
+};
+
+/** `sort` is a list column, `-` first for descending; ties fall back to chain order, newest first. */
+function auditOrder(sort: string): SQL[] {
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as keyof typeof auditSortColumns;
+  const column = auditSortColumns[field] ?? auditLog.at;
+  return [descending ? desc(column) : asc(column), desc(auditLog.id)];
+}
+
 export async function listAuditEntries(
   db: Queryable,
   filter: AuditFilter,
+  sort: string,
   page: number,
   limit: number,
 ): Promise<{ items: AuditRow[]; total: number }> {
@@ -55,7 +72,7 @@ export async function listAuditEntries(
     .select()
     .from(auditLog)
     .where(where)
-    .orderBy(desc(auditLog.id))
+    .orderBy(...auditOrder(sort))
     .limit(limit)
     .offset((page - 1) * limit);
   const [row] = await db

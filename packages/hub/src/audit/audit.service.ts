@@ -146,7 +146,7 @@ function filterOf(orgId: string, query: AuditQuery): AuditFilter {
 }
 
 export async function listAudit(tx: Tx, orgId: string, query: AuditQuery): Promise<AuditList> {
-  const result = await listAuditEntries(tx, filterOf(orgId, query), query.page, query.limit);
+  const result = await listAuditEntries(tx, filterOf(orgId, query), query.sort, query.page, query.limit);
   return { items: result.items.map(toAuditEntryDto), total: result.total, page: query.page, limit: query.limit };
 }
 

@@ -40,6 +40,20 @@ describe('audit log', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('sorts by a list column, either way, and refuses an unknown sort key', async () => {
+    const actionsBy = async (sort: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/audit?sort=${sort}`, cookies });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Array<{ action: string }> }>().items.map((e) => e.action);
+    };
+    const ascending = await actionsBy('action');
+    expect(ascending).toEqual([...ascending].sort());
+    expect(new Set(ascending).size).toBeGreaterThan(1);
+    expect(await actionsBy('-action')).toEqual([...ascending].reverse());
+    const unknown = await hub.app.inject({ method: 'GET', url: '/api/v1/audit?sort=hash', cookies });
+    expect(unknown.statusCode).toBe(400);
+  });
+
   it('exports CSV with quoting', async () => {
     const csv = await hub.app.inject({ method: 'GET', url: '/api/v1/audit/export.csv?action=agent', cookies });
     expect(csv.headers['content-type']).toContain('text/csv');

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { JobState, TargetFailureCode, TargetResult, TargetState } from '@tutti/protocol';
 import type { Queryable } from '../db/index.ts';
 import { agents, devices, firmwarePackages, jobs, jobTargets } from '../db/schema.ts';
@@ -42,9 +42,25 @@ export async function updateJob(db: Queryable, id: string, values: Partial<typeo
   await db.update(jobs).set(values).where(eq(jobs.id, id));
 }
 
+const jobSortColumns = {
+  operation: jobs.kind,
+  state: jobs.state,
+  createdBy: jobs.createdBy,
+  createdAt: jobs.createdAt,
+};
+
+/** `sort` is a list column, `-` first for descending; ties fall back to newest first. */
+function jobOrder(sort: string): SQL[] {
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as keyof typeof jobSortColumns;
+  const column = jobSortColumns[field] ?? jobs.createdAt;
+  return [descending ? desc(column) : asc(column), desc(jobs.createdAt), desc(jobs.id)];
+}
+
 export async function listJobRows(
   db: Queryable,
   filter: { orgId: string; state?: JobState | undefined; kind?: string | undefined },
+  sort: string,
   page: number,
   limit: number,
 ): Promise<{ items: JobRow[]; total: number }> {
@@ -56,7 +72,7 @@ export async function listJobRows(
     .select()
     .from(jobs)
     .where(where)
-    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .orderBy(...jobOrder(sort))
     .limit(limit)
     .offset((page - 1) * limit);
   const [row] = await db

@@ -131,6 +131,7 @@ export async function listJobs(
   const { items, total } = await listJobRows(
     tx,
     { orgId, state: query.state, kind: query.kind },
+    query.sort,
     query.page,
     query.limit,
   );

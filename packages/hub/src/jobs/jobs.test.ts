@@ -210,4 +210,25 @@ describe('jobs', () => {
     });
     expect(refused.json().error.code).toBe('FIRMWARE_WRONG_MODEL');
   });
+
+  it('lists jobs newest first by default and sorts by a list column either way', async () => {
+    const list = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/jobs${query}`, cookies: cookies.admin });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Array<{ operation: { kind: string }; createdAt: string }> }>().items;
+    };
+    const newest = await list('');
+    expect(newest.map((job) => job.createdAt)).toEqual(
+      newest
+        .map((job) => job.createdAt)
+        .sort()
+        .reverse(),
+    );
+    const kinds = (await list('?sort=operation')).map((job) => job.operation.kind);
+    expect(new Set(kinds).size).toBeGreaterThan(1);
+    expect(kinds).toEqual([...kinds].sort());
+    expect((await list('?sort=-operation')).map((job) => job.operation.kind)).toEqual([...kinds].reverse());
+    const unknown = await hub.app.inject({ method: 'GET', url: '/api/v1/jobs?sort=progress', cookies: cookies.admin });
+    expect(unknown.statusCode).toBe(400);
+  });
 });
