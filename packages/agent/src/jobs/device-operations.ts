@@ -299,13 +299,10 @@ function hubFor(context: OperationContext, target: StoredTarget): { hub: HubEndp
  * checksum matches. Uploading the same target attempt again (after a restart) stores nothing new.
  */
 async function backUp(context: OperationContext, target: StoredTarget): Promise<TargetResult> {
-  if (target.plink !== null) {
-    throw new TargetFailure(
-      'device_refused',
-      'A P-Link peripheral keeps no configuration of its own; back up its host.',
-    );
-  }
-  const project = await withSession(context, target, (session) => session.saveConfiguration());
+  const { plink } = target;
+  const project = await withSession(context, target, (session) =>
+    plink === null ? session.saveConfiguration() : session.savePeripheralConfiguration(plink),
+  );
   if (project.byteLength === 0)
     throw new TargetFailure('device_refused', 'The device returned an empty configuration.');
   context.progress(target, 50);
@@ -325,6 +322,13 @@ async function backUp(context: OperationContext, target: StoredTarget): Promise<
   }
   const stored = backupUploadResultSchema.parse(JSON.parse(response.body.toString('utf8')));
   return { backupId: stored.backupId, backupVersion: stored.version };
+}
+
+/** Loads a project onto the box, or onto the P-Link peripheral the target is through its host's session. */
+function loadProject(session: DeviceSession, target: StoredTarget, project: Uint8Array): Promise<void> {
+  return target.plink === null
+    ? session.loadConfiguration(project)
+    : session.loadPeripheralConfiguration(target.plink, project);
 }
 
 /** Downloads the backup (its checksum checked), loads it and waits until the device reports it configured. */
@@ -349,7 +353,7 @@ async function restore(context: OperationContext, target: StoredTarget): Promise
   context.progress(target, 30);
   await withSession(context, target, async (session) => {
     context.markSent(target);
-    await session.loadConfiguration(response.body);
+    await loadProject(session, target, response.body);
   });
   return { backupId: target.backupId };
 }
@@ -363,12 +367,6 @@ async function loadConfiguration(
   target: StoredTarget,
   configurationId: string,
 ): Promise<TargetResult> {
-  if (target.plink !== null) {
-    throw new TargetFailure(
-      'device_refused',
-      'Loading a project onto a P-Link peripheral through its host is not available yet; load the host project.',
-    );
-  }
   const { hub, token } = hubFor(context, target);
   const response = await hubFileRequest(
     hub,
@@ -393,7 +391,7 @@ async function loadConfiguration(
   await withSession(context, target, async (session) => {
     context.markSent(target);
     try {
-      await session.loadConfiguration(response.body);
+      await loadProject(session, target, response.body);
     } catch (error) {
       if (error instanceof DeviceCommandError && /WRONG_MODEL/.test(error.payload)) {
         throw new TargetFailure('wrong_model', `The device refused the project as made for another model.`);
