@@ -35,6 +35,17 @@ describe('project files', () => {
     expect(codeOf(() => readProjectFile(packProjectFile('x', '<Root><Project Model="X"')))).not.toBe('no error');
   });
 
+  it('tags a P-Link peripheral project by the Model of its <Peripheral> element', () => {
+    const peripheral = (model: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><Root Version="9"><Peripheral Model="${model}" Serial="0310-1" ` +
+      `Name="Ceiling"><Settings Gain="-6" Mute="0" Aec="1"/></Peripheral></Root>`;
+    expect(readProjectFile(packProjectFile('Ceiling', peripheral('BMA_360'))).model).toBe('BMA_360');
+    expect(readProjectFile(packProjectFile('Wireless', peripheral('DIALOG_20'))).model).toBe('DIALOG_20');
+    expect(codeOf(() => readProjectFile(packProjectFile('x', peripheral('BMA_999'))))).toBe(
+      'CONFIGURATION_WRONG_MODEL',
+    );
+  });
+
   it('refuses a project for a model Tutti does not know', () => {
     expect(codeOf(() => readProjectFile(packProjectFile('x', project('CONVERGE_PRO_3'))))).toBe(
       'CONFIGURATION_WRONG_MODEL',
