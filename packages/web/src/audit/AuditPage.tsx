@@ -11,10 +11,13 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { CardHeader, ListHeader, ListView } from '../shared/ListPage.tsx';
 import { useListColumns } from '../shared/listColumns.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
+
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 
-type AuditColumn = 'at' | 'actor' | 'action' | 'target' | 'ip';
+const auditColumns = ['at', 'actor', 'action', 'target', 'ip'] as const;
+type AuditColumn = (typeof auditColumns)[number];
+const sortField = (column: string) => (auditColumns.includes(column as AuditColumn) ? column : 'at');
 
 const ACTION = /^[a-z_.]*$/;
 
@@ -113,15 +116,19 @@ export function AuditPage() {
   const { t } = useTranslation();
   const language = currentLanguage();
   usePageTitle(t('nav.audit'));
-  const paged = usePagedList<AuditEntryDto>({ sortField: () => 'at', initialLimit: 50 });
+  const paged = usePagedList<AuditEntryDto>({
+    sortField,
+    initialLimit: 50,
+    initialSort: { column: 'at', direction: 'desc' },
+  });
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [debounced] = useDebouncedValue(filters, 300);
   const [opened, setOpened] = useState<AuditEntryDto | null>(null);
   const query = toQuery(debounced);
-  const { page, limit } = paged;
+  const { page, limit, sort } = paged;
   const audit = useQuery({
-    queryKey: ['audit', query, page, limit],
-    queryFn: () => api.listAudit({ ...query, page, limit }),
+    queryKey: ['audit', query, sort, page, limit],
+    queryFn: () => api.listAudit({ ...query, sort: sort as AuditListQuery['sort'], page, limit }),
     placeholderData: keepPreviousData,
   });
   const list = audit.data;
@@ -138,11 +145,24 @@ export function AuditPage() {
     return Number.isNaN(epoch) ? '—' : formatDateTime(language, epoch);
   };
   const listColumns = useListColumns<AuditEntryDto, AuditColumn>('audit', [
-    { key: 'at', title: t('audit.columns.at'), render: at, csv: (e) => e.at },
-    { key: 'actor', title: t('audit.columns.actor'), render: (e) => <bdi>{e.actor}</bdi>, csv: (e) => e.actor },
-    { key: 'action', title: t('audit.columns.action'), render: (e) => <Code>{e.action}</Code>, csv: (e) => e.action },
+    { key: 'at', sortable: true, title: t('audit.columns.at'), render: at, csv: (e) => e.at },
+    {
+      key: 'actor',
+      sortable: true,
+      title: t('audit.columns.actor'),
+      render: (e) => <bdi>{e.actor}</bdi>,
+      csv: (e) => e.actor,
+    },
+    {
+      key: 'action',
+      sortable: true,
+      title: t('audit.columns.action'),
+      render: (e) => <Code>{e.action}</Code>,
+      csv: (e) => e.action,
+    },
     {
       key: 'target',
+      sortable: true,
       title: t('audit.columns.target'),
       render: (e) => (
         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
@@ -151,7 +171,13 @@ export function AuditPage() {
       ),
       csv: (e) => e.target ?? '',
     },
-    { key: 'ip', title: t('audit.columns.address'), render: (e) => <bdi>{e.ip ?? '—'}</bdi>, csv: (e) => e.ip ?? '' },
+    {
+      key: 'ip',
+      sortable: true,
+      title: t('audit.columns.address'),
+      render: (e) => <bdi>{e.ip ?? '—'}</bdi>,
+      csv: (e) => e.ip ?? '',
+    },
   ]);
   const fields: CardField<AuditEntryDto>[] = [
     { key: 'actor', label: t('audit.columns.actor'), render: (e) => <bdi>{e.actor}</bdi> },

@@ -10,17 +10,24 @@ export interface PagedListOptions {
   sortField: (column: string) => string;
   initialSearch?: string;
   initialLimit?: number;
+  /** The column and direction first shown sorted (by name, ascending, unless given). */
+  initialSort?: { column: string; direction: 'asc' | 'desc' };
 }
 
 /** Search box, page, page size and sort of a server-paged list; any change but the page returns to page 1. */
-export function usePagedList<T>({ sortField, initialSearch = '', initialLimit = 25 }: PagedListOptions) {
+export function usePagedList<T>({
+  sortField,
+  initialSearch = '',
+  initialLimit = 25,
+  initialSort = { column: 'name', direction: 'asc' },
+}: PagedListOptions) {
   const [search, setSearchValue] = useState(initialSearch);
   const [q] = useDebouncedValue(search.trim(), 300);
   const [page, setPage] = useState(1);
   const [limit, setLimitValue] = useState(initialLimit);
   const [sortStatus, setSortStatusValue] = useState<DataTableSortStatus<T>>({
-    columnAccessor: 'name',
-    direction: 'asc',
+    columnAccessor: initialSort.column,
+    direction: initialSort.direction,
   });
   const sort = `${sortStatus.direction === 'desc' ? '-' : ''}${sortField(String(sortStatus.columnAccessor))}`;
 
