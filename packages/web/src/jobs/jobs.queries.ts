@@ -5,16 +5,24 @@ import {
   type JobDetail,
   type JobDto,
   type JobList,
+  type JobListQuery,
+  type JobState,
   type JobTargetDto,
 } from '@tutti/protocol';
 import { api } from '../api.ts';
 
 export const jobsQueryKey = ['jobs'] as const;
 
-export function jobsQueryOptions(params: { page: number; limit: number }) {
+export function jobsQueryOptions(params: { state: JobState | null; page: number; limit: number; sort: string }) {
   return queryOptions({
     queryKey: [...jobsQueryKey, 'list', params],
-    queryFn: () => api.listJobs(params),
+    queryFn: () =>
+      api.listJobs({
+        state: params.state ?? undefined,
+        sort: params.sort as JobListQuery['sort'],
+        page: params.page,
+        limit: params.limit,
+      }),
     placeholderData: keepPreviousData,
   });
 }
