@@ -1,7 +1,7 @@
-import { Alert, Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Menu, Modal, Select, Stack, Text } from '@mantine/core';
 import { IconMailForward, IconTrash, IconUserCheck, IconUserCog, IconUserOff, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { canGrantRole, type OrgUserDto, type UserListQuery } from '@tutti/protocol';
+import { canGrantRole, roles, userStatuses, type OrgUserDto, type Role, type UserListQuery } from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -37,7 +37,9 @@ export function UsersPage() {
   const [removing, setRemoving] = useState<OrgUserDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { q, page, limit, sort } = paged;
-  const users = useQuery(usersQueryOptions({ q, page, limit, sort }));
+  const [status, setStatus] = useState<OrgUserDto['status'] | null>(null);
+  const [role, setRole] = useState<Role | null>(null);
+  const users = useQuery(usersQueryOptions({ q, status, role, page, limit, sort }));
   const list = users.data;
 
   const act = useMutation({
@@ -208,12 +210,45 @@ export function UsersPage() {
           style={{ flex: '1 1 260px', maxWidth: 420 }}
           data-testid="users-search"
         />
+        <Select
+          aria-label={t('users.columns.status')}
+          placeholder={t('users.allStatuses')}
+          data={userStatuses.map((value) => ({ value, label: t(`userStatus.${value}`) }))}
+          value={status}
+          onChange={(value) => {
+            setStatus(value);
+            paged.setPage(1);
+          }}
+          clearable
+          w={180}
+          data-testid="users-status-filter"
+        />
+        <Select
+          aria-label={t('users.columns.role')}
+          placeholder={t('users.allRoles')}
+          data={roles.map((value) => ({ value, label: t(`role.${value}`) }))}
+          value={role}
+          onChange={(value) => {
+            setRole(value);
+            paged.setPage(1);
+          }}
+          clearable
+          w={180}
+          data-testid="users-role-filter"
+        />
         <Group gap="xs">
           {listColumns.chooser}
           <ExportCsvButton
             fileName="users.csv"
             fetchPage={(page, limit) =>
-              api.listUsers({ q: q || undefined, sort: sort as UserListQuery['sort'], page, limit })
+              api.listUsers({
+                q: q || undefined,
+                status: status ?? undefined,
+                role: role ?? undefined,
+                sort: sort as UserListQuery['sort'],
+                page,
+                limit,
+              })
             }
             toCsv={listColumns.toCsv}
             testId="users-export"
