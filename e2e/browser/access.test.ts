@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '@tutti/client';
@@ -128,6 +128,36 @@ describe('organizations, choose organization, audit log and organization setting
         await page.getByTestId('organizations-search').fill(`REF-${language}`);
         await expect.poll(() => page.locator('[data-testid^="organization-row-"]').count()).toBe(1);
         await shot(page, `organizations-${language}`);
+
+        if (language === 'en') {
+          // Hide a column and move another to the front: the choice outlives a reload and shapes the CSV.
+          await page.getByTestId('column-chooser').click();
+          await page.getByTestId('column-toggle-accountNumber').click();
+          await page.getByTestId('column-up-name').click();
+          await page.keyboard.press('Escape');
+          await page.reload();
+          await page.getByTestId(`organization-row-${client}`).waitFor();
+          const shown = [
+            'Name',
+            'Status',
+            'Start date',
+            'End date',
+            'Devices allocated',
+            'Pro Audio devices',
+            'Servers',
+          ];
+          const headers = await page.locator('thead th').allTextContents();
+          expect(headers.map((header) => header.trim()).filter(Boolean)).toEqual(shown);
+          const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.getByTestId('organizations-export').click(),
+          ]);
+          const csv = readFileSync(await download.path(), 'utf8')
+            .trim()
+            .split('\n');
+          expect(csv[0]).toBe(shown.join(','));
+          expect(csv.some((line) => line.startsWith(`${client},active,`))).toBe(true);
+        }
 
         // Choose organization: the session moves to the client without signing in again.
         await page.getByTestId('user-menu').click();
