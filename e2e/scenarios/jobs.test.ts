@@ -11,6 +11,7 @@ import {
   createSimulator,
   DeviceLoginError,
   type SimulatedDeviceSpec,
+  type SimulatedPeripheralSpec,
   type Simulator,
   type SimulatorChange,
 } from '@tutti/devices';
@@ -65,6 +66,11 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     stackName: `Room${index + 1}`,
     boxNumber: 1,
   }));
+  // Room3's P-Link chain: a ceiling mic array and a wireless receiver, reached through Room3's session.
+  const [ceilingMic, wireless] = (dsps[2]!.peripherals = [
+    { plink: 1, model: 'BMA_360', serial: `${dsps[2]!.serial}-P1`, firmware: '2.1.0.4', name: 'Ceiling' },
+    { plink: 2, model: 'DIALOG_20', serial: `${dsps[2]!.serial}-P2`, firmware: '3.0.1.4', name: 'Wireless' },
+  ]) as [SimulatedPeripheralSpec, SimulatedPeripheralSpec];
   const huddle: SimulatedDeviceSpec = {
     address: `${prefix}40`,
     model: 'CONVERGE_HUDDLE',
@@ -120,7 +126,7 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     await agent.start();
     api = createApiClient({ baseUrl, keepCookies: true });
     await api.signIn({ email, password });
-    await until(async () => (await api.listDevices({ limit: 100 })).total >= dsps.length + 1, 200);
+    await until(async () => (await api.listDevices({ limit: 100 })).total >= dsps.length + 3, 200);
     for (const device of (await api.listDevices({ limit: 100 })).items) ids.set(device.serial, device.id);
   });
 
@@ -262,6 +268,54 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     await until(async () => finished(await api.getJob(backup.id)), 100);
     const [readBack] = (await api.listBackups({ deviceId: idOf(huddle.serial) })).items;
     expect(Buffer.from(await api.downloadBackup(readBack!.id)).toString('utf8')).toBe(project);
+  });
+
+  it('loads a library project onto a P-Link peripheral through its host, backs it up and restores it', async () => {
+    const project =
+      `<?xml version="1.0" encoding="UTF-8"?><Root Version="9"><Peripheral Model="BMA_360" ` +
+      `Serial="${ceilingMic.serial}" Name="Ceiling"><Settings Gain="-9" Mute="1" Aec="0"/></Peripheral></Root>`;
+    const file = packProjectFile('Ceiling', project);
+    const stored = await api.uploadConfiguration({
+      fileName: 'Ceiling.xml.zip',
+      sha256: sha256Hex(file),
+      contentBase64: file.toString('base64'),
+    });
+    expect(stored.model).toBe('BMA_360');
+    const runJob = async (request: Parameters<ApiClient['createJob']>[0]) => {
+      const created = await api.createJob(request);
+      await until(async () => finished(await api.getJob(created.id)), 100);
+      return api.getJob(created.id);
+    };
+    const backups = async () => (await api.listBackups({ deviceId: idOf(ceilingMic.serial) })).items;
+
+    expect(
+      (await runJob({ operation: { kind: 'backup' }, deviceIds: [idOf(ceilingMic.serial)] })).counts.succeeded,
+    ).toBe(1);
+    const [factory] = await backups();
+    expect(Buffer.from(await api.downloadBackup(factory!.id)).toString('utf8')).toContain('Gain="0" Mute="0" Aec="1"');
+
+    const load = await runJob({
+      operation: { kind: 'config_load', configurationId: stored.id },
+      deviceIds: [idOf(ceilingMic.serial), idOf(wireless.serial)],
+    });
+    expect(load.targets.find((target) => target.serial === ceilingMic.serial)?.state).toBe('succeeded');
+    expect(load.targets.find((target) => target.serial === wireless.serial)).toMatchObject({
+      state: 'failed',
+      failureCode: 'wrong_model',
+    });
+    await runJob({ operation: { kind: 'backup' }, deviceIds: [idOf(ceilingMic.serial)] });
+    const [loaded] = await backups();
+    expect(loaded!.version).toBe(2);
+    expect(Buffer.from(await api.downloadBackup(loaded!.id)).toString('utf8')).toBe(project);
+
+    const restored = await runJob({
+      operation: { kind: 'restore', backupId: factory!.id },
+      deviceIds: [idOf(ceilingMic.serial)],
+    });
+    expect(restored.counts.succeeded).toBe(1);
+    await runJob({ operation: { kind: 'backup' }, deviceIds: [idOf(ceilingMic.serial)] });
+    const [afterRestore] = await backups();
+    expect(afterRestore!.sha256).toBe(factory!.sha256);
   });
 
   // An agent killed mid-rollout is jobs-crash.test.ts.
