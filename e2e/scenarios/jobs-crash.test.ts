@@ -176,9 +176,11 @@ describe(`jobs through crashes on ${databaseKind}`, () => {
     }
     expect(inState(job, 'succeeded').length).toBeGreaterThanOrEqual(startsAtKill);
 
-    // Retrying installs the rest; every device got FW_UPDATE exactly once in all.
-    await api.retryJob(created.id);
-    await until(() => finished(created.id), 250);
+    // Retrying installs the rest (when the kill left any target failed); every device got FW_UPDATE exactly once.
+    if (inState(job, 'failed').length > 0) {
+      await api.retryJob(created.id);
+      await until(() => finished(created.id), 250);
+    }
     const retried = await api.getJob(created.id);
     expect(inState(retried, 'succeeded')).toHaveLength(DEVICES);
     for (const spec of specs) expect(startsOf(spec.serial)).toBe(1);
