@@ -17,13 +17,12 @@ import {
   JOB_ID_HEADER,
   JOB_TOKEN_HEADER,
   MAX_BACKUP_BYTES,
-  sha256Schema,
   SHA256_HEADER,
 } from '@tutti/protocol';
 import { requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
-import { jobRestoresBackup, jobTargetForFiles, openJobToken } from '../jobs/index.ts';
+import { headerOf, jobRestoresBackup, openJobToken, openTargetUpload } from '../jobs/index.ts';
 import {
   diffBackups,
   getBackup,
@@ -34,10 +33,6 @@ import {
 } from './backups.service.ts';
 
 const uploadParamsSchema = z.strictObject({ targetId: z.uuid(), attempt: z.coerce.number().int().min(1) });
-
-function headerOf(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 export function registerBackupRoutes(app: FastifyInstance, context: HubContext): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -129,21 +124,8 @@ export function registerBackupRoutes(app: FastifyInstance, context: HubContext):
       `${BACKUP_FILES_PATH}/:targetId/:attempt`,
       { schema: { params: uploadParamsSchema, response: { 200: backupUploadResultSchema } } },
       async (request) => {
-        if (!Buffer.isBuffer(request.body)) throw appError('UNSUPPORTED_MEDIA_TYPE');
-        const sha256 = sha256Schema.safeParse(headerOf(request.headers[SHA256_HEADER]));
-        if (!sha256.success) throw appError('VALIDATION_FAILED', { header: SHA256_HEADER });
         const { targetId, attempt } = request.params;
-        const target = await jobTargetForFiles(context.db, targetId);
-        const grant = openJobToken(
-          context.secrets,
-          headerOf(request.headers[JOB_TOKEN_HEADER]),
-          `job:${target?.jobId ?? 'none'}`,
-          context.clock.now().getTime(),
-        );
-        if (!target || target.orgId !== grant.orgId || target.agentId !== grant.agentId || target.kind !== 'backup') {
-          throw appError('JOB_TOKEN_INVALID');
-        }
-        const content = request.body;
+        const { target, sha256, content } = await openTargetUpload(context, request, targetId, 'backup');
         return context.db.transaction((tx) =>
           storeBackup(tx, {
             orgId: target.orgId,
@@ -153,7 +135,7 @@ export function registerBackupRoutes(app: FastifyInstance, context: HubContext):
             deviceId: target.deviceId,
             serial: target.serial,
             model: target.model,
-            sha256: sha256.data,
+            sha256,
             content,
           }),
         );

@@ -18,7 +18,7 @@ import { clientInfo, requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import { sha256Hex } from '../firmware/index.ts';
 import type { HubContext } from '../hub-context.ts';
-import { jobLoadsConfiguration, openJobToken } from '../jobs/index.ts';
+import { headerOf, jobLoadsConfiguration, openJobToken } from '../jobs/index.ts';
 import {
   getConfiguration,
   listConfigurations,
@@ -26,10 +26,6 @@ import {
   readConfigurationProject,
   uploadConfiguration,
 } from './configurations.service.ts';
-
-function headerOf(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** A file name safe inside a quoted content-disposition header. */
 const safeFileName = (name: string) => name.replace(/[^\w.-]+/g, '_');

@@ -3,22 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   API_PREFIX,
-  appError,
   DEVICE_LOG_FILES_PATH,
   deviceLogListQuerySchema,
   deviceLogListSchema,
   deviceLogUploadResultSchema,
   errorBodySchema,
   idParamsSchema,
-  JOB_TOKEN_HEADER,
   MAX_DEVICE_LOG_BYTES,
-  sha256Schema,
   SHA256_HEADER,
 } from '@tutti/protocol';
 import { requirePermission } from '../auth/index.ts';
 import { withTenant } from '../db/index.ts';
 import type { HubContext } from '../hub-context.ts';
-import { jobTargetForFiles, openJobToken } from '../jobs/index.ts';
+import { openTargetUpload } from '../jobs/index.ts';
 import {
   deviceLogFileName,
   getDeviceLog,
@@ -29,10 +26,6 @@ import {
 } from './device-logs.service.ts';
 
 const uploadParamsSchema = z.strictObject({ targetId: z.uuid(), attempt: z.coerce.number().int().min(1) });
-
-function headerOf(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 export function registerDeviceLogRoutes(app: FastifyInstance, context: HubContext): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -109,26 +102,8 @@ export function registerDeviceLogRoutes(app: FastifyInstance, context: HubContex
       `${DEVICE_LOG_FILES_PATH}/:targetId/:attempt`,
       { schema: { params: uploadParamsSchema, response: { 200: deviceLogUploadResultSchema } } },
       async (request) => {
-        if (!Buffer.isBuffer(request.body)) throw appError('UNSUPPORTED_MEDIA_TYPE');
-        const sha256 = sha256Schema.safeParse(headerOf(request.headers[SHA256_HEADER]));
-        if (!sha256.success) throw appError('VALIDATION_FAILED', { header: SHA256_HEADER });
         const { targetId, attempt } = request.params;
-        const target = await jobTargetForFiles(context.db, targetId);
-        const grant = openJobToken(
-          context.secrets,
-          headerOf(request.headers[JOB_TOKEN_HEADER]),
-          `job:${target?.jobId ?? 'none'}`,
-          context.clock.now().getTime(),
-        );
-        if (
-          !target ||
-          target.orgId !== grant.orgId ||
-          target.agentId !== grant.agentId ||
-          target.kind !== 'collect_logs'
-        ) {
-          throw appError('JOB_TOKEN_INVALID');
-        }
-        const content = request.body;
+        const { target, sha256, content } = await openTargetUpload(context, request, targetId, 'collect_logs');
         return context.db.transaction((tx) =>
           storeDeviceLog(tx, {
             orgId: target.orgId,
@@ -139,7 +114,7 @@ export function registerDeviceLogRoutes(app: FastifyInstance, context: HubContex
             serial: target.serial,
             deviceName: target.deviceName,
             model: target.model,
-            sha256: sha256.data,
+            sha256,
             content,
           }),
         );
