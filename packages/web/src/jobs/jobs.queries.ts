@@ -10,6 +10,7 @@ import {
   type JobTargetDto,
 } from '@tutti/protocol';
 import { api } from '../api.ts';
+import { openReconnectingSocket } from '../shared/reconnecting-socket.ts';
 
 export const jobsQueryKey = ['jobs'] as const;
 
@@ -47,47 +48,18 @@ export function applyJobChange(queryClient: QueryClient, job: JobDto, targets: J
 }
 
 /**
- * Opens `/live/jobs` while a jobs screen is shown and keeps it open (jittered backoff); every change lands in the
- * query cache, so progress bars move without polling. A reconnect refetches what may have been missed.
+ * Opens `/live/jobs` while a jobs screen is shown and keeps it open; every change lands in the query cache, so
+ * progress bars move without polling. Each `ready` (first connect and every reconnect) refetches the cached jobs:
+ * a job that finished between the page's first fetch and the subscription would otherwise look running forever.
  */
 export function connectJobsLive(queryClient: QueryClient): () => void {
-  let socket: WebSocket | null = null;
-  let attempt = 0;
-  let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const open = () => {
-    const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const current = new WebSocket(`${scheme}//${window.location.host}${JOBS_LIVE_PATH}`);
-    socket = current;
-    current.onopen = () => {
-      if (attempt > 0) void queryClient.invalidateQueries({ queryKey: jobsQueryKey });
-      attempt = 0;
-    };
-    current.onmessage = (event: MessageEvent) => {
-      if (typeof event.data !== 'string') return;
-      let json: unknown;
-      try {
-        json = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const parsed = jobLiveMessageSchema.safeParse(json);
-      if (parsed.success && parsed.data.type === 'job.changed') {
-        applyJobChange(queryClient, parsed.data.job, parsed.data.targets);
-      }
-    };
-    current.onclose = () => {
-      if (socket === current) socket = null;
-      if (closed) return;
-      const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      attempt += 1;
-      timer = setTimeout(open, delay);
-    };
-  };
-  open();
-  return () => {
-    closed = true;
-    clearTimeout(timer);
-    socket?.close();
-  };
+  const socket = openReconnectingSocket({
+    path: JOBS_LIVE_PATH,
+    schema: jobLiveMessageSchema,
+    onMessage: (message) => {
+      if (message.type === 'ready') void queryClient.invalidateQueries({ queryKey: jobsQueryKey });
+      else applyJobChange(queryClient, message.job, message.targets);
+    },
+  });
+  return () => socket.close();
 }
