@@ -144,6 +144,44 @@ describe('agent link', () => {
     expect(await state()).toEqual({ status: 'healthy', lost: false });
   });
 
+  it('names the devices of a resent batch again, so the live feed republishes what the first attempt committed', async () => {
+    const org = await makeOrg(hub.database.db);
+    const agent = await makeAgent(hub.database.db, org.id);
+    const other = await makeAgent(hub.database.db, org.id);
+    const device = makeDeviceReport();
+    const at = new Date().toISOString();
+    const batch = [
+      { seq: 1, at, kind: 'device.seen' as const, device },
+      { seq: 2, at, kind: 'device.status' as const, serial: device.serial, status: 'overheating' as const, since: at },
+    ];
+    const first = await ingestAgentEvents(hub.database.db, agent, batch);
+    expect(first.changedDeviceIds).toHaveLength(1);
+    // The ack was lost: the agent sends the batch again, and once more with one new event after it.
+    const resent = await ingestAgentEvents(hub.database.db, agent, batch);
+    expect(resent).toMatchObject({ lastSeq: 2, duplicates: 2, changedDeviceIds: first.changedDeviceIds });
+    const overlapping = await ingestAgentEvents(hub.database.db, agent, [
+      ...batch,
+      {
+        seq: 3,
+        at,
+        kind: 'agent.state',
+        monitoring: 'active',
+        subnetsEnabled: 1,
+        subnetsTotal: 1,
+        version: '1',
+        deviceCount: 1,
+      },
+    ]);
+    expect(overlapping).toMatchObject({ lastSeq: 3, duplicates: 2, changedDeviceIds: first.changedDeviceIds });
+    // A device of another agent is not named by that agent's resent batch, even with the same serial.
+    const stray = { ...batch[1]!, seq: 1 };
+    await ingestAgentEvents(hub.database.db, other, [stray]);
+    expect(await ingestAgentEvents(hub.database.db, other, [stray])).toMatchObject({
+      duplicates: 1,
+      changedDeviceIds: [],
+    });
+  });
+
   it('closes a live link at once with code 4005 when an admin disables the agent', async () => {
     const org = await makeOrg(hub.database.db);
     const admin = await makeUser(hub.database.db, org.id);

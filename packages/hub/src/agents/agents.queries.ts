@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/index.ts';
-import { agents, organizations } from '../db/schema.ts';
+import { agents, devices, jobs, jobTargets, organizations } from '../db/schema.ts';
 
 export async function findAgentCandidates(db: Queryable, name: string, accountNumber: string | undefined) {
   const conditions = [eq(agents.name, name)];
@@ -25,6 +25,37 @@ export async function findAgentCandidates(db: Queryable, name: string, accountNu
 export async function lockAgentWatermark(db: Queryable, agentId: string): Promise<number> {
   const result = await db.execute(sql`SELECT last_seq FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`);
   return Number(rowsOf<{ last_seq: string | number }>(result)[0]?.last_seq ?? 0);
+}
+
+/**
+ * What a resent batch's events name, as they stand now: the agent's devices by serial and the organization's job
+ * targets by id (grouped by job). The live feed and the job dispatcher republish them, since the node that committed
+ * the first attempt may have died before it published.
+ */
+export async function findResentSubjects(
+  db: Queryable,
+  agent: { id: string; orgId: string },
+  serials: string[],
+  targetIds: string[],
+): Promise<{ deviceIds: string[]; jobTargets: Map<string, string[]> }> {
+  const deviceRows =
+    serials.length === 0
+      ? []
+      : await db
+          .select({ id: devices.id })
+          .from(devices)
+          .where(and(eq(devices.orgId, agent.orgId), eq(devices.agentId, agent.id), inArray(devices.serial, serials)));
+  const targetRows =
+    targetIds.length === 0
+      ? []
+      : await db
+          .select({ id: jobTargets.id, jobId: jobTargets.jobId })
+          .from(jobTargets)
+          .innerJoin(jobs, eq(jobs.id, jobTargets.jobId))
+          .where(and(eq(jobs.orgId, agent.orgId), inArray(jobTargets.id, targetIds)));
+  const byJob = new Map<string, string[]>();
+  for (const row of targetRows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row.id]);
+  return { deviceIds: deviceRows.map((row) => row.id), jobTargets: byJob };
 }
 
 export async function setAgentWatermark(db: Queryable, agentId: string, lastSeq: number, now: Date) {

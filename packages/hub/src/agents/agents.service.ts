@@ -7,6 +7,7 @@ import { applyJobTargetEvents } from '../jobs/index.ts';
 import {
   findAgentByName,
   findAgentCandidates,
+  findResentSubjects,
   insertAgent,
   listAgentsOfOrg,
   lockAgentWatermark,
@@ -48,12 +49,25 @@ export async function authenticateAgent(
 export interface IngestResult {
   /** Highest seq now committed for the agent: what to acknowledge. */
   lastSeq: number;
-  /** Devices whose current state changed, for the live feed. */
+  /** Devices whose current state changed (or that a resent event names), for the live feed. */
   changedDeviceIds: string[];
   /** Events skipped because they were already stored (a resend after a lost ack). */
   duplicates: number;
-  /** Job targets whose state changed, by job id, for the job dispatcher and the live feed. */
+  /** Job targets whose state changed (or that a resent event names), by job id, for the dispatcher and the feed. */
   jobTargets: Map<string, string[]>;
+}
+
+/** The devices and job targets a batch of already-stored events names, to publish their current state again. */
+async function resentSubjects(db: Queryable, agent: AuthenticatedAgent, events: AgentEvent[]) {
+  if (events.length === 0) return { deviceIds: [], jobTargets: new Map<string, string[]>() };
+  const serials = new Set<string>();
+  const targetIds = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'job.target') targetIds.add(event.targetId);
+    else if (event.kind === 'device.seen') serials.add(event.device.serial);
+    else if (event.kind !== 'agent.state') serials.add(event.serial);
+  }
+  return findResentSubjects(db, agent, [...serials], [...targetIds]);
 }
 
 /**
@@ -74,8 +88,18 @@ export async function ingestAgentEvents(
   return db.transaction(async (tx) => {
     const watermark = await lockAgentWatermark(tx, agent.id);
     const fresh = events.filter((event) => event.seq > watermark);
+    const resent = await resentSubjects(
+      tx,
+      agent,
+      events.filter((event) => event.seq <= watermark),
+    );
     if (fresh.length === 0) {
-      return { lastSeq: watermark, changedDeviceIds: [], duplicates: events.length, jobTargets: new Map() };
+      return {
+        lastSeq: watermark,
+        changedDeviceIds: resent.deviceIds,
+        duplicates: events.length,
+        jobTargets: resent.jobTargets,
+      };
     }
     const deviceEvents = fresh.filter((event) => event.kind !== 'job.target');
     const jobEvents = fresh.filter((event) => event.kind === 'job.target');
@@ -89,7 +113,15 @@ export async function ingestAgentEvents(
     }
     const lastSeq = fresh[fresh.length - 1]!.seq;
     await setAgentWatermark(tx, agent.id, lastSeq, new Date());
-    return { lastSeq, changedDeviceIds, duplicates: events.length - fresh.length, jobTargets };
+    for (const [jobId, targetIds] of resent.jobTargets) {
+      jobTargets.set(jobId, [...new Set([...(jobTargets.get(jobId) ?? []), ...targetIds])]);
+    }
+    return {
+      lastSeq,
+      changedDeviceIds: [...new Set([...changedDeviceIds, ...resent.deviceIds])],
+      duplicates: events.length - fresh.length,
+      jobTargets,
+    };
   });
 }
 
