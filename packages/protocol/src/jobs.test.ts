@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { agentEventSchema, hubMessageSchema } from './agent-link.ts';
 import { isAppError } from './errors.ts';
 import { buildFirmwarePackage, readFirmwarePackage } from './firmware-package.ts';
-import { compareFirmwareVersions, createJobRequestSchema, uploadFirmwareRequestSchema } from './jobs.ts';
+import {
+  compareFirmwareVersions,
+  createJobRequestSchema,
+  jobListQuerySchema,
+  uploadFirmwareRequestSchema,
+} from './jobs.ts';
 
 const id = '0b7c3e1e-6a43-4d8e-9d59-1e2f3a4b5c6d';
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -156,5 +161,22 @@ describe('firmware packages', () => {
       caught = error;
     }
     expect(isAppError(caught) && caught.code).toBe('FIRMWARE_PACKAGE_INVALID');
+  });
+});
+
+describe('job list query', () => {
+  it.each([
+    [{}, true],
+    [{ q: 'firmware update', kind: 'firmware_update', state: 'running', createdBy: 'ana@' }, true],
+    [{ from: '2026-01-01T00:00:00Z', to: '2026-01-31T23:59:59.999+01:00' }, true],
+    [{ from: '2026-01-01T02:00:00+02:00', to: '2026-01-01T00:30:00Z' }, true],
+    [{ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, false],
+    [{ from: '2026-01-01' }, false],
+    [{ kind: 'format_disk' }, false],
+    [{ q: 'x'.repeat(201) }, false],
+    [{ createdBy: 'x'.repeat(255) }, false],
+    [{ owner: 'me' }, false],
+  ])('%j → %s', (query, valid) => {
+    expect(jobListQuerySchema.safeParse(query).success).toBe(valid);
   });
 });

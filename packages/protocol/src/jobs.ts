@@ -210,12 +210,24 @@ export type JobDetail = z.infer<typeof jobDetailSchema>;
 export const jobSorts = ['operation', 'state', 'createdBy', 'createdAt'] as const;
 const jobSortSchema = z.enum([...jobSorts, ...jobSorts.map((s) => `-${s}` as const)]);
 
-export const jobListQuerySchema = z.strictObject({
-  sort: jobSortSchema.default('-createdAt'),
-  ...pageFields,
-  state: jobStateSchema.optional(),
-  kind: z.enum(jobKinds).optional(),
-});
+export const jobListQuerySchema = z
+  .strictObject({
+    /** Matches the operation (kind, `_` or space between words), the creator's name or email, or a job id prefix. */
+    q: z.string().trim().max(200).optional(),
+    sort: jobSortSchema.default('-createdAt'),
+    ...pageFields,
+    state: jobStateSchema.optional(),
+    kind: z.enum(jobKinds).optional(),
+    /** Part of the creator's name or email address. */
+    createdBy: z.string().trim().max(254).optional(),
+    /** Created at or after / at or before these instants. */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((value) => !value.from || !value.to || Date.parse(value.from) <= Date.parse(value.to), {
+    message: '`from` is after `to`.',
+    path: ['to'],
+  });
 export type JobListQuery = z.input<typeof jobListQuerySchema>;
 
 export const jobListSchema = z.object({

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { JobState, TargetFailureCode, TargetResult, TargetState } from '@tutti/protocol';
 import type { Queryable } from '../db/index.ts';
-import { agents, devices, firmwarePackages, jobs, jobTargets } from '../db/schema.ts';
+import { agents, devices, firmwarePackages, jobs, jobTargets, users } from '../db/schema.ts';
 
 export type JobRow = typeof jobs.$inferSelect;
 export type JobTargetRow = typeof jobTargets.$inferSelect;
@@ -57,17 +57,55 @@ function jobOrder(sort: string): SQL[] {
   return [descending ? desc(column) : asc(column), desc(jobs.createdAt), desc(jobs.id)];
 }
 
+export interface JobFilter {
+  orgId: string;
+  q?: string | undefined;
+  state?: JobState | undefined;
+  kind?: string | undefined;
+  createdBy?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+}
+
+/** The creator's email (as recorded on the job) or their current name contains the text. */
+function createdByMatches(text: string): SQL {
+  const pattern = containing(text);
+  return or(
+    ilike(jobs.createdBy, pattern),
+    sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${jobs.createdByUserId} AND ${users.name} ILIKE ${pattern})`,
+  )!;
+}
+
+const JOB_ID_PREFIX = /^[0-9a-f-]{4,36}$/i;
+
+function jobConditions(filter: JobFilter): SQL {
+  const conditions: SQL[] = [eq(jobs.orgId, filter.orgId)];
+  if (filter.q) {
+    // The list shows a translated operation label; the hub knows the kind, so "firmware update" finds firmware_update.
+    const matches = [ilike(jobs.kind, containing(filter.q.replace(/\s+/g, '_'))), createdByMatches(filter.q)];
+    if (JOB_ID_PREFIX.test(filter.q)) matches.push(sql`${jobs.id}::text LIKE ${`${filter.q.toLowerCase()}%`}`);
+    conditions.push(or(...matches)!);
+  }
+  if (filter.state) conditions.push(eq(jobs.state, filter.state));
+  if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
+  if (filter.createdBy) conditions.push(createdByMatches(filter.createdBy));
+  if (filter.from) conditions.push(gte(jobs.createdAt, new Date(filter.from)));
+  if (filter.to) conditions.push(lte(jobs.createdAt, new Date(filter.to)));
+  return and(...conditions)!;
+}
+
 export async function listJobRows(
   db: Queryable,
-  filter: { orgId: string; state?: JobState | undefined; kind?: string | undefined },
+  filter: JobFilter,
   sort: string,
   page: number,
   limit: number,
 ): Promise<{ items: JobRow[]; total: number }> {
-  const conditions = [eq(jobs.orgId, filter.orgId)];
-  if (filter.state) conditions.push(eq(jobs.state, filter.state));
-  if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
-  const where = and(...conditions);
+  const where = jobConditions(filter);
   const items = await db
     .select()
     .from(jobs)

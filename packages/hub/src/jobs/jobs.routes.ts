@@ -34,7 +34,8 @@ export function registerJobRoutes(app: FastifyInstance, context: HubContext): vo
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Jobs of the current organization, newest first, with per-state counts and progress',
+        summary:
+          'Jobs of the current organization, newest first, with per-state counts and progress; search, filter by state, operation, creator and dates',
         querystring: jobListQuerySchema,
         response: { 200: jobListSchema, ...denied },
       },

@@ -130,7 +130,15 @@ export async function listJobs(
 ): Promise<JobList> {
   const { items, total } = await listJobRows(
     tx,
-    { orgId, state: query.state, kind: query.kind },
+    {
+      orgId,
+      q: query.q,
+      state: query.state,
+      kind: query.kind,
+      createdBy: query.createdBy,
+      from: query.from,
+      to: query.to,
+    },
     query.sort,
     query.page,
     query.limit,

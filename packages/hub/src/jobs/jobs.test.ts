@@ -19,6 +19,7 @@ const cookies: Record<'admin' | 'technician' | 'monitor' | 'stranger', Record<st
   monitor: {},
   stranger: {},
 };
+let technicianEmail = '';
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -27,6 +28,7 @@ beforeAll(async () => {
   for (const role of ['administrator', 'technician', 'monitor'] as const) {
     const user = await makeUser(db, org.id, { role });
     cookies[role === 'administrator' ? 'admin' : role] = await signInCookies(hub.app, user.email, user.password);
+    if (role === 'technician') technicianEmail = user.email;
   }
   const other = await makeOrg(db);
   const stranger = await makeUser(db, other.id);
@@ -230,5 +232,55 @@ describe('jobs', () => {
     expect((await list('?sort=-operation')).map((job) => job.operation.kind)).toEqual([...kinds].reverse());
     const unknown = await hub.app.inject({ method: 'GET', url: '/api/v1/jobs?sort=progress', cookies: cookies.admin });
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('searches operation, creator and id prefix, and filters by operation, creator and creation dates', async () => {
+    type Listed = { id: string; operation: { kind: string }; createdBy: string; createdAt: string };
+    const list = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/jobs?${query}`, cookies: cookies.admin });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Listed[]; total: number }>();
+    };
+    const all = (await list('limit=500')).items;
+    const mutes = all.filter((job) => job.operation.kind === 'safety_mute');
+    expect(mutes.length).toBeGreaterThan(0);
+    expect(mutes.length).toBeLessThan(all.length);
+    // Words of the operation as the list shows them, or the kind itself.
+    for (const q of ['Safety mute', 'safety_m']) {
+      expect((await list(`q=${encodeURIComponent(q)}&limit=500`)).items.map((job) => job.id)).toEqual(
+        mutes.map((job) => job.id),
+      );
+    }
+    expect((await list('kind=safety_mute&limit=500')).total).toBe(mutes.length);
+    const one = all[all.length - 1]!;
+    expect((await list(`q=${one.id.slice(0, 8)}`)).items.map((job) => job.id)).toEqual([one.id]);
+
+    const byTechnician = all.filter((job) => job.createdBy === technicianEmail);
+    expect(byTechnician.length).toBeGreaterThan(0);
+    expect(byTechnician.length).toBeLessThan(all.length);
+    const technicianIds = byTechnician.map((job) => job.id);
+    expect(
+      (await list(`createdBy=${encodeURIComponent(technicianEmail.toUpperCase())}`)).items.map((job) => job.id),
+    ).toEqual(technicianIds);
+    expect((await list(`q=${encodeURIComponent(technicianEmail)}`)).items.map((job) => job.id)).toEqual(technicianIds);
+    // The creator's name is looked up on their account (every test user is "Test User").
+    expect((await list('createdBy=test%20user&limit=500')).total).toBe(all.length);
+    expect((await list('createdBy=nobody-here')).total).toBe(0);
+
+    const at = encodeURIComponent(one.createdAt);
+    expect((await list(`from=${at}&to=${at}`)).items.map((job) => job.id)).toContain(one.id);
+    expect((await list(`from=${encodeURIComponent('2999-01-01T00:00:00Z')}`)).total).toBe(0);
+    expect((await list(`to=${encodeURIComponent('2000-01-01T00:00:00+02:00')}`)).total).toBe(0);
+
+    for (const bad of [
+      'kind=format_disk',
+      'from=yesterday',
+      `from=${encodeURIComponent('2030-01-01T00:00:00Z')}&to=${encodeURIComponent('2020-01-01T00:00:00Z')}`,
+      `q=${'x'.repeat(201)}`,
+    ]) {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/jobs?${bad}`, cookies: cookies.admin });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
+    }
   });
 });

@@ -1,23 +1,58 @@
-import { Anchor, Group, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconFilterOff } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { jobSorts, jobStates, type JobDto, type JobListQuery, type JobState } from '@tutti/protocol';
+import {
+  jobKinds,
+  jobSorts,
+  jobStates,
+  type JobDto,
+  type JobKind,
+  type JobListQuery,
+  type JobState,
+} from '@tutti/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
-import { CardHeader, ListHeader, ListView } from '../shared/ListPage.tsx';
+import { CardHeader, ListHeader, ListView, SearchBox } from '../shared/ListPage.tsx';
 import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { VoipCsvButton } from '../voip/VoipCsvDialog.tsx';
-import { JobProgress, JobStateBadge, useOperationLabel } from './job-labels.tsx';
-import { connectJobsLive, jobsQueryOptions } from './jobs.queries.ts';
+import { JobProgress, JobStateBadge, useKindLabel, useOperationLabel } from './job-labels.tsx';
+import { connectJobsLive, jobsQueryOptions, type JobFilters } from './jobs.queries.ts';
 
 type JobColumn = 'operation' | 'state' | 'progress' | 'createdBy' | 'createdAt';
 const sortField = (column: string) => (jobSorts.some((key) => key === column) ? column : 'createdAt');
+
+interface Filters {
+  state: JobState | null;
+  kind: JobKind | null;
+  createdBy: string;
+  /** Calendar days (YYYY-MM-DD) in the reader's time zone, both included. */
+  from: string;
+  to: string;
+}
+
+const noFilters: Filters = { state: null, kind: null, createdBy: '', from: '', to: '' };
+
+/** The filters as the API takes them: local days become the instants that begin and end them. */
+function toQuery(q: string, filters: Filters): JobFilters {
+  const reversed = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
+  return {
+    q: q || undefined,
+    state: filters.state ?? undefined,
+    kind: filters.kind ?? undefined,
+    createdBy: filters.createdBy.trim() || undefined,
+    from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
+    // A reversed range is shown as an error on the field and not sent.
+    to: filters.to && !reversed ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
+  };
+}
 
 /** Every job of the organization, newest first until sorted otherwise, with live progress. */
 export function JobsPage() {
@@ -25,12 +60,21 @@ export function JobsPage() {
   const language = currentLanguage();
   const queryClient = useQueryClient();
   const operationLabel = useOperationLabel();
+  const kindLabel = useKindLabel();
   usePageTitle(t('nav.jobs'));
   const paged = usePagedList<JobDto>({ sortField, initialSort: { column: 'createdAt', direction: 'desc' } });
-  const [state, setState] = useState<JobState | null>(null);
-  const { page, limit, sort } = paged;
-  const jobs = useQuery(jobsQueryOptions({ state, page, limit, sort }));
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const [debounced] = useDebouncedValue(filters, 300);
+  const { q, page, limit, sort } = paged;
+  const query = toQuery(q, debounced);
+  const jobs = useQuery(jobsQueryOptions({ filters: query, page, limit, sort }));
+  const rangeInvalid = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
   useEffect(() => connectJobsLive(queryClient), [queryClient]);
+
+  function change<K extends keyof Filters>(key: K, value: Filters[K]): void {
+    setFilters((current) => ({ ...current, [key]: value }));
+    paged.setPage(1);
+  }
 
   const operation = (job: JobDto) => (
     <Anchor renderRoot={(props) => <Link {...props} to="/jobs/$id" params={{ id: job.id }} />} fw={500}>
@@ -95,30 +139,84 @@ export function JobsPage() {
         {t('jobs.subtitle')}
       </Text>
       <Group justify="space-between" align="flex-end" gap="sm">
-        <Select
-          label={t('jobs.columns.state')}
-          placeholder={t('jobs.allStates')}
-          data={jobStates.map((value) => ({ value, label: t(`jobs.state.${value}`) }))}
-          value={state}
-          onChange={(value) => {
-            setState(value);
-            paged.setPage(1);
-          }}
-          clearable
-          w={200}
-          data-testid="jobs-state-filter"
+        <SearchBox
+          label={t('jobs.searchLabel')}
+          placeholder={t('jobs.searchPlaceholder')}
+          value={paged.search}
+          onChange={paged.setSearch}
+          w={360}
+          maw="100%"
+          data-testid="jobs-search"
         />
         <Group gap="xs">
           {listColumns.chooser}
           <ExportCsvButton
             fileName="jobs.csv"
-            fetchPage={(page, limit) =>
-              api.listJobs({ state: state ?? undefined, sort: sort as JobListQuery['sort'], page, limit })
-            }
+            fetchPage={(page, limit) => api.listJobs({ ...query, sort: sort as JobListQuery['sort'], page, limit })}
             toCsv={listColumns.toCsv}
             testId="jobs-export"
           />
         </Group>
+      </Group>
+      <Group gap="sm" align="flex-start" wrap="wrap">
+        <Select
+          label={t('jobs.columns.state')}
+          placeholder={t('jobs.allStates')}
+          data={jobStates.map((value) => ({ value, label: t(`jobs.state.${value}`) }))}
+          value={filters.state}
+          onChange={(value) => change('state', value)}
+          clearable
+          w={200}
+          data-testid="jobs-state-filter"
+        />
+        <Select
+          label={t('jobs.columns.operation')}
+          placeholder={t('jobs.allOperations')}
+          data={jobKinds.map((value) => ({ value, label: kindLabel(value) }))}
+          value={filters.kind}
+          onChange={(value) => change('kind', value)}
+          clearable
+          searchable
+          w={240}
+          data-testid="jobs-kind-filter"
+        />
+        <TextInput
+          label={t('jobs.columns.createdBy')}
+          placeholder={t('jobs.createdByPlaceholder')}
+          value={filters.createdBy}
+          onChange={(event) => change('createdBy', event.currentTarget.value)}
+          w={220}
+          data-testid="jobs-filter-created-by"
+        />
+        <TextInput
+          type="date"
+          label={t('audit.from')}
+          value={filters.from}
+          onChange={(event) => change('from', event.currentTarget.value)}
+          w={170}
+          data-testid="jobs-filter-from"
+        />
+        <TextInput
+          type="date"
+          label={t('audit.to')}
+          value={filters.to}
+          onChange={(event) => change('to', event.currentTarget.value)}
+          error={rangeInvalid ? t('audit.rangeInvalid') : undefined}
+          w={170}
+          data-testid="jobs-filter-to"
+        />
+        <Button
+          variant="subtle"
+          mt={25}
+          leftSection={<IconFilterOff size={16} aria-hidden />}
+          onClick={() => {
+            setFilters(noFilters);
+            paged.setSearch('');
+          }}
+          disabled={paged.search === '' && Object.values(filters).every((value) => value === null || value === '')}
+        >
+          {t('devices.clearFilters')}
+        </Button>
       </Group>
       <ListView
         query={jobs}

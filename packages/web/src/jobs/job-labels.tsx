@@ -1,5 +1,5 @@
 import { Badge, Group, Progress, Text } from '@mantine/core';
-import type { DeviceFamily, JobDto, JobState, TargetState } from '@tutti/protocol';
+import type { DeviceFamily, JobDto, JobKind, JobState, TargetState } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
@@ -55,6 +55,37 @@ export function useOperationLabel(): (job: Pick<JobDto, 'operation' | 'firmware'
         return t('jobs.operation.configLoad');
       case 'ftp':
         return operation.on ? t('jobs.operation.ftpOn') : t('jobs.operation.ftpOff');
+      case 'change_credentials':
+        return t('jobs.operation.changeCredentials');
+      case 'collect_logs':
+        return t('jobs.operation.collectLogs');
+      case 'voip_provision':
+        return t('jobs.operation.voipProvision');
+    }
+  };
+}
+
+/** An operation as the Operation filter offers it, whatever its settings (on or off, firmware version). */
+export function useKindLabel(): (kind: JobKind) => string {
+  const { t } = useTranslation();
+  return (kind) => {
+    switch (kind) {
+      case 'locate':
+        return t('jobs.kind.locate');
+      case 'safety_mute':
+        return t('jobs.kind.safetyMute');
+      case 'reboot':
+        return t('jobs.operation.reboot');
+      case 'firmware_update':
+        return t('jobs.operation.firmware');
+      case 'backup':
+        return t('jobs.operation.backup');
+      case 'restore':
+        return t('jobs.operation.restore');
+      case 'config_load':
+        return t('jobs.operation.configLoad');
+      case 'ftp':
+        return t('jobs.kind.ftp');
       case 'change_credentials':
         return t('jobs.operation.changeCredentials');
       case 'collect_logs':

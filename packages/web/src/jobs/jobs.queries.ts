@@ -6,7 +6,6 @@ import {
   type JobDto,
   type JobList,
   type JobListQuery,
-  type JobState,
   type JobTargetDto,
 } from '@tutti/protocol';
 import { api } from '../api.ts';
@@ -14,12 +13,15 @@ import { openReconnectingSocket } from '../shared/reconnecting-socket.ts';
 
 export const jobsQueryKey = ['jobs'] as const;
 
-export function jobsQueryOptions(params: { state: JobState | null; page: number; limit: number; sort: string }) {
+/** What narrows the jobs list, as the API takes it (the CSV export uses the same). */
+export type JobFilters = Pick<JobListQuery, 'q' | 'state' | 'kind' | 'createdBy' | 'from' | 'to'>;
+
+export function jobsQueryOptions(params: { filters: JobFilters; page: number; limit: number; sort: string }) {
   return queryOptions({
     queryKey: [...jobsQueryKey, 'list', params],
     queryFn: () =>
       api.listJobs({
-        state: params.state ?? undefined,
+        ...params.filters,
         sort: params.sort as JobListQuery['sort'],
         page: params.page,
         limit: params.limit,
