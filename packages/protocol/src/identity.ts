@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languageSchema, permissionSchema, roleSchema } from './api.ts';
+import { isIpPrefix } from './network.ts';
 
 /** At least 8 characters with a letter, a digit and a special character (DESIGN.md §3). */
 export const PASSWORD_POLICY = /^(?=.*[A-Za-z])(?=.*\d)(?=.*[^A-Za-z0-9]).{8,}$/s;
@@ -105,12 +106,31 @@ export const organizationSorts = [
 ] as const;
 const organizationSortSchema = z.enum([...organizationSorts, ...organizationSorts.map((s) => `-${s}` as const)]);
 
-export const organizationListQuerySchema = z.strictObject({
-  ...searchField,
-  status: organizationStatusSchema.optional(),
-  sort: organizationSortSchema.default('name'),
-  ...pageFields,
-});
+const dateRangeFine = (from: string | undefined, to: string | undefined) => !from || !to || from <= to;
+
+export const organizationListQuerySchema = z
+  .strictObject({
+    ...searchField,
+    status: organizationStatusSchema.optional(),
+    /** Plan start date on or after / on or before these days. */
+    startFrom: isoDate.optional(),
+    startTo: isoDate.optional(),
+    /** Plan end date on or after / on or before these days (renewals due); an open-ended plan never matches. */
+    endFrom: isoDate.optional(),
+    endTo: isoDate.optional(),
+    /** `false`: only organizations without a server (agent) yet; `true`: only those with one or more. */
+    hasServers: z.stringbool().optional(),
+    sort: organizationSortSchema.default('name'),
+    ...pageFields,
+  })
+  .refine((value) => dateRangeFine(value.startFrom, value.startTo), {
+    message: '`startFrom` is after `startTo`.',
+    path: ['startTo'],
+  })
+  .refine((value) => dateRangeFine(value.endFrom, value.endTo), {
+    message: '`endFrom` is after `endTo`.',
+    path: ['endTo'],
+  });
 export type OrganizationListQuery = z.input<typeof organizationListQuerySchema>;
 export const organizationListSchema = z.object({
   items: z.array(organizationDtoSchema),
@@ -249,8 +269,10 @@ export type ServerDto = z.infer<typeof serverDtoSchema>;
 export const serverSorts = ['status', 'name', 'devices', 'monitoringSystem', 'version'] as const;
 const serverSortSchema = z.enum([...serverSorts, ...serverSorts.map((s) => `-${s}` as const)]);
 export const serverListQuerySchema = z.strictObject({
+  /** Matches the server's name or its agent version. */
   ...searchField,
   status: z.enum(['connected', 'disconnected']).optional(),
+  monitoringSystem: serverDtoSchema.shape.monitoringSystem.optional(),
   sort: serverSortSchema.default('name'),
   ...pageFields,
 });
@@ -337,6 +359,13 @@ export const auditListQuerySchema = z
       .regex(/^[a-z_.]+$/)
       .optional(),
     target: z.string().trim().max(200).optional(),
+    /** A whole address matches exactly; the beginning of one (`10.1.`, `2001:db8:`) matches every address it starts. */
+    ip: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine(isIpPrefix, { message: 'An IP address or its beginning, such as 10.1. or 2001:db8:' })
+      .optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     sort: auditSortSchema.default('-at'),

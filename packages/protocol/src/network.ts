@@ -11,6 +11,30 @@ export function isLoopbackIpv4(value: string): boolean {
   return isIpv4(value) && value.startsWith('127.');
 }
 
+const octet = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** The start of an IPv4 address: up to four octets, the last one possibly cut short or followed by its dot. */
+const ipv4PrefixPattern = new RegExp(`^(${octet}\\.){0,3}${octet}?$`);
+/** Hex groups of at most four digits and colons, with at most one `::`, optionally ending in an IPv4 part. */
+const ipv6PrefixPattern =
+  /^(?=[^.]*:)(?!.*:::)(?!.*::.*::)(?!.*[0-9a-f]{5})[0-9a-f:]{1,39}?(:((\d{1,3}\.){0,3}\d{0,3}))?$/i;
+
+/** A whole IPv4 or IPv6 address, as text. Pure check: connects nowhere. */
+export function isIpAddress(value: string): boolean {
+  return isIpv4(value) || z.ipv6().safeParse(value).success;
+}
+
+/**
+ * The text of an IP address or of its beginning (`10.1.`, `2001:db8:`), as a filter takes it. Pure check: connects
+ * nowhere.
+ */
+export function isIpPrefix(value: string): boolean {
+  if (value === '' || value.length > 45) return false;
+  if (isIpAddress(value) || ipv4PrefixPattern.test(value)) return true;
+  if (!ipv6PrefixPattern.test(value) || value.split(':').length > (value.includes('::') ? 9 : 8)) return false;
+  const tail = value.slice(value.lastIndexOf(':') + 1);
+  return !tail.includes('.') || ipv4PrefixPattern.test(tail);
+}
+
 export const ipv4Schema = z.string().refine(isIpv4, { message: 'Must be an IPv4 address such as 127.20.1.15' });
 
 export const loopbackIpv4Schema = z

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, gt, ilike, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, gt, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
+import { isIpAddress } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import { auditLog } from '../db/schema.ts';
 
@@ -26,6 +27,8 @@ export interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;
   target?: string | undefined;
+  /** A whole address, or the beginning of one (already checked to be IP text: no LIKE wildcards). */
+  ip?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
 }
@@ -34,11 +37,21 @@ function escapeLike(text: string): string {
   return `%${text.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
 }
 
+/** An IPv4 address also matches its IPv4-mapped IPv6 form, which a dual-stack listener records. */
+function ipMatches(ip: string): SQL {
+  const forms = ip.includes(':') ? [ip] : [ip, `::ffff:${ip}`];
+  const tests = forms.map((form) =>
+    isIpAddress(ip) ? sql`lower(${auditLog.ip}) = ${form}` : sql`lower(${auditLog.ip}) LIKE ${`${form}%`}`,
+  );
+  return or(...tests)!;
+}
+
 function auditConditions(filter: AuditFilter): SQL {
   const conditions: SQL[] = [eq(auditLog.orgId, filter.orgId)];
   if (filter.actor) conditions.push(ilike(auditLog.actorLabel, escapeLike(filter.actor)));
   if (filter.action) conditions.push(sql`${auditLog.action} LIKE ${`${filter.action.replace(/_/g, '\\_')}%`}`);
   if (filter.target) conditions.push(ilike(auditLog.target, escapeLike(filter.target)));
+  if (filter.ip) conditions.push(ipMatches(filter.ip));
   if (filter.from) conditions.push(gte(auditLog.at, new Date(filter.from)));
   if (filter.to) conditions.push(lte(auditLog.at, new Date(filter.to)));
   return and(...conditions)!;

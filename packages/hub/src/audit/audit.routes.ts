@@ -16,7 +16,8 @@ export function registerAuditRoutes(app: FastifyInstance, context: HubContext): 
     {
       schema: {
         tags: ['audit'],
-        summary: "The current organization's audit log, newest first; filter by actor, action prefix, target, dates",
+        summary:
+          "The current organization's audit log, newest first; filter by actor, action prefix, target, address, dates",
         querystring: auditListQuerySchema,
         response: { 200: auditListSchema, ...denied },
       },

@@ -142,7 +142,15 @@ function toAuditEntryDto(row: AuditRow): AuditEntryDto {
 type AuditQuery = z.output<typeof auditListQuerySchema>;
 
 function filterOf(orgId: string, query: AuditQuery): AuditFilter {
-  return { orgId, actor: query.actor, action: query.action, target: query.target, from: query.from, to: query.to };
+  return {
+    orgId,
+    actor: query.actor,
+    action: query.action,
+    target: query.target,
+    ip: query.ip,
+    from: query.from,
+    to: query.to,
+  };
 }
 
 export async function listAudit(tx: Tx, orgId: string, query: AuditQuery): Promise<AuditList> {

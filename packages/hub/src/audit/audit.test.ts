@@ -40,6 +40,38 @@ describe('audit log', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('filters by client address, whole or its beginning, and refuses text that is not one', async () => {
+    // A sign-in through a dual-stack listener records the IPv4-mapped IPv6 form.
+    const signIn = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '::ffff:10.20.30.40',
+      payload: { email: 'auditor@example.test', password: 'Correct-horse-9' },
+    });
+    expect(signIn.statusCode).toBe(200);
+    const entries = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/audit?${query}`, cookies });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Array<{ ip: string | null }> }>().items.map((entry) => entry.ip);
+    };
+    const loopback = await entries('ip=127.0.0.1');
+    expect(loopback.length).toBeGreaterThan(0);
+    expect(new Set(loopback)).toEqual(new Set(['127.0.0.1']));
+    expect(await entries('ip=127.0.')).toEqual(loopback);
+    expect(await entries('ip=127.0.0.12')).toEqual([]);
+    expect(await entries('ip=10.20.30.40')).toEqual(['::ffff:10.20.30.40']);
+    expect(await entries('ip=10.20')).toEqual(['::ffff:10.20.30.40']);
+    expect(await entries('ip=%3A%3AFFFF%3A10.')).toEqual(['::ffff:10.20.30.40']);
+    expect(await entries('ip=2001%3Adb8%3A')).toEqual([]);
+    for (const bad of ['127.0.0.256', 'localhost', '%25', '1%3A%3A2%3A%3A3', '10.1.2.3%2F8']) {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/audit?ip=${bad}`, cookies });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
+    }
+    const csv = await hub.app.inject({ method: 'GET', url: '/api/v1/audit/export.csv?ip=10.20.', cookies });
+    expect(csv.body.trim().split('\r\n')).toHaveLength(2);
+  });
+
   it('sorts by a list column, either way, and refuses an unknown sort key', async () => {
     const actionsBy = async (sort: string) => {
       const response = await hub.app.inject({ method: 'GET', url: `/api/v1/audit?sort=${sort}`, cookies });

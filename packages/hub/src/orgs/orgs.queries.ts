@@ -74,6 +74,12 @@ export interface OrganizationFilter {
   id?: string;
   q?: string | undefined;
   status?: OrganizationRow['status'] | undefined;
+  /** Plan dates (YYYY-MM-DD), both ends included. */
+  startFrom?: string | undefined;
+  startTo?: string | undefined;
+  endFrom?: string | undefined;
+  endTo?: string | undefined;
+  hasServers?: boolean | undefined;
 }
 
 /** What the Organizations table shows; status is derived (end date passed → Expired, over plan → Overflow). */
@@ -104,6 +110,11 @@ function whereOf(filter: OrganizationFilter): SQL {
     );
   }
   if (filter.status) conditions.push(sql`status = ${filter.status}`);
+  if (filter.startFrom) conditions.push(sql`start_date::date >= ${filter.startFrom}::date`);
+  if (filter.startTo) conditions.push(sql`start_date::date <= ${filter.startTo}::date`);
+  if (filter.endFrom) conditions.push(sql`end_date::date >= ${filter.endFrom}::date`);
+  if (filter.endTo) conditions.push(sql`end_date::date <= ${filter.endTo}::date`);
+  if (filter.hasServers !== undefined) conditions.push(filter.hasServers ? sql`servers > 0` : sql`servers = 0`);
   return conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
 }
 

@@ -164,7 +164,16 @@ export async function listOrganizations(
   const result = await listOrganizationRows(
     tx,
     proAudioModels,
-    { parentId: auth.orgId, q: query.q, status: query.status },
+    {
+      parentId: auth.orgId,
+      q: query.q,
+      status: query.status,
+      startFrom: query.startFrom,
+      startTo: query.startTo,
+      endFrom: query.endFrom,
+      endTo: query.endTo,
+      hasServers: query.hasServers,
+    },
     query.sort,
     query.page,
     query.limit,

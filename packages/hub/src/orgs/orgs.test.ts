@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrg, makeUser } from '../testing/factories.ts';
+import { makeAgent, makeOrg, makeUser } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 
@@ -15,20 +15,21 @@ beforeAll(async () => {
   support = await makeOrg(hub.database.db, { name: 'Support Desk', kind: 'support' });
   const owner = await makeUser(hub.database.db, support.id, { role: 'owner' });
   cookies = await signInCookies(hub.app, owner.email, owner.password);
-  for (const [name, maxProAudioDevices, endDate] of [
-    ['Beta Studios', 20, null],
-    ['Alpha Hall', 5, '2020-12-31'],
-    ['Gamma Arena', 50, null],
+  for (const [name, maxProAudioDevices, startDate, endDate] of [
+    ['Beta Studios', 20, '2020-01-01', null],
+    ['Alpha Hall', 5, '2020-01-01', '2020-12-31'],
+    ['Gamma Arena', 50, '2024-06-01', '2099-06-30'],
   ] as const) {
     const created = await call('POST', '/organizations', {
       name,
       initialOwner: { email: `owner@${name.split(' ')[0]!.toLowerCase()}.test` },
       clientReference: `REF-${name[0]}`,
       maxProAudioDevices,
-      startDate: '2020-01-01',
+      startDate,
       endDate,
     });
     expect(created.statusCode).toBe(201);
+    if (name === 'Beta Studios') await makeAgent(hub.database.db, created.json<{ id: string }>().id);
   }
 });
 afterAll(async () => hub.close());
@@ -47,6 +48,22 @@ describe('organizations table', () => {
     expect(await names('?status=expired')).toEqual(['Alpha Hall']);
     expect(await names('?status=invited&sort=name')).toEqual(['Beta Studios', 'Gamma Arena']);
     expect((await call('GET', '/organizations?status=sleeping')).statusCode).toBe(400);
+  });
+
+  it('filters by plan start and end dates and by having a server, and refuses a reversed range', async () => {
+    expect(await names('?endFrom=2099-01-01')).toEqual(['Gamma Arena']);
+    expect(await names('?endTo=2099-06-29')).toEqual(['Alpha Hall']);
+    // An open-ended plan has no end date to fall in a range.
+    expect(await names('?endFrom=2000-01-01&sort=name')).toEqual(['Alpha Hall', 'Gamma Arena']);
+    expect(await names('?startFrom=2024-06-01')).toEqual(['Gamma Arena']);
+    expect(await names('?startTo=2024-05-31&sort=name')).toEqual(['Alpha Hall', 'Beta Studios']);
+    expect(await names('?hasServers=true')).toEqual(['Beta Studios']);
+    expect(await names('?hasServers=false&sort=name')).toEqual(['Alpha Hall', 'Gamma Arena']);
+    for (const bad of ['endFrom=2025-02-30', 'startFrom=2025-01-02&startTo=2025-01-01', 'hasServers=maybe']) {
+      const response = await call('GET', `/organizations?${bad}`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
+    }
   });
 
   it('lets an organization rename itself but not change its own plan', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../db/index.ts';
 import { agents, organizations } from '../db/schema.ts';
@@ -22,12 +22,17 @@ export interface ServerFilter {
   orgId: string;
   q?: string | undefined;
   status?: 'connected' | 'disconnected' | undefined;
+  monitoringSystem?: 'active' | 'issue' | 'off' | undefined;
 }
 
 function conditions(filter: ServerFilter): SQL {
   const list: SQL[] = [eq(agents.orgId, filter.orgId)];
-  if (filter.q) list.push(ilike(agents.name, `%${filter.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    list.push(or(ilike(agents.name, pattern), ilike(agents.version, pattern))!);
+  }
   if (filter.status) list.push(eq(agents.connected, filter.status === 'connected'));
+  if (filter.monitoringSystem) list.push(eq(agents.monitoring, filter.monitoringSystem));
   return and(...list)!;
 }
 

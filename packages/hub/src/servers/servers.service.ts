@@ -43,7 +43,7 @@ export async function listServers(
 ): Promise<ServerList> {
   const result = await listServerRows(
     tx,
-    { orgId, q: query.q, status: query.status },
+    { orgId, q: query.q, status: query.status, monitoringSystem: query.monitoringSystem },
     query.sort,
     query.page,
     query.limit,

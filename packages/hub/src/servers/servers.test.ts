@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { authenticateAgent } from '../agents/index.ts';
 import { makeOrg, makeUser } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
@@ -57,6 +58,29 @@ describe('servers and API tokens', () => {
     await expect(authenticateAgent(hub.database.db, 'Apps200', 'Copper-Meadow-27', undefined)).rejects.toThrow();
     const list = await hub.app.inject({ method: 'GET', url: '/api/v1/servers?q=apps', cookies });
     expect(list.json().total).toBe(1);
+  });
+
+  it('searches the agent version too and filters by monitoring system', async () => {
+    for (const name of ['Lobby Rack', 'Boardroom Rack']) {
+      expect((await add({ name, password, confirmPassword: password })).statusCode).toBe(201);
+    }
+    // What a connected agent reports about itself.
+    await hub.database.db.execute(
+      sql`UPDATE agents SET version = '3.7.2', monitoring = 'issue' WHERE name = 'Lobby Rack'`,
+    );
+    await hub.database.db.execute(sql`UPDATE agents SET version = '3.6.0' WHERE name = 'Boardroom Rack'`);
+    const names = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/servers?${query}`, cookies });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: Array<{ name: string }> }>().items.map((server) => server.name);
+    };
+    expect(await names('q=3.7')).toEqual(['Lobby Rack']);
+    expect(await names('q=3.&sort=-version')).toEqual(['Lobby Rack', 'Boardroom Rack']);
+    expect(await names('monitoringSystem=issue')).toEqual(['Lobby Rack']);
+    expect(await names('monitoringSystem=off&q=rack')).toEqual(['Boardroom Rack']);
+    const bad = await hub.app.inject({ method: 'GET', url: '/api/v1/servers?monitoringSystem=broken', cookies });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('accepts a Bearer API token with its role, shows it once, and stops accepting it when revoked', async () => {

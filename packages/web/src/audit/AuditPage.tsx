@@ -2,7 +2,7 @@ import { Button, Code, Group, Modal, SimpleGrid, Stack, Text, TextInput, Title }
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconDownload, IconFilterOff } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AuditEntryDto, AuditListQuery } from '@tutti/protocol';
+import { isIpPrefix, type AuditEntryDto, type AuditListQuery } from '@tutti/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
@@ -25,20 +25,23 @@ interface Filters {
   actor: string;
   action: string;
   target: string;
+  ip: string;
   /** Calendar days (YYYY-MM-DD) in the reader's time zone, both included. */
   from: string;
   to: string;
 }
 
-const noFilters: Filters = { actor: '', action: '', target: '', from: '', to: '' };
+const noFilters: Filters = { actor: '', action: '', target: '', ip: '', from: '', to: '' };
 
 /** The filters as the API takes them: local days become the instants that begin and end them. */
 function toQuery(filters: Filters): Omit<AuditListQuery, 'page' | 'limit'> {
   const action = filters.action.trim();
+  const ip = filters.ip.trim();
   return {
     actor: filters.actor.trim() || undefined,
     action: action && ACTION.test(action) ? action : undefined,
     target: filters.target.trim() || undefined,
+    ip: ip && isIpPrefix(ip) ? ip : undefined,
     from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
     to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
   };
@@ -133,6 +136,7 @@ export function AuditPage() {
   });
   const list = audit.data;
   const actionInvalid = !ACTION.test(filters.action.trim());
+  const ipInvalid = filters.ip.trim() !== '' && !isIpPrefix(filters.ip.trim());
   const rangeInvalid = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
 
   function change(key: keyof Filters, value: string): void {
@@ -231,6 +235,16 @@ export function AuditPage() {
           onChange={(event) => change('target', event.currentTarget.value)}
           w={220}
           data-testid="audit-filter-target"
+        />
+        <TextInput
+          label={t('audit.columns.address')}
+          placeholder={t('audit.addressPlaceholder')}
+          value={filters.ip}
+          onChange={(event) => change('ip', event.currentTarget.value)}
+          error={ipInvalid ? t('audit.addressInvalid') : undefined}
+          dir="ltr"
+          w={200}
+          data-testid="audit-filter-ip"
         />
         <TextInput
           type="date"

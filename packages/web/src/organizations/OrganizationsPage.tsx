@@ -1,5 +1,12 @@
-import { Badge, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
-import { IconBuildingPlus, IconEdit, IconLogin, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
+import { Badge, Button, Group, Menu, Select, Stack, Text, TextInput } from '@mantine/core';
+import {
+  IconBuildingPlus,
+  IconEdit,
+  IconFilterOff,
+  IconLogin,
+  IconPlayerPause,
+  IconPlayerPlay,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   organizationStatuses,
@@ -22,7 +29,7 @@ import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { AddOrganizationDialog, EditPlanDialog } from './AddOrganizationDialog.tsx';
-import { organizationsQueryKey, organizationsQueryOptions } from './organizations.queries.ts';
+import { organizationsQueryKey, organizationsQueryOptions, type OrganizationFilters } from './organizations.queries.ts';
 import { formatPlanDate } from './plan-date.ts';
 
 const sortField = sortableColumns([
@@ -35,6 +42,34 @@ const sortField = sortableColumns([
   'proAudioDevices',
   'servers',
 ]);
+
+/** Plan dates (YYYY-MM-DD, both ends included) and whether the organization has a server yet. */
+interface PlanFilters {
+  startFrom: string;
+  startTo: string;
+  endFrom: string;
+  endTo: string;
+  hasServers: 'true' | 'false' | null;
+}
+
+const noPlanFilters: PlanFilters = { startFrom: '', startTo: '', endFrom: '', endTo: '', hasServers: null };
+
+const reversed = (from: string, to: string) => from !== '' && to !== '' && to < from;
+
+/** The filters as the API takes them; a reversed range is shown as an error on the field and not sent. */
+function toQuery(q: string, status: OrganizationStatus | null, plan: PlanFilters): OrganizationFilters {
+  const startReversed = reversed(plan.startFrom, plan.startTo);
+  const endReversed = reversed(plan.endFrom, plan.endTo);
+  return {
+    q: q || undefined,
+    status: status ?? undefined,
+    startFrom: plan.startFrom || undefined,
+    startTo: (!startReversed && plan.startTo) || undefined,
+    endFrom: plan.endFrom || undefined,
+    endTo: (!endReversed && plan.endTo) || undefined,
+    hasServers: plan.hasServers ?? undefined,
+  };
+}
 
 type OrganizationColumn =
   'status' | 'name' | 'accountNumber' | 'startDate' | 'endDate' | 'devicesAllocated' | 'proAudioDevices' | 'servers';
@@ -73,11 +108,18 @@ export function OrganizationsPage() {
   const [status, setStatus] = useState<OrganizationStatus | null>(null);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<OrganizationDto | null>(null);
+  const [plan, setPlan] = useState<PlanFilters>(noPlanFilters);
   const { q, page, limit, sort } = paged;
-  const organizations = useQuery(organizationsQueryOptions({ q, status, page, limit, sort }));
+  const filters = toQuery(q, status, plan);
+  const organizations = useQuery(organizationsQueryOptions({ filters, page, limit, sort }));
   const list = organizations.data;
   const switchTo = useSwitchOrganization();
   const memberOf = new Set(session?.memberships.map((membership) => membership.organizationId) ?? []);
+
+  function changePlan<K extends keyof PlanFilters>(key: K, value: PlanFilters[K]): void {
+    setPlan((current) => ({ ...current, [key]: value }));
+    paged.setPage(1);
+  }
 
   const setService = useMutation({
     mutationFn: ({ organization, active }: { organization: OrganizationDto; active: boolean }) =>
@@ -252,6 +294,19 @@ export function OrganizationsPage() {
             w={200}
             data-testid="organizations-status-filter"
           />
+          <Select
+            aria-label={t('organizations.serversFilter')}
+            placeholder={t('organizations.anyServers')}
+            data={[
+              { value: 'true', label: t('organizations.withServers') },
+              { value: 'false', label: t('organizations.withoutServers') },
+            ]}
+            value={plan.hasServers}
+            onChange={(value) => changePlan('hasServers', value === 'true' || value === 'false' ? value : null)}
+            clearable
+            w={220}
+            data-testid="organizations-servers-filter"
+          />
         </Group>
         <Group gap="xs">
           {listColumns.chooser}
@@ -259,8 +314,7 @@ export function OrganizationsPage() {
             fileName="organizations.csv"
             fetchPage={(page, limit) =>
               api.listOrganizations({
-                q: q || undefined,
-                status: status ?? undefined,
+                ...filters,
                 sort: sort as OrganizationListQuery['sort'],
                 page,
                 limit,
@@ -270,6 +324,59 @@ export function OrganizationsPage() {
             testId="organizations-export"
           />
         </Group>
+      </Group>
+      <Group gap="sm" align="flex-start" wrap="wrap">
+        <TextInput
+          type="date"
+          label={t('organizations.startFrom')}
+          value={plan.startFrom}
+          onChange={(event) => changePlan('startFrom', event.currentTarget.value)}
+          w={170}
+          data-testid="organizations-filter-start-from"
+        />
+        <TextInput
+          type="date"
+          label={t('organizations.startTo')}
+          value={plan.startTo}
+          onChange={(event) => changePlan('startTo', event.currentTarget.value)}
+          error={reversed(plan.startFrom, plan.startTo) ? t('audit.rangeInvalid') : undefined}
+          w={170}
+          data-testid="organizations-filter-start-to"
+        />
+        <TextInput
+          type="date"
+          label={t('organizations.endFrom')}
+          value={plan.endFrom}
+          onChange={(event) => changePlan('endFrom', event.currentTarget.value)}
+          w={170}
+          data-testid="organizations-filter-end-from"
+        />
+        <TextInput
+          type="date"
+          label={t('organizations.endTo')}
+          value={plan.endTo}
+          onChange={(event) => changePlan('endTo', event.currentTarget.value)}
+          error={reversed(plan.endFrom, plan.endTo) ? t('audit.rangeInvalid') : undefined}
+          w={170}
+          data-testid="organizations-filter-end-to"
+        />
+        <Button
+          variant="subtle"
+          mt={25}
+          leftSection={<IconFilterOff size={16} aria-hidden />}
+          onClick={() => {
+            setPlan(noPlanFilters);
+            setStatus(null);
+            paged.setSearch('');
+          }}
+          disabled={
+            paged.search === '' &&
+            status === null &&
+            Object.values(plan).every((value) => value === null || value === '')
+          }
+        >
+          {t('devices.clearFilters')}
+        </Button>
       </Group>
       <MutationError mutation={setService} />
       <MutationError mutation={switchTo} />

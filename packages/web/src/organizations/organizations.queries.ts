@@ -1,12 +1,17 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { OrganizationListQuery, OrganizationStatus } from '@tutti/protocol';
+import type { OrganizationListQuery } from '@tutti/protocol';
 import { api } from '../api.ts';
 
 export const organizationsQueryKey = ['organizations'] as const;
 
+/** What narrows the organizations list, as the API takes it (the CSV export uses the same). */
+export type OrganizationFilters = Pick<
+  OrganizationListQuery,
+  'q' | 'status' | 'startFrom' | 'startTo' | 'endFrom' | 'endTo' | 'hasServers'
+>;
+
 export function organizationsQueryOptions(params: {
-  q: string;
-  status: OrganizationStatus | null;
+  filters: OrganizationFilters;
   page: number;
   limit: number;
   sort: string;
@@ -15,8 +20,7 @@ export function organizationsQueryOptions(params: {
     queryKey: [...organizationsQueryKey, params],
     queryFn: () =>
       api.listOrganizations({
-        q: params.q || undefined,
-        status: params.status ?? undefined,
+        ...params.filters,
         page: params.page,
         limit: params.limit,
         sort: params.sort as OrganizationListQuery['sort'],

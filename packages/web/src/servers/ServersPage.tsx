@@ -1,7 +1,7 @@
-import { Badge, Button, Group, Menu, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconKey, IconPlayerPause, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ServerDto, ServerListQuery } from '@tutti/protocol';
+import { serverDtoSchema, type ServerDto, type ServerListQuery } from '@tutti/protocol';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,7 +16,7 @@ import type { CardField } from '../shell/RecordCards.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { MonitoringBadge, ServerStatusBadge } from './ServerBadges.tsx';
 import { ServerPasswordDialog } from './ServerPasswordDialog.tsx';
-import { serversQueryKey, serversQueryOptions } from './servers.queries.ts';
+import { serversQueryKey, serversQueryOptions, type ServerFilters } from './servers.queries.ts';
 
 const sortField = sortableColumns(['status', 'name', 'devices', 'monitoringSystem', 'version']);
 type ServerColumn =
@@ -32,8 +32,15 @@ export function ServersPage() {
 
   const paged = usePagedList<ServerDto>({ sortField });
   const [dialog, setDialog] = useState<{ server: ServerDto | null } | null>(null);
+  const [statusFilter, setStatusFilter] = useState<ServerFilters['status'] | null>(null);
+  const [monitoring, setMonitoring] = useState<ServerFilters['monitoringSystem'] | null>(null);
   const { q, page, limit, sort } = paged;
-  const servers = useQuery(serversQueryOptions({ q, page, limit, sort }));
+  const filters: ServerFilters = {
+    q: q || undefined,
+    status: statusFilter ?? undefined,
+    monitoringSystem: monitoring ?? undefined,
+  };
+  const servers = useQuery(serversQueryOptions({ filters, page, limit, sort }));
   const list = servers.data;
 
   const setEnabled = useMutation({
@@ -170,18 +177,51 @@ export function ServersPage() {
         {t('servers.subtitle')}
       </Text>
       <Group justify="space-between" align="flex-end" gap="sm">
-        <SearchBox
-          label={t('servers.searchLabel')}
-          value={paged.search}
-          onChange={paged.setSearch}
-          style={{ flex: '1 1 260px', maxWidth: 420 }}
-        />
+        <Group gap="sm" align="flex-end" style={{ flex: '1 1 260px' }}>
+          <SearchBox
+            label={t('servers.searchLabel')}
+            placeholder={t('servers.searchPlaceholder')}
+            value={paged.search}
+            onChange={paged.setSearch}
+            style={{ flex: '1 1 260px', maxWidth: 420 }}
+            data-testid="servers-search"
+          />
+          <Select
+            aria-label={t('servers.statusFilter')}
+            placeholder={t('servers.allStatuses')}
+            data={serverDtoSchema.shape.status.options.map((value) => ({ value, label: t(`serverStatus.${value}`) }))}
+            value={statusFilter}
+            onChange={(value) => {
+              setStatusFilter(value);
+              paged.setPage(1);
+            }}
+            clearable
+            w={180}
+            data-testid="servers-status-filter"
+          />
+          <Select
+            aria-label={t('servers.monitoringFilter')}
+            placeholder={t('servers.allMonitoring')}
+            data={serverDtoSchema.shape.monitoringSystem.options.map((value) => ({
+              value,
+              label: t(`monitoringStatus.${value}`),
+            }))}
+            value={monitoring}
+            onChange={(value) => {
+              setMonitoring(value);
+              paged.setPage(1);
+            }}
+            clearable
+            w={260}
+            data-testid="servers-monitoring-filter"
+          />
+        </Group>
         <Group gap="xs">
           {listColumns.chooser}
           <ExportCsvButton
             fileName="servers.csv"
             fetchPage={(page, limit) =>
-              api.listServers({ q: q || undefined, sort: sort as ServerListQuery['sort'], page, limit })
+              api.listServers({ ...filters, sort: sort as ServerListQuery['sort'], page, limit })
             }
             toCsv={listColumns.toCsv}
             testId="servers-export"
