@@ -7,12 +7,15 @@ import { desktop, phone, launchBrowser, shot, signIn, chooseLanguage, openSectio
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const connected = { en: 'Connected', ar: 'متصل' };
 const invited = { en: 'Invited', ar: 'مدعوّ' };
+const locateLight = { en: 'Locate light', ar: 'مصباح تحديد الموقع' };
 
-describe('dashboard, device detail, servers, users and settings in the browser', () => {
+describe('dashboard, device detail, servers, jobs, users and settings in the browser', () => {
   let stack: TestStack;
   let browser: Browser;
   /** Devices as the hub lists them (stacked peripherals included). */
   let total = 0;
+  /** A finished job (the locate light turned off on one device) for the Jobs list's filters. */
+  let jobId = '';
 
   beforeAll(async () => {
     stack = await startTestStack({ devicesPerSubnet: 3 });
@@ -21,6 +24,8 @@ describe('dashboard, device detail, servers, users and settings in the browser',
     const client = createApiClient({ baseUrl: stack.baseUrl, keepCookies: true });
     await client.signIn({ email: stack.adminEmail, password: stack.adminPassword });
     total = (await client.listDevices({ limit: 1 })).total;
+    const [device] = (await client.listDevices({ limit: 1 })).items;
+    jobId = (await client.createJob({ operation: { kind: 'locate', on: false }, deviceIds: [device!.id] })).id;
   });
 
   afterAll(async () => {
@@ -79,6 +84,20 @@ describe('dashboard, device detail, servers, users and settings in the browser',
           .poll(() => page.getByTestId(`server-status-${stack.agentName}`).first().textContent())
           .toBe(connected[language]);
         await shot(page, `servers-${language}-${label}`);
+
+        // Jobs: the search (a job id prefix), the Operation and Started-by filters, all on the server.
+        await openSection(page, 'jobs');
+        const row = page.getByTestId(`job-row-${jobId}`);
+        await row.waitFor();
+        await page.getByTestId('jobs-search').fill(jobId.slice(0, 8));
+        await page.getByTestId('jobs-kind-filter').click();
+        await page.getByRole('option', { name: locateLight[language] }).click();
+        await page.getByTestId('jobs-filter-created-by').fill(stack.adminEmail);
+        await expect.poll(() => page.locator('[data-testid^="job-row-"]').count()).toBe(1);
+        await row.waitFor();
+        await shot(page, `jobs-${language}-${label}`);
+        await page.getByTestId('jobs-filter-created-by').fill('nobody-started-this');
+        await row.waitFor({ state: 'detached' });
 
         // Users: invite someone. The harness hub has no SMTP server: it records that the mail was not sent and
         // still creates the invitation, so the new user appears as Invited.

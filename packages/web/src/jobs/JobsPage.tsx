@@ -166,7 +166,7 @@ export function JobsPage() {
           value={filters.state}
           onChange={(value) => change('state', value)}
           clearable
-          w={200}
+          w={170}
           data-testid="jobs-state-filter"
         />
         <Select
@@ -177,7 +177,7 @@ export function JobsPage() {
           onChange={(value) => change('kind', value)}
           clearable
           searchable
-          w={240}
+          w={210}
           data-testid="jobs-kind-filter"
         />
         <TextInput
@@ -185,7 +185,7 @@ export function JobsPage() {
           placeholder={t('jobs.createdByPlaceholder')}
           value={filters.createdBy}
           onChange={(event) => change('createdBy', event.currentTarget.value)}
-          w={220}
+          w={200}
           data-testid="jobs-filter-created-by"
         />
         <TextInput
@@ -193,7 +193,7 @@ export function JobsPage() {
           label={t('audit.from')}
           value={filters.from}
           onChange={(event) => change('from', event.currentTarget.value)}
-          w={170}
+          w={150}
           data-testid="jobs-filter-from"
         />
         <TextInput
@@ -202,7 +202,7 @@ export function JobsPage() {
           value={filters.to}
           onChange={(event) => change('to', event.currentTarget.value)}
           error={rangeInvalid ? t('audit.rangeInvalid') : undefined}
-          w={170}
+          w={150}
           data-testid="jobs-filter-to"
         />
         <Button
