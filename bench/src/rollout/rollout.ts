@@ -161,6 +161,17 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     60_000 + targets.length * SIMULATED_TRANSFER_S * 1000,
   );
 
+  // Where a target's time goes once it has a slot: from the hub's dispatch until the agent starts it, then on the
+  // device until its outcome is stored.
+  const [phases] = rowsOf<{ dispatch_p50: number; dispatch_p95: number; device_p50: number; device_p95: number }>(
+    await site.database.db.execute(sql`SELECT
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.started_at - t.dispatched_at)) AS dispatch_p50,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM t.started_at - t.dispatched_at)) AS dispatch_p95,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.finished_at - t.started_at)) AS device_p50,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM t.finished_at - t.started_at)) AS device_p95
+      FROM job_targets t WHERE t.job_id = ${rollout.id}`),
+  );
+
   // Updated units reboot; the backup starts once every unit answers again.
   scope.progress('rollout: waiting for the updated units to come back');
   await until(
@@ -191,6 +202,11 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
     ['rollout total (s)', round(rollout.seconds, 1)],
     ['rollout devices/min', rollout.perMinute],
     ['rollout succeeded / failed', `${rollout.counts.succeeded} / ${rollout.counts.failed}`],
+    [
+      '  dispatched → started on the agent p50 / p95 (s)',
+      `${round(phases!.dispatch_p50, 2)} / ${round(phases!.dispatch_p95, 2)}`,
+    ],
+    ['  started → outcome stored p50 / p95 (s)', `${round(phases!.device_p50, 2)} / ${round(phases!.device_p95, 2)}`],
     ['backup targets', backup.counts.total],
     ['backup total (s)', round(backup.seconds, 1)],
     ['backup succeeded / failed', `${backup.counts.succeeded} / ${backup.counts.failed}`],
@@ -212,6 +228,8 @@ async function run(options: BenchOptions, scope: BenchScope): Promise<BenchRepor
       rolloutSeconds: round(rollout.seconds, 1),
       rolloutDevicesPerMinute: rollout.perMinute,
       rolloutFailed: rollout.counts.failed,
+      targetDispatchToStartSeconds: { p50: round(phases!.dispatch_p50, 2), p95: round(phases!.dispatch_p95, 2) },
+      targetStartToOutcomeSeconds: { p50: round(phases!.device_p50, 2), p95: round(phases!.device_p95, 2) },
       backupTargets: backup.counts.total,
       backupSeconds: round(backup.seconds, 1),
       backupFailed: backup.counts.failed,

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { appError, type AgentEventBody, type AgentUpdateState, type MonitoringStatus } from '@tutti/protocol';
+import {
+  AGENT_JOB_CONCURRENCY,
+  appError,
+  type AgentEventBody,
+  type AgentUpdateState,
+  type MonitoringStatus,
+} from '@tutti/protocol';
 import {
   hubSettingsSchema,
   subnetAddressSchema,
@@ -33,8 +39,6 @@ import {
 import { createUiServer, type UiServer } from './ui/ui-server.ts';
 import { AGENT_VERSION } from './version.ts';
 
-/** Job targets this agent runs at once, whatever the jobs ask. */
-const JOB_CONCURRENCY = 16;
 /** `agent.state` changes within this window are reported once. */
 const AGENT_STATE_COALESCE_MS = 250;
 /** Scan counters alone change every sweep; they refresh the hub's copy at most this often. */
@@ -315,7 +319,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     const jobOutbox = outbox;
     jobs = createJobRunner({
       dataDir: config.dataDir,
-      concurrency: JOB_CONCURRENCY,
+      concurrency: AGENT_JOB_CONCURRENCY,
       report: (body) => jobOutbox.append([body]),
       credentialsFor: (serial, subnet) => credentials.resolve(serial, subnet),
       saveCredentials: (serial, login) => {

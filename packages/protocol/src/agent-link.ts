@@ -22,6 +22,8 @@ export const AGENT_LINK_VERSION = 1;
 export const AGENT_LINK_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** Most events an agent puts in one `events` frame. */
 export const AGENT_LINK_MAX_BATCH = 2000;
+/** Job targets an agent runs at once, whatever the jobs ask; the hub hands no agent more than this in flight. */
+export const AGENT_JOB_CONCURRENCY = 16;
 
 const seqSchema = z.number().int().min(1);
 const timestampSchema = z.iso.datetime();

@@ -1,6 +1,12 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { JobState, TargetFailureCode, TargetResult, TargetState } from '@tutti/protocol';
-import type { Queryable } from '../db/index.ts';
+import {
+  AGENT_JOB_CONCURRENCY,
+  type JobState,
+  type TargetFailureCode,
+  type TargetResult,
+  type TargetState,
+} from '@tutti/protocol';
+import { rowsOf, type Queryable } from '../db/index.ts';
 import { agents, devices, firmwarePackages, jobs, jobTargets, users } from '../db/schema.ts';
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -236,6 +242,11 @@ export async function runningJobIds(db: Queryable): Promise<string[]> {
 }
 
 /** Undispatched queued targets of released waves whose agents are connected here, oldest wave first. */
+/**
+ * The next targets of a job to hand out, up to `limit`: taken in turns from each connected agent (so that a job over
+ * ten sites keeps all ten busy rather than filling one), and never more per agent than it runs at once, counting the
+ * targets of every job it already holds.
+ */
 export async function releasableTargets(
   db: Queryable,
   jobId: string,
@@ -244,20 +255,27 @@ export async function releasableTargets(
   limit: number,
 ): Promise<{ id: string; agentId: string | null }[]> {
   if (agentIds.length === 0 || limit <= 0) return [];
-  return db
-    .select({ id: jobTargets.id, agentId: jobTargets.agentId })
-    .from(jobTargets)
-    .where(
-      and(
-        eq(jobTargets.jobId, jobId),
-        eq(jobTargets.state, 'queued'),
-        isNull(jobTargets.dispatchedAt),
-        sql`${jobTargets.wave} <= ${upToWave}`,
-        inArray(jobTargets.agentId, [...agentIds]),
-      ),
+  const agentList = sql.join(
+    agentIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    WITH held AS (
+      SELECT agent_id, count(*)::int AS n FROM job_targets
+      WHERE agent_id IN (${agentList}) AND state IN ('queued', 'running') AND dispatched_at IS NOT NULL
+      GROUP BY agent_id
+    ), waiting AS (
+      SELECT id, agent_id, wave, serial,
+        row_number() OVER (PARTITION BY agent_id ORDER BY wave, serial) AS turn
+      FROM job_targets
+      WHERE job_id = ${jobId}::uuid AND state = 'queued' AND dispatched_at IS NULL AND wave <= ${upToWave}
+        AND agent_id IN (${agentList})
     )
-    .orderBy(asc(jobTargets.wave), asc(jobTargets.serial))
-    .limit(limit);
+    SELECT waiting.id, waiting.agent_id FROM waiting LEFT JOIN held USING (agent_id)
+    WHERE waiting.turn <= ${AGENT_JOB_CONCURRENCY} - coalesce(held.n, 0)
+    ORDER BY waiting.turn, waiting.wave, waiting.serial
+    LIMIT ${limit}`);
+  return rowsOf<{ id: string; agent_id: string }>(result).map((row) => ({ id: row.id, agentId: row.agent_id }));
 }
 
 export async function inFlightCount(db: Queryable, jobId: string): Promise<number> {

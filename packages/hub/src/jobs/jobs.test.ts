@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildFirmwarePackage, type JobDetail, type JobTargetEventBody } from '@tutti/protocol';
+import { AGENT_JOB_CONCURRENCY, buildFirmwarePackage, type JobDetail, type JobTargetEventBody } from '@tutti/protocol';
 import { ingestAgentEvents } from '../agents/index.ts';
 import type { AuthenticatedAgent } from '../agents/agents.service.ts';
 import { rowsOf } from '../db/index.ts';
 import { makeDevices, makeOrg, makeUser } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { releasableTargets } from './jobs.queries.ts';
 
 let hub: TestHub;
 let agent: AuthenticatedAgent;
@@ -211,6 +212,28 @@ describe('jobs', () => {
       deviceIds: deviceIds.slice(0, 2),
     });
     expect(refused.json().error.code).toBe('FIRMWARE_WRONG_MODEL');
+  });
+
+  it('hands targets out in turns across agents, never more per agent than it runs at once', async () => {
+    const db = hub.database.db;
+    const org = await makeOrg(db);
+    const owner = await makeUser(db, org.id);
+    const ownerCookies = await signInCookies(hub.app, owner.email, owner.password);
+    const sites = [await makeDevices(db, org.id, 20), await makeDevices(db, org.id, 20)];
+    const list = await hub.app.inject({ method: 'GET', url: '/api/v1/devices?limit=100', cookies: ownerCookies });
+    const ids = list.json<{ items: { id: string }[] }>().items.map((device) => device.id);
+    const created = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs',
+      cookies: ownerCookies,
+      payload: { operation: { kind: 'locate', on: true }, deviceIds: ids, rollout: { concurrency: 40 } },
+    });
+    const agentIds = sites.map((site) => site.agent.id);
+    const released = await releasableTargets(db, created.json<JobDetail>().id, 1, agentIds, 40);
+    // Two agents of 16 each, alternating: the first two targets already go to different sites.
+    expect(released).toHaveLength(2 * AGENT_JOB_CONCURRENCY);
+    for (const id of agentIds) expect(released.filter((target) => target.agentId === id)).toHaveLength(16);
+    expect(new Set(released.slice(0, 2).map((target) => target.agentId)).size).toBe(2);
   });
 
   it('lists jobs newest first by default and sorts by a list column either way', async () => {
