@@ -38,6 +38,7 @@ import {
   firmwareCatalogImportSchema,
   type BackupDiffQuery,
   type ImportFirmwareCatalogRequest,
+  type RenameConfigurationRequest,
   type UploadConfigurationRequest,
   firmwareListSchema,
   firmwarePackageDtoSchema,
@@ -395,6 +396,10 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     listConfigurations: () => request('GET', '/configurations', configurationListSchema),
     uploadConfiguration: (body: UploadConfigurationRequest) =>
       request('POST', '/configurations', configurationDtoSchema, body),
+    renameConfiguration: (id: string, body: RenameConfigurationRequest) =>
+      request('PATCH', `/configurations/${encodeURIComponent(id)}`, configurationDtoSchema, body),
+    /** Refused (CONFIGURATION_IN_USE) while a running or halted job loads the file. */
+    deleteConfiguration: (id: string) => request('DELETE', `/configurations/${encodeURIComponent(id)}`, null),
     /** Where a browser downloads a project file of the library (a plain link). */
     configurationDownloadUrl: (id: string) =>
       `${baseUrl}${API_PREFIX}/configurations/${encodeURIComponent(id)}/download`,

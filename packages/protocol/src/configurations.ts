@@ -34,6 +34,9 @@ export const uploadConfigurationRequestSchema = z.strictObject({
 });
 export type UploadConfigurationRequest = z.input<typeof uploadConfigurationRequestSchema>;
 
+export const renameConfigurationRequestSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export type RenameConfigurationRequest = z.input<typeof renameConfigurationRequestSchema>;
+
 export const configurationDtoSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -104,6 +104,10 @@ export const errorCatalog = {
   DEVICE_LOG_NOT_FOUND: { status: 404, message: 'No collected device log is there.' },
   DEVICE_LOG_CORRUPT: { status: 409, message: 'The stored device log no longer matches its checksum.' },
   CONFIGURATION_NOT_FOUND: { status: 404, message: 'The configuration file does not exist in the library.' },
+  CONFIGURATION_IN_USE: {
+    status: 409,
+    message: 'A running or halted job loads this configuration file; it can be deleted once that job has ended.',
+  },
   CONFIGURATION_CHECKSUM_MISMATCH: {
     status: 400,
     message: 'The configuration file does not match the SHA-256 checksum given; it may be truncated.',

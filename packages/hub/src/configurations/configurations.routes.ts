@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   API_PREFIX,
@@ -11,6 +12,7 @@ import {
   JOB_ID_HEADER,
   JOB_TOKEN_HEADER,
   MAX_CONFIGURATION_BYTES,
+  renameConfigurationRequestSchema,
   SHA256_HEADER,
   uploadConfigurationRequestSchema,
 } from '@tutti/protocol';
@@ -20,10 +22,12 @@ import { sha256Hex } from '../firmware/index.ts';
 import type { HubContext } from '../hub-context.ts';
 import { headerOf, jobLoadsConfiguration, openJobToken } from '../jobs/index.ts';
 import {
+  deleteConfiguration,
   getConfiguration,
   listConfigurations,
   readConfigurationFile,
   readConfigurationProject,
+  renameConfiguration,
   uploadConfiguration,
 } from './configurations.service.ts';
 
@@ -67,6 +71,44 @@ export function registerConfigurationRoutes(app: FastifyInstance, context: HubCo
         uploadConfiguration(tx, auth, request.body, clientInfo(request)),
       );
       return reply.status(201).send(created);
+    },
+  );
+
+  routes.patch(
+    `${API_PREFIX}/configurations/:id`,
+    {
+      schema: {
+        tags: ['configurations'],
+        summary: 'Rename a project file of the library',
+        params: idParamsSchema,
+        body: renameConfigurationRequestSchema,
+        response: { 200: configurationDtoSchema, ...denied, 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const auth = requirePermission(request, 'devices.control');
+      return withTenant(context.db, auth.orgIds, (tx) =>
+        renameConfiguration(tx, auth, request.params.id, request.body, clientInfo(request)),
+      );
+    },
+  );
+
+  routes.delete(
+    `${API_PREFIX}/configurations/:id`,
+    {
+      schema: {
+        tags: ['configurations'],
+        summary: 'Delete a project file from the library; refused while a running or halted job loads it',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...denied, 404: errorBodySchema, 409: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const auth = requirePermission(request, 'devices.control');
+      await withTenant(context.db, auth.orgIds, (tx) =>
+        deleteConfiguration(tx, auth, request.params.id, clientInfo(request)),
+      );
+      return reply.status(204).send(null);
     },
   );
 

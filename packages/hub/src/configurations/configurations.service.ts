@@ -5,6 +5,7 @@ import {
   takesConfigurationFile,
   type ConfigurationDto,
   type ConfigurationList,
+  type renameConfigurationRequestSchema,
   type uploadConfigurationRequestSchema,
 } from '@tutti/protocol';
 import type { z } from 'zod';
@@ -14,9 +15,12 @@ import type { Queryable, Tx } from '../db/index.ts';
 import { sha256Hex } from '../firmware/index.ts';
 import {
   configurationContent,
+  deleteConfigurationRow,
   findConfigurationRow,
   insertConfiguration,
+  jobsLoadingConfiguration,
   listConfigurationRows,
+  renameConfigurationRow,
   type ConfigurationRow,
 } from './configurations.queries.ts';
 import { readProjectFile } from './project-file.ts';
@@ -91,6 +95,53 @@ export async function uploadConfiguration(
     ip: client.ip,
   });
   return getConfiguration(tx, auth.orgId, id);
+}
+
+export async function renameConfiguration(
+  tx: Tx,
+  auth: AuthContext,
+  id: string,
+  request: z.output<typeof renameConfigurationRequestSchema>,
+  client: ClientInfo,
+): Promise<ConfigurationDto> {
+  const before = await getConfiguration(tx, auth.orgId, id);
+  await renameConfigurationRow(tx, auth.orgId, id, request.name);
+  await recordAudit(tx, {
+    orgId: auth.orgId,
+    actorUserId: auth.userId,
+    actorLabel: auth.email,
+    action: 'configuration.rename',
+    target: `configuration:${id}`,
+    before: { name: before.name },
+    after: { name: request.name },
+    ip: client.ip,
+  });
+  return getConfiguration(tx, auth.orgId, id);
+}
+
+/**
+ * Removes a file from the library; refused while a running or halted job loads it. A finished job that loaded it
+ * keeps its history, and a retry of it is refused (the file is gone) rather than failing on every device.
+ */
+export async function deleteConfiguration(tx: Tx, auth: AuthContext, id: string, client: ClientInfo): Promise<void> {
+  const configuration = await getConfiguration(tx, auth.orgId, id);
+  const loading = await jobsLoadingConfiguration(tx, auth.orgId, id);
+  if (loading.length > 0) throw appError('CONFIGURATION_IN_USE', { jobIds: loading });
+  await deleteConfigurationRow(tx, auth.orgId, id);
+  await recordAudit(tx, {
+    orgId: auth.orgId,
+    actorUserId: auth.userId,
+    actorLabel: auth.email,
+    action: 'configuration.delete',
+    target: `configuration:${id}`,
+    before: {
+      name: configuration.name,
+      fileName: configuration.fileName,
+      model: configuration.model,
+      sha256: configuration.sha256,
+    },
+    ip: client.ip,
+  });
 }
 
 /** The stored file, checked against its SHA-256 on every read: a damaged copy is never handed out. */

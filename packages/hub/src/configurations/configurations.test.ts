@@ -139,6 +139,43 @@ describe('configuration library', () => {
     });
     expect(missing.json().error.code).toBe('CONFIGURATION_NOT_FOUND');
     expect(orgId).toBeTruthy();
+
+    // Renamed and deleted by a technician; never deleted while its job runs, and a retry after is refused once.
+    const library = (method: 'PATCH' | 'DELETE', who: keyof typeof cookies, payload?: Record<string, unknown>) =>
+      hub.app.inject({ method, url: `/api/v1/configurations/${stored.id}`, cookies: cookies[who], payload });
+    expect((await library('PATCH', 'monitor', { name: 'Huddle room' })).statusCode).toBe(403);
+    expect((await library('PATCH', 'technician', { name: ' ' })).json().error.code).toBe('VALIDATION_FAILED');
+    expect((await library('PATCH', 'technician', { name: 'Huddle room' })).json<ConfigurationDto>().name).toBe(
+      'Huddle room',
+    );
+    expect((await library('DELETE', 'stranger')).json().error.code).toBe('CONFIGURATION_NOT_FOUND');
+    const inUse = await library('DELETE', 'technician');
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.json().error).toMatchObject({ code: 'CONFIGURATION_IN_USE', details: { jobIds: [job.id] } });
+    const cancel = (id: string) =>
+      hub.app.inject({ method: 'POST', url: `/api/v1/jobs/${id}/cancel`, cookies: cookies.technician, payload: {} });
+    expect((await cancel(job.id)).statusCode).toBe(200);
+    expect((await library('DELETE', 'technician')).statusCode).toBe(204);
+    expect((await library('DELETE', 'technician')).json().error.code).toBe('CONFIGURATION_NOT_FOUND');
+    const list = await hub.app.inject({ method: 'GET', url: '/api/v1/configurations', cookies: cookies.technician });
+    expect(list.json<{ items: ConfigurationDto[] }>().items.map((item) => item.id)).not.toContain(stored.id);
+    const retry = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/jobs/${job.id}/retry`,
+      cookies: cookies.technician,
+      payload: {},
+    });
+    expect(retry.json().error.code).toBe('CONFIGURATION_NOT_FOUND');
+    const audit = rowsOf<{ action: string }>(
+      await hub.database.db.execute(
+        sql`SELECT action FROM audit_log WHERE target = ${`configuration:${stored.id}`} ORDER BY id`,
+      ),
+    );
+    expect(audit.map((row) => row.action)).toEqual([
+      'configuration.upload',
+      'configuration.rename',
+      'configuration.delete',
+    ]);
   });
 });
 

@@ -349,8 +349,11 @@ export async function retryJob(
   now: Date,
 ): Promise<JobDetail> {
   const job = await existing(tx, auth.orgId, id);
-  const permission = jobPermissions[jobOperationSchema.parse(job.operation).kind];
+  const operation = jobOperationSchema.parse(job.operation);
+  const permission = jobPermissions[operation.kind];
   if (!auth.permissions.includes(permission)) throw appError('FORBIDDEN', { permission });
+  // A configuration deleted from the library since would fail on every device: say so once, here.
+  if (operation.kind === 'config_load') await getConfiguration(tx, auth.orgId, operation.configurationId);
   const requeued = await requeueFailed(tx, id, now);
   if (requeued.length === 0) throw appError('CONFLICT', { reason: 'no failed targets' });
   await updateJob(tx, id, { state: 'running', finishedAt: null, cancelRequestedAt: null, nextWaveAt: null });

@@ -1,8 +1,14 @@
 import { Alert, Button, FileInput, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconDownload, IconUpload } from '@tabler/icons-react';
+import { IconDownload, IconPencil, IconTrash, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { deviceModelCatalog, deviceModels, takesConfigurationFile, type DeviceModel } from '@tutti/protocol';
-import { useState } from 'react';
+import {
+  deviceModelCatalog,
+  deviceModels,
+  takesConfigurationFile,
+  type ConfigurationDto,
+  type DeviceModel,
+} from '@tutti/protocol';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
 import { formatIsoDateTime } from '../i18n/format.ts';
@@ -101,12 +107,82 @@ function UploadDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
   );
 }
 
+/** Renames a library file, or deletes it after a confirmation (refused while a job still loads it). */
+function ChangeDialog({
+  change,
+  onClose,
+}: {
+  change: { kind: 'rename' | 'delete'; file: ConfigurationDto } | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  useEffect(() => setName(change?.file.name ?? ''), [change]);
+  const save = useMutation({
+    mutationFn: async () => {
+      if (!change) return;
+      if (change.kind === 'rename') await api.renameConfiguration(change.file.id, { name: name.trim() });
+      else await api.deleteConfiguration(change.file.id);
+    },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: configurationsQueryKey });
+      onClose();
+    },
+  });
+  const close = () => {
+    save.reset();
+    onClose();
+  };
+  const renaming = change?.kind === 'rename';
+  const title = change
+    ? t(renaming ? 'configurations.renameTitle' : 'configurations.deleteTitle', { name: change.file.name })
+    : '';
+  return (
+    <Modal opened={change !== null} onClose={close} title={title}>
+      <Stack gap="sm">
+        {renaming ? (
+          <TextInput
+            label={t('configurations.columns.name')}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            required
+            data-testid="configuration-name"
+          />
+        ) : (
+          <Text size="sm">{t('configurations.deleteConfirm')}</Text>
+        )}
+        {save.error ? (
+          <Alert color="red" role="alert" data-testid="configuration-change-error">
+            {t(errorKey(save.error))}
+          </Alert>
+        ) : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close}>
+            {t('action.cancel')}
+          </Button>
+          <Button
+            color={renaming ? undefined : 'red'}
+            disabled={renaming && !name.trim()}
+            loading={save.isPending}
+            onClick={() => save.mutate()}
+            data-testid="configuration-change-submit"
+          >
+            {renaming ? t('action.save') : t('configurations.delete')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 /** The organization's project files, each checked and tagged with the model it is for. */
 export function ConfigurationLibrary() {
   const { t } = useTranslation();
   const language = currentLanguage();
   const { can } = usePermissions();
   const [uploading, setUploading] = useState(false);
+  const [change, setChange] = useState<{ kind: 'rename' | 'delete'; file: ConfigurationDto } | null>(null);
   const library = useQuery(configurationsQueryOptions());
 
   return (
@@ -175,6 +251,29 @@ export function ConfigurationLibrary() {
                   >
                     {t('backups.download')}
                   </Button>
+                  {can('devices.control') ? (
+                    <>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        onClick={() => setChange({ kind: 'rename', file: item })}
+                        leftSection={<IconPencil size={14} aria-hidden />}
+                        data-testid={`rename-configuration-${item.id}`}
+                      >
+                        {t('configurations.rename')}
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setChange({ kind: 'delete', file: item })}
+                        leftSection={<IconTrash size={14} aria-hidden />}
+                        data-testid={`delete-configuration-${item.id}`}
+                      >
+                        {t('configurations.delete')}
+                      </Button>
+                    </>
+                  ) : null}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -183,6 +282,7 @@ export function ConfigurationLibrary() {
       </Table.ScrollContainer>
       {library.data && library.data.items.length === 0 ? <Text c="dimmed">{t('configurations.noRecords')}</Text> : null}
       <UploadDialog opened={uploading} onClose={() => setUploading(false)} />
+      <ChangeDialog change={change} onClose={() => setChange(null)} />
     </Stack>
   );
 }
