@@ -22,7 +22,7 @@ import { openDatabase, type Database } from './db/index.ts';
 import { registerDashboardRoutes } from './dashboard/index.ts';
 import { registerDeviceRoutes } from './devices/index.ts';
 import { registerBackupRoutes } from './backups/index.ts';
-import { registerDeviceLogRoutes } from './device-logs/index.ts';
+import { registerDeviceLogRoutes, scheduleDeviceLogTasks } from './device-logs/index.ts';
 import { registerConfigurationRoutes } from './configurations/index.ts';
 import { registerFirmwareRoutes } from './firmware/index.ts';
 import { createJobDispatcher, registerJobRoutes, scheduleJobTimeouts } from './jobs/index.ts';
@@ -166,6 +166,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<Hub> {
   scheduleWebhookTasks(context);
   scheduleAlertTasks(context);
   scheduleJobTimeouts(context);
+  scheduleDeviceLogTasks(context);
   const sweep = setInterval(() => {
     context.signInLimiter
       .sweep()

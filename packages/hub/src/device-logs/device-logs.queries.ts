@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Queryable } from '../db/index.ts';
 import { deviceLogs } from '../db/schema.ts';
 
@@ -67,4 +67,10 @@ export async function deviceLogOfTarget(db: Queryable, targetId: string, attempt
 export async function insertDeviceLog(db: Queryable, values: typeof deviceLogs.$inferInsert) {
   const [row] = await db.insert(deviceLogs).values(values).returning({ id: deviceLogs.id });
   return row!;
+}
+
+/** Removes logs collected before `before` (every organization): the retention sweep. */
+export async function deleteDeviceLogsBefore(db: Queryable, before: Date): Promise<number> {
+  const rows = await db.delete(deviceLogs).where(lt(deviceLogs.createdAt, before)).returning({ id: deviceLogs.id });
+  return rows.length;
 }

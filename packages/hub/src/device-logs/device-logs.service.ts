@@ -2,7 +2,9 @@ import { zipSync } from 'fflate';
 import { appError, deviceModelSchema, type DeviceLogDto, type DeviceLogList } from '@tutti/protocol';
 import type { Queryable, Tx } from '../db/index.ts';
 import { sha256Hex } from '../firmware/index.ts';
+import type { HubContext } from '../hub-context.ts';
 import {
+  deleteDeviceLogsBefore,
   deviceLogContent,
   deviceLogOfTarget,
   findDeviceLogRow,
@@ -112,4 +114,19 @@ export async function storeDeviceLog(tx: Tx, upload: DeviceLogUpload): Promise<{
     attempt: upload.attempt,
   });
   return { logId: stored.id, sizeBytes: upload.content.byteLength };
+}
+
+/** How long collected device logs are kept: long enough to compare a fault with last quarter's. */
+export const KEEP_DEVICE_LOGS_MS = 90 * 86_400_000;
+
+/** Deletes logs past their retention; runs once a day on one node. */
+export async function pruneDeviceLogs(db: Queryable, now: Date): Promise<number> {
+  return deleteDeviceLogsBefore(db, new Date(now.getTime() - KEEP_DEVICE_LOGS_MS));
+}
+
+export function scheduleDeviceLogTasks(context: HubContext): void {
+  context.scheduler.every('device-logs.prune', 86_400_000, async ({ tickAt }) => {
+    const deleted = await pruneDeviceLogs(context.db, tickAt);
+    if (deleted > 0) context.log.info({ deleted }, 'deleted device logs past their retention');
+  });
 }

@@ -18,6 +18,7 @@ import { rowsOf } from '../db/index.ts';
 import { makeDevices, makeOrg, makeUser } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { pruneDeviceLogs } from './device-logs.service.ts';
 
 const NEW_PASSWORD = 'Fresh-Login-2026!';
 let hub: TestHub;
@@ -213,6 +214,15 @@ describe('device logs', () => {
       cookies: admin,
     });
     expect(corrupt.json().error.code).toBe('DEVICE_LOG_CORRUPT');
+
+    // Kept 90 days: the daily sweep deletes the older one and keeps the other.
+    await hub.database.db.execute(
+      sql`UPDATE device_logs SET created_at = now() - interval '91 days' WHERE id = ${logId}`,
+    );
+    expect(await pruneDeviceLogs(hub.database.db, new Date())).toBe(1);
+    const kept = await hub.app.inject({ method: 'GET', url: `/api/v1/device-logs?jobId=${job.id}`, cookies: admin });
+    expect(kept.json<{ items: { id: string }[] }>().items.map((item) => item.id)).not.toContain(logId);
+    expect(kept.json<{ items: unknown[] }>().items).toHaveLength(1);
   });
 
   it('refuses a log upload for a job of another kind', async () => {
