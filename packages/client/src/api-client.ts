@@ -118,6 +118,7 @@ import {
   deviceDetailSchema,
   deviceHistorySchema,
   deviceListSchema,
+  devicePageSchema,
   errorBodySchema,
   sessionInfoSchema,
   type Dashboard,
@@ -125,6 +126,7 @@ import {
   type DeviceHistory,
   type DeviceHistoryQuery,
   type DeviceList,
+  type DevicePage,
   type DeviceListQuery,
   type ErrorCode,
   type SessionInfo,
@@ -224,8 +226,11 @@ export function createApiClient(options: CreateApiClientOptions = {}) {
     signIn: (body: SignInRequest): Promise<SessionInfo> => request('POST', '/auth/sign-in', sessionInfoSchema, body),
     signOut: (): Promise<void> => request('POST', '/auth/sign-out', null, {}),
     me: (): Promise<SessionInfo> => request('GET', '/auth/me', sessionInfoSchema),
-    listDevices: (query: DeviceListQuery = {}): Promise<DeviceList> =>
+    listDevices: (query: Omit<DeviceListQuery, 'counts'> = {}): Promise<DeviceList> =>
       request('GET', `/devices${queryString(query)}`, deviceListSchema),
+    /** A page without the total and the counts, for a client that has them for these filters. */
+    listDevicePage: (query: Omit<DeviceListQuery, 'counts'> = {}): Promise<DevicePage> =>
+      request('GET', `/devices${queryString({ ...query, counts: 'false' })}`, devicePageSchema),
     getDevice: (id: string): Promise<DeviceDetail> =>
       request('GET', `/devices/${encodeURIComponent(id)}`, deviceDetailSchema),
     deviceHistory: (id: string, query: DeviceHistoryQuery = {}): Promise<DeviceHistory> =>

@@ -24,7 +24,16 @@ describe('sign-in request', () => {
 
 describe('device list query', () => {
   it('applies defaults and coerces numbers from the query string', () => {
-    expect(deviceListQuerySchema.parse({ page: '2', limit: '10' })).toEqual({ sort: 'name', page: 2, limit: 10 });
+    expect(deviceListQuerySchema.parse({ page: '2', limit: '10' })).toEqual({
+      sort: 'name',
+      page: 2,
+      limit: 10,
+      counts: true,
+    });
+  });
+
+  it('reads counts=false as a page without counts', () => {
+    expect(deviceListQuerySchema.parse({ counts: 'false' }).counts).toBe(false);
   });
 
   it('turns one status into a list', () => {
@@ -42,6 +51,8 @@ describe('device list query', () => {
     [{ status: ['down', 'nope'] }, false],
     [{ q: 'x'.repeat(201) }, false],
     [{ colour: 'red' }, false],
+    [{ counts: 'false' }, true],
+    [{ counts: 'maybe' }, false],
   ])('%j → %s', (query, valid) => {
     expect(deviceListQuerySchema.safeParse(query).success).toBe(valid);
   });

@@ -129,6 +129,11 @@ export const deviceListQuerySchema = z.strictObject({
   sort: deviceSortSchema.default('name'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * `false`: the page alone, without the total and the counts by severity (a `DevicePage`). Counting reads every
+   * matching device, so a client that already has the counts of these filters (turning pages, sorting anew) skips it.
+   */
+  counts: z.stringbool().default(true),
 });
 export type DeviceListQuery = z.input<typeof deviceListQuerySchema>;
 
@@ -154,16 +159,21 @@ export type DeviceColumn = z.infer<typeof deviceColumnSchema>;
 export const DEVICE_EXPORT_LIMIT = 100_000;
 
 /** `GET /devices/export.csv`: the list's filters and sort, and the columns to write (all by default). */
-export const deviceExportQuerySchema = deviceListQuerySchema.omit({ page: true, limit: true }).extend({
+export const deviceExportQuerySchema = deviceListQuerySchema.omit({ page: true, limit: true, counts: true }).extend({
   columns: oneOrMany(deviceColumnSchema),
 });
 export type DeviceExportQuery = z.input<typeof deviceExportQuerySchema>;
 
-export const deviceListSchema = z.object({
+/** A page of the device list without its counts (`counts=false`). */
+export const devicePageSchema = z.object({
   items: z.array(deviceDtoSchema),
-  total: z.number().int(),
   page: z.number().int(),
   limit: z.number().int(),
+});
+export type DevicePage = z.infer<typeof devicePageSchema>;
+
+export const deviceListSchema = devicePageSchema.extend({
+  total: z.number().int(),
   counts: z.object({ healthy: z.number().int(), issue: z.number().int(), down: z.number().int() }),
 });
 export type DeviceList = z.infer<typeof deviceListSchema>;

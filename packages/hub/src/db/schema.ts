@@ -258,6 +258,16 @@ export const devices = pgTable(
     index('devices_org_model_idx').on(table.orgId, table.model, table.id),
     index('devices_org_firmware_idx').on(table.orgId, table.firmware, table.id),
     index('devices_org_status_since_idx').on(table.orgId, table.statusSince, table.id),
+    // The sort by connection walks each server's devices in this order (server names come from agents).
+    index('devices_org_connection_idx').on(
+      table.orgId,
+      table.agentId,
+      table.subnet,
+      table.stack,
+      table.clink,
+      table.plink,
+      table.id,
+    ),
   ],
 );
 

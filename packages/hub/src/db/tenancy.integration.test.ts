@@ -82,7 +82,7 @@ describe.each(await testDatabaseKinds())('tenant isolation on %s', (kind) => {
     const db = hub.database.db;
     const search = (orgIds: string[], org: string) =>
       withTenant(db, orgIds, async (tx) =>
-        rowsOf(await tx.execute(sql`SELECT tutti_search_devices(${org}::uuid, '%') AS id`)),
+        rowsOf(await tx.execute(sql`SELECT id FROM tutti_search_device_rows(${org}::uuid, '%', '{}')`)),
       );
     expect(await search([orgA.id], orgA.id)).toHaveLength(2);
     expect(await search([orgA.id], orgB.id)).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { deviceModelCatalog, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -90,22 +90,17 @@ export interface DeviceFilter {
   servers?: string[];
   subnets?: string[];
   stacks?: string[];
-  /** A location and everything below it, or devices without a location. */
-  location?: { subtreeOf: string } | 'unassigned';
+  /** The ids of a location and everything below it, or devices without a location. */
+  location?: { ids: string[] } | 'unassigned';
   updateAvailable?: boolean;
   overflow: OverflowCutoff | null;
   /** Location ids in the order of their paths, for the sort by location (unassigned devices come last). */
   locationOrder?: string[];
 }
 
-/** Ids of a location and all its descendants, as a subquery. */
-function locationSubtree(orgId: string, locationId: string): SQL {
-  return sql`WITH RECURSIVE subtree(id) AS (
-      SELECT ${locations.id} FROM ${locations} WHERE ${locations.orgId} = ${orgId} AND ${locations.id} = ${locationId}
-      UNION ALL
-      SELECT child.id FROM ${locations} AS child JOIN subtree ON child.parent_id = subtree.id
-      WHERE child.org_id = ${orgId}
-    ) SELECT id FROM subtree`;
+/** A text[] parameter: Drizzle spreads a JavaScript array into a row of parameters. No item may hold a comma. */
+function textArray(items: readonly string[]): SQL {
+  return sql`string_to_array(${items.join(',')}, ',')`;
 }
 
 function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
@@ -119,18 +114,10 @@ function filterConditions(filter: DeviceFilter, withStatus: boolean): SQL {
     conditions.push(filter.updateAvailable ? sql`${newerFirmware} IS NOT NULL` : sql`${newerFirmware} IS NULL`);
   }
   if (filter.location === 'unassigned') conditions.push(sql`${devices.locationId} IS NULL`);
-  else if (filter.location) {
-    conditions.push(sql`${devices.locationId} IN (${locationSubtree(filter.orgId, filter.location.subtreeOf)})`);
-  }
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-    // Name, serial, firmware, access IP, MAC or stack contain the text: found through the trigram index by a
-    // function (migration 0028), as row-level security keeps `ILIKE` from using an index here.
-    const textMatch = sql`${devices.id} IN (SELECT tutti_search_devices(${filter.orgId}::uuid, ${pattern}))`;
-    conditions.push(
-      filter.modelsMatchingQ?.length ? or(textMatch, inArray(devices.model, filter.modelsMatchingQ))! : textMatch,
-    );
-  }
+  // The ids as one array value (from the locations the hub has read anyway): the planner then estimates the
+  // subtree's share of the devices from the statistics, where a recursive subquery made it guess a scan.
+  else if (filter.location)
+    conditions.push(sql`${devices.locationId} = ANY (${textArray(filter.location.ids)}::uuid[])`);
   if (withStatus && (filter.statuses?.length || filter.severity)) conditions.push(statusMatch(filter));
   return and(...conditions)!;
 }
@@ -177,41 +164,204 @@ function statusMatch(filter: DeviceFilter): SQL {
 }
 
 /**
+ * A select over the list's devices. With a search, `devices` names the matching rows for the whole statement: a
+ * CTE of the same name over `tutti_search_device_rows` (migration 0031), as row-level security keeps `ILIKE` off
+ * the trigram index when the table is read directly. A statement that reads the CTE twice (page and counts)
+ * computes it once.
+ */
+function selectFrom(db: Queryable, filter: DeviceFilter) {
+  if (!filter.q) return db;
+  const pattern = `%${filter.q.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+  const matches = db
+    .$with('devices', {})
+    .as(
+      sql`SELECT * FROM tutti_search_device_rows(${filter.orgId}::uuid, ${pattern}, ${textArray(filter.modelsMatchingQ ?? [])})`,
+    );
+  return db.with(matches);
+}
+
+/**
  * The filtered total and the counts per severity (which ignore the status filters) in one scan. The join to the
  * servers is only made when their names are filtered on, so an unfiltered count reads the index alone.
  */
-async function countDevicesOfList(db: Queryable, filter: DeviceFilter) {
+function countsQuery(source: ReturnType<typeof selectFrom>, filter: DeviceFilter) {
   const severity = effectiveSeverity(filter.overflow);
-  const query = db
+  const query = source
     .select({
-      total: sql<number>`count(*) FILTER (WHERE ${statusMatch(filter)})::int`,
-      healthy: sql<number>`count(*) FILTER (WHERE ${severity} = 'healthy')::int`,
-      issue: sql<number>`count(*) FILTER (WHERE ${severity} = 'issue')::int`,
-      down: sql<number>`count(*) FILTER (WHERE ${severity} = 'down')::int`,
+      // Named, as the page's statement reads them from a subquery.
+      total: sql<number>`count(*) FILTER (WHERE ${statusMatch(filter)})::int`.as('total'),
+      healthy: sql<number>`count(*) FILTER (WHERE ${severity} = 'healthy')::int`.as('healthy'),
+      issue: sql<number>`count(*) FILTER (WHERE ${severity} = 'issue')::int`.as('issue'),
+      down: sql<number>`count(*) FILTER (WHERE ${severity} = 'down')::int`.as('down'),
     })
     .from(devices);
-  const [row] = await (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query).where(
+  return (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query).where(
     filterConditions(filter, false),
   );
+}
+
+export interface DeviceCounts {
+  total: number;
+  healthy: number;
+  issue: number;
+  down: number;
+}
+
+async function countDevicesOfList(db: Queryable, filter: DeviceFilter): Promise<DeviceCounts> {
+  const [row] = await countsQuery(selectFrom(db, filter), filter);
   return row ?? { total: 0, healthy: 0, issue: 0, down: 0 };
 }
 
-export async function listDevices(db: Queryable, filter: DeviceFilter, sort: string, page: number, limit: number) {
-  const items = await db
+/** Matching devices that a query narrowed by `extra` counts (the status filters apply). */
+async function countMatching(db: Queryable, filter: DeviceFilter, extra: SQL): Promise<number> {
+  const query = db.select({ count: sql<number>`count(*)::int` }).from(devices);
+  const [row] = await (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query).where(
+    and(filterConditions(filter, true), extra),
+  );
+  return row?.count ?? 0;
+}
+
+/** A page of the devices that `extra` narrows the list to, joined to their servers. */
+function pageOf(db: Queryable, filter: DeviceFilter, sort: string, extra?: SQL) {
+  return db
     .select(deviceColumns(filter.overflow))
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))
+    .where(and(filterConditions(filter, true), extra))
+    .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder));
+}
+
+/**
+ * The sort by connection starts with the server's name, from another table, so no index orders the devices and a
+ * deep page sorted them all. Instead the servers are walked by name and each one's devices in the order of
+ * `devices_org_connection_idx`, at most `offset + limit` of them, until the page is full. Devices without a
+ * server sort after every server (before, descending) and are read as a plain query.
+ */
+async function connectionPage(
+  db: Queryable,
+  filter: DeviceFilter,
+  sort: string,
+  offset: number,
+  limit: number,
+): Promise<DeviceRow[]> {
+  const order = orderBy(sort, filter.overflow);
+  const servers = db
+    .select({ id: agents.id, name: agents.name })
+    .from(agents)
+    .where(eq(agents.orgId, filter.orgId))
+    .orderBy(sort.startsWith('-') ? desc(agents.name) : asc(agents.name));
+  const serverPage = (skip: number, take: number) => {
+    // `agents` in the lateral subquery is the server of the outer row; the first sort key is its name.
+    const perServer = db
+      .select()
+      .from(devices)
+      .where(and(filterConditions(filter, true), sql`${devices.agentId} = ${agents.id}`))
+      .orderBy(...order.slice(1))
+      .limit(skip + take);
+    // The subqueries carry the tables' names, so the columns of `deviceColumns` and `order` read them.
+    return db
+      .select(deviceColumns(filter.overflow))
+      .from(servers.as('agents'))
+      .crossJoinLateral(perServer.as('devices'))
+      .orderBy(...order)
+      .limit(take)
+      .offset(skip);
+  };
+  const serverless = (skip: number, take: number) =>
+    pageOf(db, filter, sort, isNull(devices.agentId)).limit(take).offset(skip);
+  const groups = sort.startsWith('-')
+    ? [
+        { page: serverless, only: isNull(devices.agentId) },
+        { page: serverPage, only: isNotNull(devices.agentId) },
+      ]
+    : [
+        { page: serverPage, only: isNotNull(devices.agentId) },
+        { page: serverless, only: isNull(devices.agentId) },
+      ];
+  const [first, second] = groups as [(typeof groups)[0], (typeof groups)[0]];
+  const head = await first.page(offset, limit);
+  if (head.length === limit) return head;
+  // The page runs past the first group: how many rows it has is known unless the page starts beyond it.
+  const firstSize = head.length > 0 ? offset + head.length : await countMatching(db, filter, first.only);
+  return [...head, ...(await second.page(Math.max(0, offset - firstSize), limit - head.length))];
+}
+
+/**
+ * The page picked from the devices alone, then joined to the servers for their names: a search's matches are not
+ * joined row by row to their server before the sort (its 1,000-row estimate made the planner choose that).
+ */
+async function pageThenServers(
+  db: Queryable,
+  filter: DeviceFilter,
+  order: SQL[],
+  listCounts: SQL.Aliased<number[]>,
+  offset: number,
+  limit: number,
+) {
+  // The subquery keeps the table's name, so the selection and the order below read its columns.
+  const page = selectFrom(db, filter)
+    .select({ ...getTableColumns(devices), listCounts })
+    .from(devices)
     .where(filterConditions(filter, true))
-    .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder))
+    .orderBy(...order)
     .limit(limit)
-    .offset((page - 1) * limit);
-  const { total, ...counts } = await countDevicesOfList(db, filter);
-  return { items, total, counts };
+    .offset(offset)
+    .as('devices');
+  return db
+    .select({ ...deviceColumns(filter.overflow), listCounts: page.listCounts })
+    .from(page)
+    .leftJoin(agents, eq(agents.id, devices.agentId))
+    .orderBy(...order);
+}
+
+/** A page of the list and, when `withCounts`, the filtered total and the counts by severity. */
+export async function listDevices(
+  db: Queryable,
+  filter: DeviceFilter,
+  sort: string,
+  page: number,
+  limit: number,
+  withCounts: boolean,
+): Promise<{ items: DeviceRow[]; counts: { total: number; bySeverity: Omit<DeviceCounts, 'total'> } | null }> {
+  const offset = (page - 1) * limit;
+  const counted = async (items: DeviceRow[], known?: number[]) => {
+    if (!withCounts) return { items, counts: null };
+    // An empty page carries no counts: the list may still match devices (another status, an earlier page).
+    const { total, ...bySeverity } = known
+      ? { total: known[0]!, healthy: known[1]!, issue: known[2]!, down: known[3]! }
+      : await countDevicesOfList(db, filter);
+    return { items, counts: { total, bySeverity } };
+  };
+  if (!filter.q && sort.replace(/^-/, '') === 'connection') {
+    return counted(await connectionPage(db, filter, sort, offset, limit));
+  }
+  // The page and the counts in one statement, so a search's matches are read once.
+  const order = orderBy(sort, filter.overflow, filter.locationOrder);
+  const listCounts = (
+    withCounts
+      ? sql<number[]>`(SELECT ARRAY[total, healthy, issue, down] FROM (${countsQuery(db, filter)}) AS counts)`
+      : sql<number[]>`NULL::int[]`
+  ).as('list_counts');
+  const rows =
+    filter.servers?.length || sort.replace(/^-/, '') === 'connection'
+      ? await selectFrom(db, filter)
+          .select({ ...deviceColumns(filter.overflow), listCounts })
+          .from(devices)
+          .leftJoin(agents, eq(agents.id, devices.agentId))
+          .where(filterConditions(filter, true))
+          .orderBy(...order)
+          .limit(limit)
+          .offset(offset)
+      : await pageThenServers(db, filter, order, listCounts, offset, limit);
+  return counted(
+    rows.map(({ listCounts: _listCounts, ...row }) => row),
+    rows[0]?.listCounts,
+  );
 }
 
 /** The first `limit` devices of a filtered, sorted list (no counts), for an export. */
 export async function listDeviceRows(db: Queryable, filter: DeviceFilter, sort: string, limit: number) {
-  return db
+  return selectFrom(db, filter)
     .select(deviceColumns(filter.overflow))
     .from(devices)
     .leftJoin(agents, eq(agents.id, devices.agentId))

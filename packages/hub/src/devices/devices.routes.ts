@@ -9,6 +9,7 @@ import {
   deviceHistorySchema,
   deviceListQuerySchema,
   deviceListSchema,
+  devicePageSchema,
   errorBodySchema,
 } from '@tutti/protocol';
 import { requirePermission } from '../auth/index.ts';
@@ -28,7 +29,12 @@ export function registerDeviceRoutes(app: FastifyInstance, context: HubContext):
         tags: ['devices'],
         summary: 'Devices of the current organization: search, filter, sort, page',
         querystring: deviceListQuerySchema,
-        response: { 200: deviceListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
+        response: {
+          200: z.union([deviceListSchema, devicePageSchema]),
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+        },
       },
     },
     async (request) => {

@@ -25,6 +25,7 @@ import {
   type DeviceHistoryEntry,
   type DeviceList,
   type DeviceModel,
+  type DevicePage,
   type DeviceReport,
   type DeviceStatus,
   type Severity,
@@ -82,6 +83,20 @@ export async function locationPathsOf(db: Queryable, orgId: string): Promise<Loc
   return locationPaths(await listLocationNames(db, orgId));
 }
 
+type LocationNode = Awaited<ReturnType<typeof listLocationNames>>[number];
+
+/** A location and everything below it (none when the organization has no such location). */
+function locationSubtree(nodes: readonly LocationNode[], rootId: string): string[] {
+  const children = new Map<string, string[]>();
+  for (const node of nodes) {
+    if (node.parentId !== null) children.set(node.parentId, [...(children.get(node.parentId) ?? []), node.id]);
+  }
+  if (!nodes.some((node) => node.id === rootId)) return [];
+  const found = new Set([rootId]);
+  for (const id of found) for (const child of children.get(id) ?? []) found.add(child);
+  return [...found];
+}
+
 /** Location ids by path ("Florida > Miami HQ" before "Virginia"), only when the list is sorted by location. */
 function locationOrder(sort: string, paths: LocationPaths): string[] | undefined {
   if (sort.replace(/^-/, '') !== 'location') return undefined;
@@ -130,7 +145,7 @@ function modelsMatching(q: string | undefined): string[] {
 }
 
 /** Model filter: the models named, narrowed to the families named; undefined when neither is given. */
-type DeviceFilterQuery = Omit<z.output<typeof deviceListQuerySchema>, 'page' | 'limit' | 'sort'>;
+type DeviceFilterQuery = Omit<z.output<typeof deviceListQuerySchema>, 'page' | 'limit' | 'sort' | 'counts'>;
 
 function modelFilter(query: DeviceFilterQuery): string[] | undefined {
   if (!query.model && !query.family) return undefined;
@@ -143,6 +158,7 @@ async function deviceFilter(
   orgId: string,
   query: DeviceFilterQuery,
   plan: PlanOverride | undefined,
+  locations: readonly LocationNode[],
 ): Promise<DeviceFilter> {
   return {
     orgId,
@@ -160,7 +176,7 @@ async function deviceFilter(
         ? undefined
         : query.location === 'none'
           ? 'unassigned'
-          : { subtreeOf: query.location },
+          : { ids: locationSubtree(locations, query.location) },
     updateAvailable: query.updateAvailable,
     overflow: await overflowCutoff(db, orgId, plan),
   };
@@ -171,17 +187,16 @@ export async function listDevicesOf(
   orgId: string,
   query: z.output<typeof deviceListQuerySchema>,
   plan?: PlanOverride,
-): Promise<DeviceList> {
-  const paths = await locationPathsOf(db, orgId);
-  const filter = { ...(await deviceFilter(db, orgId, query, plan)), locationOrder: locationOrder(query.sort, paths) };
-  const result = await listDevices(db, filter, query.sort, query.page, query.limit);
-  return {
-    items: result.items.map((row) => toDeviceDto(row, paths)),
-    total: result.total,
-    page: query.page,
-    limit: query.limit,
-    counts: result.counts,
+): Promise<DeviceList | DevicePage> {
+  const locations = await listLocationNames(db, orgId);
+  const paths = locationPaths(locations);
+  const filter = {
+    ...(await deviceFilter(db, orgId, query, plan, locations)),
+    locationOrder: locationOrder(query.sort, paths),
   };
+  const result = await listDevices(db, filter, query.sort, query.page, query.limit, query.counts);
+  const page = { items: result.items.map((row) => toDeviceDto(row, paths)), page: query.page, limit: query.limit };
+  return result.counts ? { ...page, total: result.counts.total, counts: result.counts.bySeverity } : page;
 }
 
 const csvValue: Record<DeviceColumn, (device: DeviceDto) => string> = {
@@ -220,9 +235,10 @@ export async function exportDevicesCsv(
   orgId: string,
   query: z.output<typeof deviceExportQuerySchema>,
 ): Promise<string> {
-  const paths = await locationPathsOf(db, orgId);
+  const locations = await listLocationNames(db, orgId);
+  const paths = locationPaths(locations);
   const filter = {
-    ...(await deviceFilter(db, orgId, query, undefined)),
+    ...(await deviceFilter(db, orgId, query, undefined, locations)),
     locationOrder: locationOrder(query.sort, paths),
   };
   const rows = await listDeviceRows(db, filter, query.sort, DEVICE_EXPORT_LIMIT);

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceList } from '@tutti/protocol';
+import type { DeviceList, DeviceReport } from '@tutti/protocol';
 import { makeDeviceReport, makeOrg, makeUser } from '../testing/factories.ts';
 import { makeAgent } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
@@ -64,6 +65,26 @@ describe('GET /api/v1/devices', () => {
     expect((await list('?q=BMA%20360')).body.items.map((d) => d.serial)).toEqual(['0001-0000-03']);
   });
 
+  it('counts a search with the page, and still counts it when the status filter leaves the page empty', async () => {
+    const found = await list('?q=DSP&sort=name');
+    expect(found.body.items.map((d) => d.name)).toEqual(['Boardroom DSP', 'Training DSP']);
+    expect([found.body.total, found.body.counts]).toEqual([2, { healthy: 0, issue: 1, down: 1 }]);
+    const none = await list('?q=DSP&status=locate_light_on');
+    expect(none.body.items).toEqual([]);
+    expect([none.body.total, none.body.counts]).toEqual([0, { healthy: 0, issue: 1, down: 1 }]);
+  });
+
+  it('answers a page alone, without the total and the counts, for counts=false', async () => {
+    const page = await list('?sort=name&limit=3&page=2&counts=false');
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ items: [expect.objectContaining({ name: 'Training DSP' })], page: 2, limit: 3 });
+    const search = await list('?q=DSP&sort=-name&counts=false');
+    expect(Object.keys(search.body).sort()).toEqual(['items', 'limit', 'page']);
+    expect(search.body.items.map((d) => d.name)).toEqual(['Training DSP', 'Boardroom DSP']);
+    const byConnection = await list('?sort=connection&counts=false');
+    expect([byConnection.body.items.length, byConnection.body.total]).toEqual([4, undefined]);
+  });
+
   it('filters by status and severity', async () => {
     expect((await list('?status=overheating')).body.items.map((d) => d.serial)).toEqual(['0001-0000-04']);
     expect((await list('?status=overheating&status=down')).body.total).toBe(2);
@@ -104,5 +125,79 @@ describe('GET /api/v1/devices', () => {
       expect(response.statusCode).toBe(404);
       expect(response.json().error.code).toBe('DEVICE_NOT_FOUND');
     }
+  });
+});
+
+describe('GET /api/v1/devices sorted by connection', () => {
+  let theirCookies: Record<string, string>;
+
+  const report = (serial: string, subnet: string, stack: string | null, clink: number | null): DeviceReport =>
+    makeDeviceReport({
+      serial,
+      name: serial,
+      connection: { subnet, interfaceName: 'lo', stack, clink, plink: null, hostSerial: null },
+    });
+
+  beforeAll(async () => {
+    const db = hub.database.db;
+    const org = await makeOrg(db);
+    const user = await makeUser(db, org.id);
+    // Servers created out of name order; the one named "Conn-Gone" is deleted, its devices stay without a server.
+    const layout: Array<[string, DeviceReport[]]> = [
+      ['Conn-B', [report('B2', '127.20.2.0', null, null), report('B1', '127.20.1.0', 'S', 1)]],
+      ['Conn-Gone', [report('Z2', '127.20.9.0', null, null), report('Z1', '127.20.1.0', null, null)]],
+      [
+        'Conn-A',
+        [
+          report('A3', '127.20.3.0', null, null),
+          report('A2', '127.20.1.0', 'S', 1),
+          report('A1', '127.20.1.0', 'S', 0),
+        ],
+      ],
+      ['Conn-C', [report('C1', '127.20.1.0', null, null)]],
+    ];
+    for (const [name, devices] of layout) {
+      const agent = await makeAgent(db, org.id, name);
+      await ingestAgentEvents(
+        db,
+        agent,
+        devices.map((device, index) => ({ seq: index + 1, at: new Date().toISOString(), kind: 'device.seen', device })),
+      );
+    }
+    await db.execute(sql`DELETE FROM agents WHERE org_id = ${org.id}::uuid AND name = 'Conn-Gone'`);
+    theirCookies = await signInCookies(hub.app, user.email, user.password);
+  });
+
+  async function serials(query: string): Promise<string[]> {
+    const response = await hub.app.inject({ method: 'GET', url: `/api/v1/devices${query}`, cookies: theirCookies });
+    expect(response.statusCode).toBe(200);
+    return response.json<DeviceList>().items.map((device) => device.serial);
+  }
+
+  // By server name, then subnet, stack, C-Link; devices without a server last (first when descending).
+  const ascending = ['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'Z1', 'Z2'];
+  const descending = ['Z2', 'Z1', 'C1', 'B2', 'B1', 'A3', 'A2', 'A1'];
+
+  it('orders across servers by name and puts devices without a server at the end', async () => {
+    expect(await serials('?sort=connection')).toEqual(ascending);
+    expect(await serials('?sort=-connection')).toEqual(descending);
+  });
+
+  it.each([2, 3, 5])('pages of %i give the same order, across servers and into the serverless', async (limit) => {
+    for (const [sort, expected] of [
+      ['connection', ascending],
+      ['-connection', descending],
+    ] as const) {
+      const pages: string[] = [];
+      for (let page = 1; page <= Math.ceil(expected.length / limit) + 1; page += 1) {
+        pages.push(...(await serials(`?sort=${sort}&limit=${limit}&page=${page}`)));
+      }
+      expect(pages).toEqual(expected);
+    }
+  });
+
+  it('applies the filters to every server and to the devices without one', async () => {
+    expect(await serials('?sort=connection&subnet=127.20.1.0&limit=3&page=2')).toEqual(['C1', 'Z1']);
+    expect(await serials('?sort=connection&server=Conn-B&server=Conn-C')).toEqual(['B1', 'B2', 'C1']);
   });
 });

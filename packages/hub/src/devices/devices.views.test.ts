@@ -236,7 +236,7 @@ describe('Overflowed', () => {
     const filtered = await withTenant(hub.database.db, [orgId], (tx) =>
       listDevicesOf(tx, orgId, deviceListQuerySchema.parse({ status: 'overflowed' }), { proAudioLimit: 4 }),
     );
-    expect(filtered.total).toBe(2);
+    expect(filtered).toMatchObject({ total: 2 });
     const unlimited = await get<DeviceList>('/api/v1/devices?status=overflowed');
     expect(unlimited.body.total).toBe(0);
   });

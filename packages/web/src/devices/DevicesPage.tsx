@@ -13,7 +13,7 @@ import {
   Title,
 } from '@mantine/core';
 import { IconDownload, IconMapPin, IconX } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import {
   deviceColumns,
@@ -122,7 +122,8 @@ export function DevicesPage({ filters, onFiltersChange }: DevicesPageProps) {
     page,
     limit,
   };
-  const devices = useQuery(devicesQueryOptions(params));
+  const queryClient = useQueryClient();
+  const devices = useQuery(devicesQueryOptions(params, queryClient));
   usePageTitle(t('devices.title'));
   const list = devices.data;
 

@@ -64,18 +64,22 @@ export function LocationDevicesPanel({
   const [q] = useDebouncedValue(search.trim(), 300);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [assigning, setAssigning] = useState(false);
+  const queryClient = useQueryClient();
   const devices = useQuery(
-    devicesQueryOptions({
-      q,
-      severity: null,
-      status: [],
-      model: [],
-      location: shown === ALL ? null : shown,
-      updateAvailable: false,
-      sort: 'name',
-      page: 1,
-      limit: PANEL_SIZE,
-    }),
+    devicesQueryOptions(
+      {
+        q,
+        severity: null,
+        status: [],
+        model: [],
+        location: shown === ALL ? null : shown,
+        updateAvailable: false,
+        sort: 'name',
+        page: 1,
+        limit: PANEL_SIZE,
+      },
+      queryClient,
+    ),
   );
   const list = devices.data;
   // Moved devices leave the selection, whichever way they were moved.

@@ -1,0 +1,1 @@
+CREATE INDEX "devices_org_connection_idx" ON "devices" USING btree ("org_id","agent_id","subnet","stack","clink","plink","id");
