@@ -420,6 +420,17 @@ describe('availability', () => {
     await expect(session.commandValue('BOX HUDDLE_1 UNIT FW_VERSION')).resolves.toBe('1.4.0.2');
   });
 
+  it('loads a carried project on its contents alone, even when its base64 happens to spell "fail"', async () => {
+    const session = await login(huddle, { boxName: 'HUDDLE_1' });
+    const saved = Buffer.from(await session.saveConfiguration()).toString('utf8');
+    // "7YEj)~" encodes as "N1lFail+" when it starts on a 3-byte boundary: one of three paddings puts it there.
+    const project = ['', ' ', '  ']
+      .map((pad) => saved.replace('</Root>', `<!--${pad}7YEj)~ --></Root>`))
+      .find((candidate) => /fail/i.test(Buffer.from(candidate).toString('base64')))!;
+    await session.loadConfiguration(Buffer.from(project));
+    expect(Buffer.from(await session.saveConfiguration()).toString('utf8')).toBe(project);
+  });
+
   it('saves and loads a P-Link peripheral project through its host, refusing one of another model', async () => {
     const session = await login(main);
     const project = Buffer.from(await session.savePeripheralConfiguration(1)).toString('utf8');

@@ -595,8 +595,10 @@ export class Box implements SimulatedDevice {
 
   /** What a CONFIG_LOAD token installs: the project it carries (DATA:), or a new one named after the token. */
   private projectOf(token: string): { project: string } | { failure: string } {
-    if (/fail/i.test(token)) return { failure: 'BAD_PROJECT' };
     if (!token.startsWith(CONFIG_DATA_PREFIX)) {
+      // A named token asks for a failure by containing "fail"; carried data is judged by its contents only (its
+      // base64 may hold those letters by chance).
+      if (/fail/i.test(token)) return { failure: 'BAD_PROJECT' };
       this.projectStamp += 1;
       return { project: this.projectXml(token) };
     }
