@@ -231,11 +231,16 @@ function pageOf(db: Queryable, filter: DeviceFilter, sort: string, extra?: SQL) 
     .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder));
 }
 
+/** Servers whose devices are counted per round trip while finding the servers a page of the connection sort covers. */
+const SERVER_BATCH = 64;
+
 /**
  * The sort by connection starts with the server's name, from another table, so no index orders the devices and a
- * deep page sorted them all. Instead the servers are walked by name and each one's devices in the order of
- * `devices_org_connection_idx`, at most `offset + limit` of them, until the page is full. Devices without a
- * server sort after every server (before, descending) and are read as a plain query.
+ * deep page sorted them all (a lateral walk over the servers did too: row-level security hides the server count
+ * from the planner, which then sorts every device). Instead the servers are taken by name, their matching devices
+ * counted a batch at a time from `devices_org_connection_idx` until the page's rows are reached, and the page is
+ * read from the servers it covers only. Devices without a server sort after every server (before, descending) and
+ * are read as a plain query.
  */
 async function connectionPage(
   db: Queryable,
@@ -244,28 +249,39 @@ async function connectionPage(
   offset: number,
   limit: number,
 ): Promise<DeviceRow[]> {
-  const order = orderBy(sort, filter.overflow);
-  const servers = db
-    .select({ id: agents.id, name: agents.name })
-    .from(agents)
-    .where(eq(agents.orgId, filter.orgId))
-    .orderBy(sort.startsWith('-') ? desc(agents.name) : asc(agents.name));
-  const serverPage = (skip: number, take: number) => {
-    // `agents` in the lateral subquery is the server of the outer row; the first sort key is its name.
-    const perServer = db
-      .select()
-      .from(devices)
-      .where(and(filterConditions(filter, true), sql`${devices.agentId} = ${agents.id}`))
-      .orderBy(...order.slice(1))
-      .limit(skip + take);
-    // The subqueries carry the tables' names, so the columns of `deviceColumns` and `order` read them.
-    return db
-      .select(deviceColumns(filter.overflow))
-      .from(servers.as('agents'))
-      .crossJoinLateral(perServer.as('devices'))
-      .orderBy(...order)
+  const serverPage = async (skip: number, take: number): Promise<DeviceRow[]> => {
+    const servers = await db
+      .select({ id: agents.id })
+      .from(agents)
+      .where(eq(agents.orgId, filter.orgId))
+      .orderBy(sort.startsWith('-') ? desc(agents.name) : asc(agents.name));
+    const ids = servers.map((server) => server.id);
+    /** Matching devices of the servers wholly before the page, and the servers the page covers. */
+    let before = 0;
+    let seen = 0;
+    const covering: string[] = [];
+    for (let start = 0; start < ids.length && seen < skip + take; start += SERVER_BATCH) {
+      const batch = ids.slice(start, start + SERVER_BATCH);
+      const query = db
+        .select({ agentId: devices.agentId, count: sql<number>`count(*)::int` })
+        .from(devices)
+        .$dynamic();
+      const counts = await (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query)
+        .where(and(filterConditions(filter, true), inArray(devices.agentId, batch)))
+        .groupBy(devices.agentId);
+      const countOf = new Map(counts.map((row) => [row.agentId, row.count]));
+      for (const id of batch) {
+        const count = countOf.get(id) ?? 0;
+        if (count === 0 || seen >= skip + take) continue;
+        if (seen + count <= skip) before += count;
+        else covering.push(id);
+        seen += count;
+      }
+    }
+    if (covering.length === 0) return [];
+    return pageOf(db, filter, sort, inArray(devices.agentId, covering))
       .limit(take)
-      .offset(skip);
+      .offset(skip - before);
   };
   const serverless = (skip: number, take: number) =>
     pageOf(db, filter, sort, isNull(devices.agentId)).limit(take).offset(skip);
