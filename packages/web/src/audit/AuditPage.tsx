@@ -1,6 +1,6 @@
 import { Button, Code, Group, Modal, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconDownload, IconFilterOff } from '@tabler/icons-react';
+import { IconDownload } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { isIpPrefix, type AuditEntryDto, type AuditListQuery } from '@tutti/protocol';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { formatDateTime, formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
+import { ClearFiltersButton, DateRangeFilter, isReversedRange } from '../shared/ListFilters.tsx';
 import { CardHeader, ListHeader, ListView } from '../shared/ListPage.tsx';
 import { useListColumns } from '../shared/listColumns.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
@@ -43,7 +44,11 @@ function toQuery(filters: Filters): Omit<AuditListQuery, 'page' | 'limit'> {
     target: filters.target.trim() || undefined,
     ip: ip && isIpPrefix(ip) ? ip : undefined,
     from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
-    to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
+    // A reversed range is shown as an error on the field and not sent.
+    to:
+      filters.to && !isReversedRange(filters.from, filters.to)
+        ? new Date(`${filters.to}T23:59:59.999`).toISOString()
+        : undefined,
   };
 }
 
@@ -137,7 +142,6 @@ export function AuditPage() {
   const list = audit.data;
   const actionInvalid = !ACTION.test(filters.action.trim());
   const ipInvalid = filters.ip.trim() !== '' && !isIpPrefix(filters.ip.trim());
-  const rangeInvalid = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
 
   function change(key: keyof Filters, value: string): void {
     setFilters((current) => ({ ...current, [key]: value }));
@@ -246,35 +250,21 @@ export function AuditPage() {
           w={200}
           data-testid="audit-filter-ip"
         />
-        <TextInput
-          type="date"
-          label={t('audit.from')}
-          value={filters.from}
-          onChange={(event) => change('from', event.currentTarget.value)}
-          w={170}
-          data-testid="audit-filter-from"
+        <DateRangeFilter
+          labels={{ from: t('audit.from'), to: t('audit.to') }}
+          from={filters.from}
+          to={filters.to}
+          onChange={change}
+          width={170}
+          testId="audit-filter"
         />
-        <TextInput
-          type="date"
-          label={t('audit.to')}
-          value={filters.to}
-          onChange={(event) => change('to', event.currentTarget.value)}
-          error={rangeInvalid ? t('audit.rangeInvalid') : undefined}
-          w={170}
-          data-testid="audit-filter-to"
-        />
-        <Button
-          variant="subtle"
-          mt={25}
-          leftSection={<IconFilterOff size={16} aria-hidden />}
-          onClick={() => {
+        <ClearFiltersButton
+          onClear={() => {
             setFilters(noFilters);
             paged.setPage(1);
           }}
           disabled={Object.values(filters).every((value) => value === '')}
-        >
-          {t('devices.clearFilters')}
-        </Button>
+        />
       </Group>
       <ListView
         query={audit}

@@ -1,6 +1,5 @@
-import { Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconFilterOff } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import {
@@ -21,6 +20,7 @@ import { CardHeader, ListHeader, ListView, SearchBox } from '../shared/ListPage.
 import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { usePagedList } from '../shared/usePagedList.ts';
 import type { CardField } from '../shell/RecordCards.tsx';
+import { ClearFiltersButton, DateRangeFilter, isReversedRange } from '../shared/ListFilters.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { VoipCsvButton } from '../voip/VoipCsvDialog.tsx';
 import { JobProgress, JobStateBadge, useKindLabel, useOperationLabel } from './job-labels.tsx';
@@ -42,7 +42,7 @@ const noFilters: Filters = { state: null, kind: null, createdBy: '', from: '', t
 
 /** The filters as the API takes them: local days become the instants that begin and end them. */
 function toQuery(q: string, filters: Filters): JobFilters {
-  const reversed = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
+  const reversed = isReversedRange(filters.from, filters.to);
   return {
     q: q || undefined,
     state: filters.state ?? undefined,
@@ -68,7 +68,6 @@ export function JobsPage() {
   const { q, page, limit, sort } = paged;
   const query = toQuery(q, debounced);
   const jobs = useQuery(jobsQueryOptions({ filters: query, page, limit, sort }));
-  const rangeInvalid = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
   useEffect(() => connectJobsLive(queryClient), [queryClient]);
 
   function change<K extends keyof Filters>(key: K, value: Filters[K]): void {
@@ -188,35 +187,21 @@ export function JobsPage() {
           w={200}
           data-testid="jobs-filter-created-by"
         />
-        <TextInput
-          type="date"
-          label={t('audit.from')}
-          value={filters.from}
-          onChange={(event) => change('from', event.currentTarget.value)}
-          w={150}
-          data-testid="jobs-filter-from"
+        <DateRangeFilter
+          labels={{ from: t('audit.from'), to: t('audit.to') }}
+          from={filters.from}
+          to={filters.to}
+          onChange={change}
+          width={150}
+          testId="jobs-filter"
         />
-        <TextInput
-          type="date"
-          label={t('audit.to')}
-          value={filters.to}
-          onChange={(event) => change('to', event.currentTarget.value)}
-          error={rangeInvalid ? t('audit.rangeInvalid') : undefined}
-          w={150}
-          data-testid="jobs-filter-to"
-        />
-        <Button
-          variant="subtle"
-          mt={25}
-          leftSection={<IconFilterOff size={16} aria-hidden />}
-          onClick={() => {
+        <ClearFiltersButton
+          onClear={() => {
             setFilters(noFilters);
             paged.setSearch('');
           }}
           disabled={paged.search === '' && Object.values(filters).every((value) => value === null || value === '')}
-        >
-          {t('devices.clearFilters')}
-        </Button>
+        />
       </Group>
       <ListView
         query={jobs}

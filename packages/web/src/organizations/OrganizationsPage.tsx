@@ -1,12 +1,5 @@
-import { Badge, Button, Group, Menu, Select, Stack, Text, TextInput } from '@mantine/core';
-import {
-  IconBuildingPlus,
-  IconEdit,
-  IconFilterOff,
-  IconLogin,
-  IconPlayerPause,
-  IconPlayerPlay,
-} from '@tabler/icons-react';
+import { Badge, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
+import { IconBuildingPlus, IconEdit, IconLogin, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   organizationStatuses,
@@ -23,6 +16,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { useSwitchOrganization } from '../session/ChooseOrganizationDialog.tsx';
 import { usePermissions } from '../session/permissions.ts';
 import { sessionQueryOptions } from '../session/session.ts';
+import { ClearFiltersButton, DateRangeFilter, isReversedRange } from '../shared/ListFilters.tsx';
 import { CardHeader, ListHeader, ListView, MutationError, RowActionsMenu, SearchBox } from '../shared/ListPage.tsx';
 import { ExportCsvButton, useListColumns } from '../shared/listColumns.tsx';
 import { sortableColumns, usePagedList } from '../shared/usePagedList.ts';
@@ -54,12 +48,10 @@ interface PlanFilters {
 
 const noPlanFilters: PlanFilters = { startFrom: '', startTo: '', endFrom: '', endTo: '', hasServers: null };
 
-const reversed = (from: string, to: string) => from !== '' && to !== '' && to < from;
-
 /** The filters as the API takes them; a reversed range is shown as an error on the field and not sent. */
 function toQuery(q: string, status: OrganizationStatus | null, plan: PlanFilters): OrganizationFilters {
-  const startReversed = reversed(plan.startFrom, plan.startTo);
-  const endReversed = reversed(plan.endFrom, plan.endTo);
+  const startReversed = isReversedRange(plan.startFrom, plan.startTo);
+  const endReversed = isReversedRange(plan.endFrom, plan.endTo);
   return {
     q: q || undefined,
     status: status ?? undefined,
@@ -326,45 +318,24 @@ export function OrganizationsPage() {
         </Group>
       </Group>
       <Group gap="sm" align="flex-start" wrap="wrap">
-        <TextInput
-          type="date"
-          label={t('organizations.startFrom')}
-          value={plan.startFrom}
-          onChange={(event) => changePlan('startFrom', event.currentTarget.value)}
-          w={170}
-          data-testid="organizations-filter-start-from"
+        <DateRangeFilter
+          labels={{ from: t('organizations.startFrom'), to: t('organizations.startTo') }}
+          from={plan.startFrom}
+          to={plan.startTo}
+          onChange={(end, value) => changePlan(end === 'from' ? 'startFrom' : 'startTo', value)}
+          width={170}
+          testId="organizations-filter-start"
         />
-        <TextInput
-          type="date"
-          label={t('organizations.startTo')}
-          value={plan.startTo}
-          onChange={(event) => changePlan('startTo', event.currentTarget.value)}
-          error={reversed(plan.startFrom, plan.startTo) ? t('audit.rangeInvalid') : undefined}
-          w={170}
-          data-testid="organizations-filter-start-to"
+        <DateRangeFilter
+          labels={{ from: t('organizations.endFrom'), to: t('organizations.endTo') }}
+          from={plan.endFrom}
+          to={plan.endTo}
+          onChange={(end, value) => changePlan(end === 'from' ? 'endFrom' : 'endTo', value)}
+          width={170}
+          testId="organizations-filter-end"
         />
-        <TextInput
-          type="date"
-          label={t('organizations.endFrom')}
-          value={plan.endFrom}
-          onChange={(event) => changePlan('endFrom', event.currentTarget.value)}
-          w={170}
-          data-testid="organizations-filter-end-from"
-        />
-        <TextInput
-          type="date"
-          label={t('organizations.endTo')}
-          value={plan.endTo}
-          onChange={(event) => changePlan('endTo', event.currentTarget.value)}
-          error={reversed(plan.endFrom, plan.endTo) ? t('audit.rangeInvalid') : undefined}
-          w={170}
-          data-testid="organizations-filter-end-to"
-        />
-        <Button
-          variant="subtle"
-          mt={25}
-          leftSection={<IconFilterOff size={16} aria-hidden />}
-          onClick={() => {
+        <ClearFiltersButton
+          onClear={() => {
             setPlan(noPlanFilters);
             setStatus(null);
             paged.setSearch('');
@@ -374,9 +345,7 @@ export function OrganizationsPage() {
             status === null &&
             Object.values(plan).every((value) => value === null || value === '')
           }
-        >
-          {t('devices.clearFilters')}
-        </Button>
+        />
       </Group>
       <MutationError mutation={setService} />
       <MutationError mutation={switchTo} />
