@@ -35,32 +35,28 @@ export function useFamilyName(): (family: DeviceFamily) => string {
     (family === 'expander' ? t('firmware.family.expander') : t('firmware.family.beamformingMic'));
 }
 
+/** An operation with its settings (on or off, firmware version); the others read as their kind. */
 export function useOperationLabel(): (job: Pick<JobDto, 'operation' | 'firmware'>) => string {
   const { t } = useTranslation();
+  const kindLabel = useKindLabel();
   return ({ operation, firmware }) => {
     switch (operation.kind) {
       case 'locate':
         return operation.on ? t('jobs.operation.locateOn') : t('jobs.operation.locateOff');
       case 'safety_mute':
         return operation.on ? t('jobs.operation.safetyMuteOn') : t('jobs.operation.safetyMuteOff');
-      case 'reboot':
-        return t('jobs.operation.reboot');
       case 'firmware_update':
         return t('jobs.operation.firmwareUpdate', { version: firmware?.version ?? '' });
-      case 'backup':
-        return t('jobs.operation.backup');
-      case 'restore':
-        return t('jobs.operation.restore');
-      case 'config_load':
-        return t('jobs.operation.configLoad');
       case 'ftp':
         return operation.on ? t('jobs.operation.ftpOn') : t('jobs.operation.ftpOff');
+      case 'reboot':
+      case 'backup':
+      case 'restore':
+      case 'config_load':
       case 'change_credentials':
-        return t('jobs.operation.changeCredentials');
       case 'collect_logs':
-        return t('jobs.operation.collectLogs');
       case 'voip_provision':
-        return t('jobs.operation.voipProvision');
+        return kindLabel(operation.kind);
     }
   };
 }
