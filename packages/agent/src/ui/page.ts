@@ -370,24 +370,29 @@ function render(status) {
   renderDevices(status);
 }
 
-let inFlight = false;
+/** Only the newest request renders: an older answer would undo a page turn or filter made while it was on its way. */
+let latestRequest = 0;
+let inFlight = 0;
 async function refresh() {
-  if (inFlight) return;
-  inFlight = true;
+  const requestId = ++latestRequest;
+  inFlight += 1;
   try {
     const query = new URLSearchParams({ offset: String(pageOffset), limit: String(PAGE_SIZE) });
     if (filterText) query.set('q', filterText);
     if (issuesOnly) query.set('issues', '1');
     const response = await fetch('/api/status?' + query);
     if (!response.ok) throw new Error(String(response.status));
-    lastStatus = await response.json();
+    const status = await response.json();
+    if (requestId !== latestRequest) return;
+    lastStatus = status;
     render(lastStatus);
     if ($('message').dataset.unreachable) { showMessage('', false); delete $('message').dataset.unreachable; }
   } catch {
+    if (requestId !== latestRequest) return;
     showMessage(t.agentUnreachable, true);
     $('message').dataset.unreachable = '1';
   } finally {
-    inFlight = false;
+    inFlight -= 1;
   }
 }
 
@@ -431,7 +436,7 @@ $('page-next').addEventListener('click', () => { pageOffset += PAGE_SIZE; refres
 
 applyLanguage(locale);
 refresh();
-setInterval(refresh, 2000);
+setInterval(() => { if (inFlight === 0) refresh(); }, 2000);
 `;
 
 /**
