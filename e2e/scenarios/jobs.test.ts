@@ -81,6 +81,16 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     stackName: 'Huddle1',
     boxNumber: 1,
   };
+  const codec: SimulatedDeviceSpec = {
+    address: `${prefix}50`,
+    model: 'COLLABORATE_LIVE_600',
+    boxName: 'Codec1',
+    serial: `JOB-${databaseKind === 'pglite' ? 'L' : 'P'}-COD`,
+    mac: '00:06:2F:00:10:50',
+    firmware: '1.4.2.0',
+    stackName: 'NONE',
+    boxNumber: 1,
+  };
   const changes: SimulatorChange[] = [];
   let database: Database;
   let hub: Hub;
@@ -101,7 +111,7 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     await ensureMember(database.db, { orgId: org.id, email, name: 'Jobs Admin', password, role: 'owner' }, 'test');
     await ensureAgentAccount(database.db, org.id, 'Jobs-Site', 'Agent-pass-2026!', 'test');
     simulator = createSimulator({
-      devices: [...dsps, huddle],
+      devices: [...dsps, huddle, codec],
       port: 2323,
       discoveryPort: 50_123,
       firmwareUpdateMs: 1_200,
@@ -126,7 +136,7 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     await agent.start();
     api = createApiClient({ baseUrl, keepCookies: true });
     await api.signIn({ email, password });
-    await until(async () => (await api.listDevices({ limit: 100 })).total >= dsps.length + 3, 200);
+    await until(async () => (await api.listDevices({ limit: 100 })).total >= dsps.length + 4, 200);
     for (const device of (await api.listDevices({ limit: 100 })).items) ids.set(device.serial, device.id);
   });
 
@@ -378,6 +388,31 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     const zip = Buffer.from(await api.downloadJobLogs(logs.id));
     expect(zip.subarray(0, 4).toString('binary')).toBe('PK\x03\x04');
     for (const spec of chosen) expect(zip.includes(Buffer.from(`${spec.serial}-`))).toBe(true);
+  });
+
+  it('reboots a COLLABORATE Live codec and collects its log, like an audio device', async () => {
+    const runJob = async (request: Parameters<ApiClient['createJob']>[0]) => {
+      const created = await api.createJob(request);
+      await until(async () => finished(await api.getJob(created.id)), 100);
+      const job = await api.getJob(created.id);
+      expect(job.targets.map((target) => target.reason)).toEqual([null]);
+      expect(job.counts).toMatchObject({ succeeded: 1, failed: 0 });
+      return job;
+    };
+    const deviceIds = [idOf(codec.serial)];
+    await runJob({ operation: { kind: 'reboot' }, deviceIds });
+    expect(changes.filter((c) => c.serial === codec.serial && c.kind === 'availability').map((c) => c.value)).toEqual(
+      expect.arrayContaining(['restarting', 'up']),
+    );
+
+    const logs = await runJob({ operation: { kind: 'collect_logs' }, deviceIds });
+    const [log] = (await api.listDeviceLogs({ jobId: logs.id })).items;
+    expect(log?.serial).toBe(codec.serial);
+    const text = Buffer.from(await api.downloadDeviceLog(log!.id)).toString('utf8');
+    expect(text).toContain('SYSTEM unit restarting');
+    expect(text).toMatch(/LOGIN clearone signed in from/);
+    const zip = Buffer.from(await api.downloadJobLogs(logs.id));
+    expect(zip.includes(Buffer.from(`${codec.serial}-`))).toBe(true);
   });
 
   it('rolls firmware out in waves, the next wave after the pause, and updates each device once', async () => {
