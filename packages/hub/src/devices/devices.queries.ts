@@ -231,16 +231,18 @@ function pageOf(db: Queryable, filter: DeviceFilter, sort: string, extra?: SQL) 
     .orderBy(...orderBy(sort, filter.overflow, filter.locationOrder));
 }
 
-/** Servers whose devices are counted per round trip while finding the servers a page of the connection sort covers. */
+/** The most servers whose devices are counted in one round trip (batches grow 1, 2, 4, … up to this). */
 const SERVER_BATCH = 64;
 
 /**
  * The sort by connection starts with the server's name, from another table, so no index orders the devices and a
  * deep page sorted them all (a lateral walk over the servers did too: row-level security hides the server count
- * from the planner, which then sorts every device). Instead the servers are taken by name, their matching devices
- * counted a batch at a time from `devices_org_connection_idx` until the page's rows are reached, and the page is
- * read from the servers it covers only. Devices without a server sort after every server (before, descending) and
- * are read as a plain query.
+ * from the planner, which then sorts every device). Instead the servers are taken by name and their matching devices
+ * counted from `devices_org_connection_idx` until the page's rows are reached, and the page is read from the servers
+ * it covers only. Each server's count stops at the rows the page still needs, so one server with 100,000 devices
+ * costs no more than the page, and batches grow from one server, so a page among the first servers costs one small
+ * query while 1,000 small servers take a few. Devices without a server sort after every server (before, descending)
+ * and are read as a plain query.
  */
 async function connectionPage(
   db: Queryable,
@@ -249,6 +251,16 @@ async function connectionPage(
   offset: number,
   limit: number,
 ): Promise<DeviceRow[]> {
+  /** The matching devices of one server, in the index's order (the server's name is the same for all of them). */
+  const ofServer = (value: SQL | AnyPgColumn, serverId: string) => {
+    const query = db.select({ value }).from(devices).$dynamic();
+    return (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query)
+      .where(and(filterConditions(filter, true), eq(devices.agentId, serverId)))
+      .orderBy(...orderBy(sort, filter.overflow).slice(1));
+  };
+  /** Matching devices of one server, counted up to `cap` at most. */
+  const cappedCount = (serverId: string, cap: number) =>
+    sql`(SELECT count(*)::int FROM (${ofServer(sql`1`, serverId).limit(cap)}) AS capped)`;
   const serverPage = async (skip: number, take: number): Promise<DeviceRow[]> => {
     const servers = await db
       .select({ id: agents.id })
@@ -260,28 +272,40 @@ async function connectionPage(
     let before = 0;
     let seen = 0;
     const covering: string[] = [];
-    for (let start = 0; start < ids.length && seen < skip + take; start += SERVER_BATCH) {
-      const batch = ids.slice(start, start + SERVER_BATCH);
-      const query = db
-        .select({ agentId: devices.agentId, count: sql<number>`count(*)::int` })
-        .from(devices)
-        .$dynamic();
-      const counts = await (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query)
-        .where(and(filterConditions(filter, true), inArray(devices.agentId, batch)))
-        .groupBy(devices.agentId);
-      const countOf = new Map(counts.map((row) => [row.agentId, row.count]));
-      for (const id of batch) {
-        const count = countOf.get(id) ?? 0;
-        if (count === 0 || seen >= skip + take) continue;
+    for (
+      let start = 0, size = 1;
+      start < ids.length && seen < skip + take;
+      start += size, size = Math.min(size * 2, SERVER_BATCH)
+    ) {
+      const batch = ids.slice(start, start + size);
+      const cap = skip + take - seen;
+      const [row] = rowsOf<{ counts: number[] }>(
+        await db.execute(
+          sql`SELECT ARRAY[${sql.join(
+            batch.map((id) => cappedCount(id, cap)),
+            sql`, `,
+          )}]::int[] AS counts`,
+        ),
+      );
+      batch.forEach((id, index) => {
+        const count = row?.counts[index] ?? 0;
+        if (count === 0 || seen >= skip + take) return;
         if (seen + count <= skip) before += count;
         else covering.push(id);
         seen += count;
-      }
+      });
     }
     if (covering.length === 0) return [];
-    return pageOf(db, filter, sort, inArray(devices.agentId, covering))
-      .limit(take)
-      .offset(skip - before);
+    // Each covering server's rows are read from the index in order; the page is the first `take` of them all.
+    const pageIds = covering.map(
+      (serverId, index) =>
+        sql`(${ofServer(devices.id, serverId)
+          .limit(take)
+          .offset(index === 0 ? skip - before : 0)})`,
+    );
+    return pageOf(db, filter, sort, sql`${devices.id} = ANY (ARRAY(${sql.join(pageIds, sql` UNION ALL `)}))`).limit(
+      take,
+    );
   };
   const serverless = (skip: number, take: number) =>
     pageOf(db, filter, sort, isNull(devices.agentId)).limit(take).offset(skip);
