@@ -215,7 +215,13 @@ export const agents = pgTable(
   (table) => [uniqueIndex('agents_org_name_key').on(table.orgId, table.name), index('agents_name_idx').on(table.name)],
 );
 
-/** Current state of every device; history lives in device_events. */
+/**
+ * Current state of every device; history lives in device_events. No index may include the columns a status change
+ * writes (status, severity, status_since, last_seen_at, lost_at, updated_at): every status change is then a HOT
+ * update that touches no index, with room for it kept on the page by the table's fillfactor (migration 0032). With
+ * the status indexed, each change wrote an entry in all twelve indexes and cost about ten times the CPU. The list's
+ * counts and status filters read device_statuses instead.
+ */
 export const devices = pgTable(
   'devices',
   {
@@ -250,14 +256,10 @@ export const devices = pgTable(
   (table) => [
     uniqueIndex('devices_org_serial_key').on(table.orgId, table.serial),
     index('devices_org_name_idx').on(table.orgId, table.name),
-    // Severity with status: the list's counts (and status filters) read this index alone.
-    index('devices_org_severity_status_idx').on(table.orgId, table.severity, table.status),
-    index('devices_org_status_idx').on(table.orgId, table.status),
     index('devices_org_location_idx').on(table.orgId, table.locationId),
     // The list's sort orders; the access IP sort (an expression) and the search's trigram index are in migrations.
     index('devices_org_model_idx').on(table.orgId, table.model, table.id),
     index('devices_org_firmware_idx').on(table.orgId, table.firmware, table.id),
-    index('devices_org_status_since_idx').on(table.orgId, table.statusSince, table.id),
     // The sort by connection walks each server's devices in this order (server names come from agents).
     index('devices_org_connection_idx').on(
       table.orgId,
@@ -269,6 +271,26 @@ export const devices = pgTable(
       table.id,
     ),
   ],
+);
+
+/**
+ * Each device's status and severity under an index, so that the device list counts by severity from the index alone.
+ * A trigger on devices keeps it (migration 0032): status changes write these three narrow index entries and none of
+ * the devices table's.
+ */
+export const deviceStatuses = pgTable(
+  'device_statuses',
+  {
+    deviceId: uuid('device_id')
+      .primaryKey()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    severity: text('severity', { enum: ['healthy', 'issue', 'down'] }).notNull(),
+    status: text('status').notNull(),
+  },
+  (table) => [index('device_statuses_org_severity_status_idx').on(table.orgId, table.severity, table.status)],
 );
 
 /** Append-only history of everything agents reported, one row per event, de-duplicated by (agent, seq). */

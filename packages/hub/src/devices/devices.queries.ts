@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or
 import { deviceModelCatalog, type DeviceStatus, type Severity } from '@tutti/protocol';
 import { rowsOf, type Queryable } from '../db/index.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { agents, deviceEvents, devices, firmwarePackages, locations } from '../db/schema.ts';
+import { agents, deviceEvents, deviceStatuses, devices, firmwarePackages, locations } from '../db/schema.ts';
 
 export type DeviceRow = typeof devices.$inferSelect & { agentName: string | null; updateAvailable: string | null };
 
@@ -149,17 +149,21 @@ function orderBy(sort: string, overflow: OverflowCutoff | null, locationOrder: s
 }
 
 /** Whether a device passes the list's status and severity filters (true when there are none). */
-function statusMatch(filter: DeviceFilter): SQL {
+function statusMatch(
+  filter: DeviceFilter,
+  status: SQL | AnyPgColumn = effectiveStatus(filter.overflow),
+  severity: SQL | AnyPgColumn = effectiveSeverity(filter.overflow),
+): SQL {
   const conditions: SQL[] = [];
   if (filter.statuses?.length) {
     conditions.push(
-      sql`${effectiveStatus(filter.overflow)} IN (${sql.join(
-        filter.statuses.map((status) => sql`${status}`),
+      sql`${status} IN (${sql.join(
+        filter.statuses.map((value) => sql`${value}`),
         sql`, `,
       )})`,
     );
   }
-  if (filter.severity) conditions.push(sql`${effectiveSeverity(filter.overflow)} = ${filter.severity}`);
+  if (filter.severity) conditions.push(sql`${severity} = ${filter.severity}`);
   return conditions.length ? and(...conditions)! : sql`true`;
 }
 
@@ -180,21 +184,40 @@ function selectFrom(db: Queryable, filter: DeviceFilter) {
   return db.with(matches);
 }
 
+/** Whether the list narrows the devices by status and severity alone (and no plan limit overflows any). */
+function narrowsByStatusAlone(filter: DeviceFilter): boolean {
+  const { orgId: _org, statuses: _statuses, severity: _severity, locationOrder: _order, overflow, ...other } = filter;
+  // An empty list of models matches nothing; the other filters' empty lists filter nothing (see filterConditions).
+  return (
+    overflow === null &&
+    other.models === undefined &&
+    Object.values(other).every((value) => value === undefined || (Array.isArray(value) && value.length === 0))
+  );
+}
+
 /**
- * The filtered total and the counts per severity (which ignore the status filters) in one scan. The join to the
- * servers is only made when their names are filtered on, so an unfiltered count reads the index alone.
+ * The filtered total and the counts per severity (which ignore the status filters) in one scan. Narrowed by status
+ * alone, they come from the index of device_statuses; otherwise from the devices the other filters match, joined to
+ * the servers only when their names are filtered on.
  */
 function countsQuery(source: ReturnType<typeof selectFrom>, filter: DeviceFilter) {
-  const severity = effectiveSeverity(filter.overflow);
+  const counts = (status: SQL | AnyPgColumn, severity: SQL | AnyPgColumn) => ({
+    // Named, as the page's statement reads them from a subquery.
+    total: sql<number>`count(*) FILTER (WHERE ${statusMatch(filter, status, severity)})::int`.as('total'),
+    healthy: sql<number>`count(*) FILTER (WHERE ${severity} = 'healthy')::int`.as('healthy'),
+    issue: sql<number>`count(*) FILTER (WHERE ${severity} = 'issue')::int`.as('issue'),
+    down: sql<number>`count(*) FILTER (WHERE ${severity} = 'down')::int`.as('down'),
+  });
+  if (narrowsByStatusAlone(filter)) {
+    return source
+      .select(counts(deviceStatuses.status, deviceStatuses.severity))
+      .from(deviceStatuses)
+      .where(eq(deviceStatuses.orgId, filter.orgId));
+  }
   const query = source
-    .select({
-      // Named, as the page's statement reads them from a subquery.
-      total: sql<number>`count(*) FILTER (WHERE ${statusMatch(filter)})::int`.as('total'),
-      healthy: sql<number>`count(*) FILTER (WHERE ${severity} = 'healthy')::int`.as('healthy'),
-      issue: sql<number>`count(*) FILTER (WHERE ${severity} = 'issue')::int`.as('issue'),
-      down: sql<number>`count(*) FILTER (WHERE ${severity} = 'down')::int`.as('down'),
-    })
-    .from(devices);
+    .select(counts(effectiveStatus(filter.overflow), effectiveSeverity(filter.overflow)))
+    .from(devices)
+    .$dynamic();
   return (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query).where(
     filterConditions(filter, false),
   );

@@ -6,6 +6,7 @@ import { makeAgent } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 import { ingestAgentEvents } from '../agents/index.ts';
+import { rowsOf } from '../db/index.ts';
 
 let hub: TestHub;
 let cookies: Record<string, string>;
@@ -199,5 +200,51 @@ describe('GET /api/v1/devices sorted by connection', () => {
   it('applies the filters to every server and to the devices without one', async () => {
     expect(await serials('?sort=connection&subnet=127.20.1.0&limit=3&page=2')).toEqual(['C1', 'Z1']);
     expect(await serials('?sort=connection&server=Conn-B&server=Conn-C')).toEqual(['B1', 'B2', 'C1']);
+  });
+});
+
+describe('GET /api/v1/devices counts as statuses change', () => {
+  it('counts from device_statuses exactly what the devices hold, through changes, losses and deletions', async () => {
+    const db = hub.database.db;
+    const org = await makeOrg(db);
+    const user = await makeUser(db, org.id);
+    const agent = await makeAgent(db, org.id, 'Site-M');
+    const serials = ['0009-0000-01', '0009-0000-02', '0009-0000-03'] as const;
+    let seq = 0;
+    const at = new Date().toISOString();
+    await ingestAgentEvents(
+      db,
+      agent,
+      serials.map((serial) => ({ seq: ++seq, at, kind: 'device.seen' as const, device: makeDeviceReport({ serial }) })),
+    );
+    const theirCookies = await signInCookies(hub.app, user.email, user.password);
+    const counts = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/devices${query}`, cookies: theirCookies });
+      const body = response.json<DeviceList>();
+      return [body.total, body.counts];
+    };
+    expect(await counts('')).toEqual([3, { healthy: 3, issue: 0, down: 0 }]);
+
+    await ingestAgentEvents(db, agent, [
+      { seq: ++seq, at, kind: 'device.status', serial: serials[0], status: 'down', since: at },
+      { seq: ++seq, at, kind: 'device.status', serial: serials[1], status: 'overheating', since: at },
+      { seq: ++seq, at, kind: 'device.lost', serial: serials[2] },
+    ]);
+    // Narrowed by status alone, the counts come from device_statuses; with a model filter, from devices.
+    expect(await counts('?severity=down')).toEqual([2, { healthy: 0, issue: 1, down: 2 }]);
+    expect(await counts('?severity=down&model=CONVERGE_PRO_2_128T')).toEqual([2, { healthy: 0, issue: 1, down: 2 }]);
+    expect(await counts('?status=overheating')).toEqual([1, { healthy: 0, issue: 1, down: 2 }]);
+
+    await ingestAgentEvents(db, agent, [
+      { seq: ++seq, at, kind: 'device.seen', device: makeDeviceReport({ serial: serials[2] }) },
+    ]);
+    await db.execute(sql`DELETE FROM devices WHERE org_id = ${org.id}::uuid AND serial = ${serials[0]}`);
+    expect(await counts('')).toEqual([2, { healthy: 1, issue: 1, down: 0 }]);
+    const mirrored = rowsOf(
+      await db.execute(sql`
+      SELECT count(*)::int AS n FROM devices d JOIN device_statuses s ON s.device_id = d.id
+      WHERE d.org_id = ${org.id}::uuid AND s.org_id = d.org_id AND s.status = d.status AND s.severity = d.severity`),
+    );
+    expect(mirrored).toEqual([{ n: 2 }]);
   });
 });
