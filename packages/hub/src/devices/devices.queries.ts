@@ -274,12 +274,12 @@ async function connectionPage(
   offset: number,
   limit: number,
 ): Promise<DeviceRow[]> {
-  /** The matching devices of one server, in the index's order (the server's name is the same for all of them). */
+  /** The matching devices of one server. */
   const ofServer = (value: SQL | AnyPgColumn, serverId: string) => {
     const query = db.select({ value }).from(devices).$dynamic();
-    return (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query)
-      .where(and(filterConditions(filter, true), eq(devices.agentId, serverId)))
-      .orderBy(...orderBy(sort, filter.overflow).slice(1));
+    return (filter.servers?.length ? query.leftJoin(agents, eq(agents.id, devices.agentId)) : query).where(
+      and(filterConditions(filter, true), eq(devices.agentId, serverId)),
+    );
   };
   /** Matching devices of one server, counted up to `cap` at most. */
   const cappedCount = (serverId: string, cap: number) =>
@@ -319,10 +319,13 @@ async function connectionPage(
       });
     }
     if (covering.length === 0) return [];
-    // Each covering server's rows are read from the index in order; the page is the first `take` of them all.
+    // Each covering server's rows are read from the index in order (its name is the same for all of them, so the
+    // sort's other columns order them); the page is the first `take` of them all.
+    const withinServer = orderBy(sort, filter.overflow).slice(1);
     const pageIds = covering.map(
       (serverId, index) =>
         sql`(${ofServer(devices.id, serverId)
+          .orderBy(...withinServer)
           .limit(take)
           .offset(index === 0 ? skip - before : 0)})`,
     );
