@@ -233,13 +233,19 @@ export function VoipLinesCard({ device }: { device: DeviceDto }) {
           data-testid="voip-job"
         >
           <Group gap="xs" justify="space-between">
-            <Text size="sm">
-              {target?.state === 'failed'
-                ? (target.reason ?? t(`jobs.failure.${target.failureCode ?? 'device_unreachable'}`))
-                : target?.state === 'succeeded'
-                  ? t('voip.jobDone')
-                  : t('voip.jobRunning')}
-            </Text>
+            {target?.state === 'failed' ? (
+              // The failure in the user's language; the agent's reason (line and SIP answer) as it was given.
+              <Stack gap={2}>
+                <Text size="sm">{t(`jobs.failure.${target.failureCode ?? 'device_unreachable'}`)}</Text>
+                {target.reason ? (
+                  <Text size="xs" data-testid="voip-job-reason">
+                    <bdi>{target.reason}</bdi>
+                  </Text>
+                ) : null}
+              </Stack>
+            ) : (
+              <Text size="sm">{target?.state === 'succeeded' ? t('voip.jobDone') : t('voip.jobRunning')}</Text>
+            )}
             <Anchor renderRoot={(props) => <Link {...props} to="/jobs/$id" params={{ id: jobId }} />} size="sm">
               {t('voip.viewJob')}
             </Anchor>
