@@ -415,6 +415,23 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     expect(zip.includes(Buffer.from(`${codec.serial}-`))).toBe(true);
   });
 
+  it('shows a unit a job reboots as Restarting, and waits for it in another job instead of failing', async () => {
+    const spec = dsps[4]!;
+    const restarted = () => changes.filter((c) => c.serial === spec.serial && c.kind === 'availability').length;
+    const before = restarted();
+    const reboot = await api.createJob({ operation: { kind: 'reboot' }, deviceIds: [idOf(spec.serial)] });
+    await until(() => restarted() > before, 5);
+    // A backup of the same unit while it is away: the agent waits for the unit to come back.
+    const backup = await api.createJob({ operation: { kind: 'backup' }, deviceIds: [idOf(spec.serial)] });
+    await until(async () => finished(await api.getJob(reboot.id)) && finished(await api.getJob(backup.id)), 100);
+    for (const job of [await api.getJob(reboot.id), await api.getJob(backup.id)]) {
+      expect(job.targets.map((target) => target.reason)).toEqual([null]);
+      expect(job.counts).toMatchObject({ succeeded: 1, failed: 0 });
+    }
+    const history = await api.deviceHistory(idOf(spec.serial));
+    expect(history.items.map((entry) => entry.status)).toContain('restarting');
+  });
+
   it('rolls firmware out in waves, the next wave after the pause, and updates each device once', async () => {
     const firmware = await api.uploadFirmware(firmwareUpload('converge_pro_2', '9.1.0.0'));
     expect((await api.listFirmware()).items.map((item) => item.version)).toContain('9.1.0.0');

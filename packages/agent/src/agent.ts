@@ -339,6 +339,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
       deviceTimeoutMs: config.deviceTimeoutMs,
       discoveryPort: config.discoveryPort,
       restartGraceMs: config.restartGraceSeconds * 1000,
+      restarting: (address) => monitor?.restarting(address) ?? false,
+      expectRestart: (address) => monitor?.expectRestart(address),
       log: rootLog.child({ module: 'jobs' }),
     });
     const runner = jobs;

@@ -58,6 +58,10 @@ export interface OperationContext {
   discoveryPort: number;
   /** How long a device that restarts may stay away while its outcome is confirmed. */
   restartGraceMs: number;
+  /** Whether the unit at an address is restarting (then an operation waits for it rather than failing at once). */
+  restarting(address: string): boolean;
+  /** Tells the device monitor that the unit at an address is about to restart. */
+  expectRestart(address: string): void;
   images: FirmwareImages;
   hub(): HubEndpoint | null;
   /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
@@ -125,7 +129,9 @@ async function withSession<T>(
   target: StoredTarget,
   work: (session: DeviceSession, box: string) => Promise<T>,
 ): Promise<T> {
-  const session = await connect(context, target);
+  const session = context.restarting(target.accessIp)
+    ? await reconnect(context, target, 'after its restart')
+    : await connect(context, target);
   try {
     return await work(session, await session.boxName());
   } finally {
@@ -191,6 +197,7 @@ async function reboot(context: OperationContext, target: StoredTarget, resumed: 
   }
   await withSession(context, target, async (session, box) => {
     context.markSent(target);
+    context.expectRestart(target.accessIp);
     await session.command(systemCommandLine(box, 'reboot'));
   });
   context.progress(target, 50);

@@ -21,6 +21,10 @@ export interface JobRunnerOptions {
   deviceTimeoutMs: number;
   discoveryPort: number;
   restartGraceMs: number;
+  /** Whether the unit at an address is restarting, from the device monitor. */
+  restarting(address: string): boolean;
+  /** Tells the device monitor that a job is about to restart the unit at an address. */
+  expectRestart(address: string): void;
   log: Logger;
 }
 
@@ -124,6 +128,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     deviceTimeoutMs: options.deviceTimeoutMs,
     discoveryPort: options.discoveryPort,
     restartGraceMs: options.restartGraceMs,
+    restarting: (address) => options.restarting(address),
+    expectRestart: (address) => options.expectRestart(address),
     images: createFirmwareImages(options.dataDir, () => options.hub()),
     hub: () => options.hub(),
     async newPassword(jobId) {

@@ -94,6 +94,10 @@ export interface DeviceMonitor {
   /** Number of device sessions in each state (hosts only: peripherals share their host's session). */
   sessionCounts(): Record<SessionState, number>;
   count(): number;
+  /** Whether the unit at `address` announced a restart (a reboot, a firmware update) and is not back yet. */
+  restarting(address: string): boolean;
+  /** A job is about to restart the unit at `address`: it shows Restarting... while it is away, not Down. */
+  expectRestart(address: string): void;
   start(): void;
   close(): Promise<void>;
 }
@@ -171,6 +175,11 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
   function track(work: Promise<void>): void {
     pendingWork.add(work);
     void work.finally(() => pendingWork.delete(work));
+  }
+
+  function hostAt(address: string): HostEntry<State> | undefined {
+    for (const host of hosts.values()) if (host.answer.ip === address) return host;
+    return undefined;
   }
 
   function restarting(entry: HostEntry<State>): boolean {
@@ -773,6 +782,14 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       return counts;
     },
 
+    restarting(address) {
+      const host = hostAt(address);
+      return host !== undefined && (host.restartExpected || restarting(host));
+    },
+    expectRestart(address) {
+      const host = hostAt(address);
+      if (host) host.restartExpected = true;
+    },
     count() {
       let total = 0;
       for (const host of hosts.values()) total += 1 + host.peripherals.size;
