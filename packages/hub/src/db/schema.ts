@@ -274,9 +274,9 @@ export const devices = pgTable(
 );
 
 /**
- * Each device's status and severity under an index, so that the device list counts by severity from the index alone.
- * A trigger on devices keeps it (migration 0032): status changes write these three narrow index entries and none of
- * the devices table's.
+ * Each device's status, severity and status start under indexes: the device list counts by severity from an index
+ * alone and pages by status duration through one. A trigger on devices keeps it (migration 0032): status changes
+ * write these narrow index entries and none of the devices table's.
  */
 export const deviceStatuses = pgTable(
   'device_statuses',
@@ -289,8 +289,12 @@ export const deviceStatuses = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     severity: text('severity', { enum: ['healthy', 'issue', 'down'] }).notNull(),
     status: text('status').notNull(),
+    statusSince: timestamp('status_since', { withTimezone: true }).notNull(),
   },
-  (table) => [index('device_statuses_org_severity_status_idx').on(table.orgId, table.severity, table.status)],
+  (table) => [
+    index('device_statuses_org_severity_status_idx').on(table.orgId, table.severity, table.status),
+    index('device_statuses_org_status_since_idx').on(table.orgId, table.statusSince, table.deviceId),
+  ],
 );
 
 /** Append-only history of everything agents reported, one row per event, de-duplicated by (agent, seq). */

@@ -248,3 +248,44 @@ describe('GET /api/v1/devices counts as statuses change', () => {
     expect(mirrored).toEqual([{ n: 2 }]);
   });
 });
+
+describe('GET /api/v1/devices sorted by status duration', () => {
+  it('pages in status start order through device_statuses, with the filters applied', async () => {
+    const db = hub.database.db;
+    const org = await makeOrg(db);
+    const user = await makeUser(db, org.id);
+    const agent = await makeAgent(db, org.id, 'Site-S');
+    const started = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 12, minutes)).toISOString();
+    const units = [
+      { serial: '0010-0000-01', statusSince: started(30), status: 'down' as const },
+      { serial: '0010-0000-02', statusSince: started(10), status: 'healthy' as const },
+      { serial: '0010-0000-03', statusSince: started(20), status: 'down' as const },
+      { serial: '0010-0000-04', statusSince: started(40), status: 'healthy' as const },
+    ];
+    await ingestAgentEvents(
+      db,
+      agent,
+      units.map((unit, index) => ({
+        seq: index + 1,
+        at: started(50),
+        kind: 'device.seen' as const,
+        device: makeDeviceReport(unit),
+      })),
+    );
+    const theirCookies = await signInCookies(hub.app, user.email, user.password);
+    const serials = async (query: string) => {
+      const response = await hub.app.inject({ method: 'GET', url: `/api/v1/devices${query}`, cookies: theirCookies });
+      expect(response.statusCode).toBe(200);
+      return response.json<DeviceList>().items.map((device) => device.serial.slice(-2));
+    };
+    expect(await serials('?sort=statusSince')).toEqual(['02', '03', '01', '04']);
+    expect(await serials('?sort=-statusSince')).toEqual(['04', '01', '03', '02']);
+    expect(await serials('?sort=-statusSince&limit=2&page=2')).toEqual(['03', '02']);
+    expect(await serials('?sort=statusSince&severity=down')).toEqual(['03', '01']);
+    // A status change moves the device in the order.
+    await ingestAgentEvents(db, agent, [
+      { seq: 5, at: started(55), kind: 'device.status', serial: '0010-0000-02', status: 'down', since: started(55) },
+    ]);
+    expect(await serials('?sort=-statusSince&severity=down')).toEqual(['02', '01', '03']);
+  });
+});
