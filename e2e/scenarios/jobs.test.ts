@@ -390,7 +390,7 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     for (const spec of chosen) expect(zip.includes(Buffer.from(`${spec.serial}-`))).toBe(true);
   });
 
-  it('reboots a COLLABORATE Live codec and collects its log, like an audio device', async () => {
+  it('changes the login of a COLLABORATE Live codec, reboots it and collects its log, like an audio device', async () => {
     const runJob = async (request: Parameters<ApiClient['createJob']>[0]) => {
       const created = await api.createJob(request);
       await until(async () => finished(await api.getJob(created.id)), 100);
@@ -400,6 +400,13 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
       return job;
     };
     const deviceIds = [idOf(codec.serial)];
+    const newPassword = 'Codec-Login-2026';
+    await runJob({ operation: { kind: 'change_credentials', username: 'admin' }, deviceIds, password: newPassword });
+    const signIn = (username: string, password: string) =>
+      connectDevice({ address: codec.address, port: 2323, username, password, discoveryPort: 50_123 });
+    await expect(signIn('clearone', 'converge')).rejects.toBeInstanceOf(DeviceLoginError);
+    await (await signIn('admin', newPassword)).close();
+    // The agent signs in with the new login for what follows.
     await runJob({ operation: { kind: 'reboot' }, deviceIds });
     expect(changes.filter((c) => c.serial === codec.serial && c.kind === 'availability').map((c) => c.value)).toEqual(
       expect.arrayContaining(['restarting', 'up']),
@@ -410,7 +417,9 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     expect(log?.serial).toBe(codec.serial);
     const text = Buffer.from(await api.downloadDeviceLog(log!.id)).toString('utf8');
     expect(text).toContain('SYSTEM unit restarting');
-    expect(text).toMatch(/LOGIN clearone signed in from/);
+    expect(text).toContain('SECURITY login credentials changed (username admin)');
+    expect(text).toMatch(/LOGIN admin signed in from/);
+    expect(text).not.toContain(newPassword);
     const zip = Buffer.from(await api.downloadJobLogs(logs.id));
     expect(zip.includes(Buffer.from(`${codec.serial}-`))).toBe(true);
   });

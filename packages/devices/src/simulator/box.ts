@@ -11,7 +11,6 @@ import {
   configLoadWords,
   errorPayloads,
   firmwareUpdateWords,
-  PASSWORD_OK,
   PLINK_BLOCK,
   REG_STATUS_BLOCK,
   REG_STATUS_PARAM,
@@ -41,6 +40,7 @@ import {
   type SipSettingField,
 } from '../sip-account.ts';
 import { defaultLevel, isLevelParam, readLevel, writeLevel, type Level } from './levels.ts';
+import { changeLogin } from './login-change.ts';
 import { MisbehaviourGate } from './misbehaviour.ts';
 import { modelEndpoints, type EndpointCounts } from './model-endpoints.ts';
 import { Peripheral } from './peripheral.ts';
@@ -1013,29 +1013,19 @@ export class Box implements SimulatedDevice {
         setImmediate(() => void this.reboot());
         return { payload: path };
       }
-      case 'password': {
-        const [oldPassword, newPassword] = values;
-        if (values.length !== 2 || oldPassword === undefined || newPassword === undefined) {
-          return errorPayloads.invalidParameters;
-        }
-        if (oldPassword !== this.credentials.password) return errorPayloads.invalidParameters;
+      case 'password':
+      case 'username': {
+        const changed = changeLogin(this.credentials, command, path, values);
+        if (typeof changed === 'string') return changed;
+        // The login is stack-wide: every unit of the stack takes the new username or password.
         for (const peer of this.ctx.stackPeers(this)) {
-          peer.credentials = { username: peer.credentials.username, password: newPassword };
+          peer.credentials =
+            command === 'password'
+              ? { username: peer.credentials.username, password: changed.next.password }
+              : { username: changed.next.username, password: peer.credentials.password };
           this.ctx.emit(peer, 'credentials', peer.credentials.username);
         }
-        return { payload: `${path} ${PASSWORD_OK}` };
-      }
-      case 'username': {
-        const [password, newUsername] = values;
-        if (values.length !== 2 || password === undefined || newUsername === undefined) {
-          return errorPayloads.invalidParameters;
-        }
-        if (password !== this.credentials.password) return errorPayloads.invalidParameters;
-        for (const peer of this.ctx.stackPeers(this)) {
-          peer.credentials = { username: newUsername, password: peer.credentials.password };
-          this.ctx.emit(peer, 'credentials', newUsername);
-        }
-        return { payload: `${path} ${PASSWORD_OK}` };
+        return { payload: changed.reply };
       }
       case 'log': {
         if (value === undefined) return read(this.log.range().join(' '));

@@ -16,6 +16,7 @@ import {
   type UnitState,
 } from '../system-commands.ts';
 import { DEFAULT_CREDENTIALS, type BoxContext } from './box.ts';
+import { changeLogin } from './login-change.ts';
 import { MisbehaviourGate } from './misbehaviour.ts';
 import type { Credentials, Misbehaviour, SimulatedDevice, SimulatedDeviceSpec, SimulatedPeripheral } from './types.ts';
 import { hashString } from './random.ts';
@@ -307,6 +308,13 @@ export class CodecUnit implements SimulatedDevice {
       if (values.length > 0) return errorPayloads.invalidParameters;
       setImmediate(() => void this.reboot());
       return path;
+    }
+    if (command === 'password' || command === 'username') {
+      const changed = changeLogin(this.credentials, command, path, values);
+      if (typeof changed === 'string') return changed;
+      this.credentials = changed.next;
+      this.ctx.emit(this, 'credentials', changed.next.username);
+      return changed.reply;
     }
     if (command === 'log') {
       const [value] = values;
