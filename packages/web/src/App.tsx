@@ -14,8 +14,12 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, directionOf } from './i18n/i18n.ts';
 import type { createAppRouter } from './router.tsx';
+import { tintTextColor } from './shell/tint-text.ts';
 
-/** Light badges and buttons: shade 9 on shade 0 of their colour; Mantine's shade 6 on a tint is below AA contrast. */
+/**
+ * Light badges and buttons: shade 9 on shade 0 of their colour (a darker tone where shade 9 is too light, see
+ * tint-text.ts); Mantine's shade 6 on a tint is below AA contrast.
+ */
 const variantColorResolver: VariantColorsResolver = (input) => {
   const colors = defaultVariantColorsResolver(input);
   if (input.variant !== 'light') return colors;
@@ -23,7 +27,7 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   return parsed.isThemeColor && parsed.shade === undefined
     ? {
         ...colors,
-        color: `var(--mantine-color-${parsed.color}-9)`,
+        color: tintTextColor(parsed.color) ?? `var(--mantine-color-${parsed.color}-9)`,
         background: `var(--mantine-color-${parsed.color}-0)`,
         hover: `var(--mantine-color-${parsed.color}-1)`,
       }
@@ -41,10 +45,17 @@ const theme = createTheme({
   headings: { fontWeight: '650' },
 });
 
-/** Secondary ("dimmed") text in gray 7 rather than Mantine's gray 6, which is below AA contrast on white. */
+/**
+ * Secondary ("dimmed") text in gray 7 rather than Mantine's gray 6, which is below AA contrast on white. Red text
+ * (errors, failure reasons) in red 9, as Down reads elsewhere: Mantine's red 8 is 4.5:1 on white only, and less on
+ * the grey of the page and of striped table rows.
+ */
 const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-red-text': 'var(--mantine-color-red-9)',
+  },
   dark: {},
 });
 

@@ -1,5 +1,6 @@
 import type { DeviceStatus, Severity } from '@tutti/protocol';
 import type en from '../i18n/locales/en.json';
+import { tintTextColors } from '../shell/tint-text.ts';
 
 type StatusKey = keyof typeof en.deviceStatus;
 
@@ -33,10 +34,13 @@ export const severityColor: Record<Severity, string> = {
   down: 'red',
 };
 
-/** Severity as text colour on white, each at least 4.5:1 (WCAG AA); orange's darkest shade is not, hence the hex. */
+/**
+ * Severity as text colour on white, each at least 4.5:1 (WCAG AA); orange's darkest shade is not, so Issue is the
+ * darker orange that light badges of the Issue colour use too.
+ */
 export const severityTextColor: Record<Severity, string> = {
   healthy: 'teal.9',
-  issue: '#b04a00',
+  issue: tintTextColors.orange,
   down: 'red.9',
 };
 
