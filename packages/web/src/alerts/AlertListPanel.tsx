@@ -12,6 +12,7 @@ import { MutationError } from '../shared/ListPage.tsx';
 import { LoadError } from '../shell/LoadError.tsx';
 import { alertsQueryKey, alertsQueryOptions } from './alerts.queries.ts';
 import { problemLabelKey } from './problem.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const PAGE_SIZE = 50;
 const stateColor: Record<AlertState, string> = { open: 'red', acknowledged: 'orange', resolved: 'teal' };
@@ -63,7 +64,7 @@ export function AlertListPanel() {
         </Text>
       ) : null}
       {alerts.data && alerts.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={760}>
+        <TableScroll label={t('alerts.tabs.alerts')} minWidth={760}>
           <Table striped highlightOnHover data-testid="alerts-table">
             <Table.Thead>
               <Table.Tr>
@@ -121,7 +122,7 @@ export function AlertListPanel() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       ) : null}
       {alerts.data && alerts.data.total > PAGE_SIZE ? (
         <Group justify="flex-end">

@@ -7,6 +7,7 @@ import { formatIsoDateTime, formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { alertDeliveriesQueryOptions } from './alerts.queries.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const PAGE_SIZE = 50;
 const statusColor: Record<DeliveryStatus, string> = { queued: 'blue', sending: 'violet', sent: 'teal', failed: 'red' };
@@ -69,7 +70,7 @@ export function DeliveryListPanel() {
         <Text c="dimmed">{t('alerts.deliveries.none')}</Text>
       ) : null}
       {deliveries.data && deliveries.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={820}>
+        <TableScroll label={t('alerts.tabs.messages')} minWidth={820}>
           <Table striped data-testid="deliveries-table">
             <Table.Thead>
               <Table.Tr>
@@ -108,7 +109,7 @@ export function DeliveryListPanel() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       ) : null}
       {deliveries.data && deliveries.data.total > PAGE_SIZE ? (
         <Group justify="flex-end">

@@ -33,6 +33,7 @@ import { MutationError } from '../shared/ListPage.tsx';
 import { LoadError } from '../shell/LoadError.tsx';
 import { maintenanceWindowsQueryKey, maintenanceWindowsQueryOptions } from './alerts.queries.ts';
 import { browserTimeZone } from './rule-form.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const weekdayList = z.array(weekdaySchema);
 /** 2026-11-30 is a Monday: the weekday names come from Intl, in the reader's language. */
@@ -256,7 +257,7 @@ export function MaintenancePanel() {
       ) : null}
       {windows.data && windows.data.items.length === 0 ? <Text c="dimmed">{t('alerts.maintenance.none')}</Text> : null}
       {windows.data && windows.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
+        <TableScroll label={t('alerts.tabs.maintenance')} minWidth={640}>
           <Table striped data-testid="windows-table">
             <Table.Thead>
               <Table.Tr>
@@ -303,7 +304,7 @@ export function MaintenancePanel() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       ) : null}
       {adding ? <WindowDialog onClose={() => setAdding(false)} /> : null}
     </Stack>

@@ -13,6 +13,7 @@ import { MutationError } from '../shared/ListPage.tsx';
 import { LoadError } from '../shell/LoadError.tsx';
 import { alertRulesQueryKey, alertRulesQueryOptions } from './alerts.queries.ts';
 import { RuleDialog } from './RuleDialog.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 /** The organization's alert rules, with add, edit and delete for those who manage them. */
 export function RuleListPanel() {
@@ -86,7 +87,7 @@ export function RuleListPanel() {
       ) : null}
       {rules.data && rules.data.items.length === 0 ? <Text c="dimmed">{t('alerts.rules.none')}</Text> : null}
       {rules.data && rules.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll label={t('alerts.tabs.rules')} minWidth={720}>
           <Table striped data-testid="rules-table">
             <Table.Thead>
               <Table.Tr>
@@ -139,7 +140,7 @@ export function RuleListPanel() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       ) : null}
       {editing ? <RuleDialog key={editing.key} rule={editing.rule} opened onClose={() => setEditing(null)} /> : null}
     </Stack>

@@ -7,6 +7,7 @@ import { errorKey } from '../api.ts';
 import { formatIsoDateTime, formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { backupDiffQueryOptions } from './backups.queries.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const changeColor: Record<SettingChange['change'], string> = { added: 'teal', removed: 'red', changed: 'blue' };
 
@@ -62,7 +63,7 @@ export function BackupDiffView({ versions }: { versions: BackupDto[] }) {
             <Text size="sm">
               {t('backups.diff.count', { number: formatNumber(language, diff.data.changes.length) })}
             </Text>
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll label={t('backups.compare')} minWidth={640}>
               <Table verticalSpacing="xs" striped data-testid="diff-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -95,7 +96,7 @@ export function BackupDiffView({ versions }: { versions: BackupDto[] }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           </>
         )
       ) : null}

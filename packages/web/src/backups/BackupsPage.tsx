@@ -41,6 +41,7 @@ import { usePageTitle } from '../shell/usePageTitle.ts';
 import { BackupDiffView } from './BackupDiffView.tsx';
 import { backupsQueryKey, backupsQueryOptions, backupVerificationQueryOptions } from './backups.queries.ts';
 import { ConfigurationLibrary } from './ConfigurationLibrary.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 /** Families whose units keep a configuration of their own (peripherals keep theirs in their host's project). */
 const backedUpFamilies = ['converge_pro_2', 'converge_huddle'] as const;
@@ -196,7 +197,7 @@ function DeviceVersions({ device, versions }: { device: DeviceDto; versions: Bac
             </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="versions" pt="sm">
-            <Table.ScrollContainer minWidth={720}>
+            <TableScroll label={t('backups.versions')} minWidth={720}>
               <Table verticalSpacing="xs" striped data-testid="versions-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -260,7 +261,7 @@ function DeviceVersions({ device, versions }: { device: DeviceDto; versions: Bac
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           </Tabs.Panel>
           <Tabs.Panel value="diff" pt="sm">
             <BackupDiffView versions={versions} />
@@ -349,7 +350,7 @@ function BackupsTab() {
           {t('backups.loadFailed')}
         </Alert>
       ) : null}
-      <Table.ScrollContainer minWidth={720}>
+      <TableScroll label={t('backups.tabBackups')} minWidth={720}>
         <Table striped highlightOnHover verticalSpacing="sm" data-testid="backups-table">
           <Table.Thead>
             <Table.Tr>
@@ -418,7 +419,7 @@ function BackupsTab() {
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       {devices.data && items.length === 0 ? <Text c="dimmed">{t('backups.noDevices')}</Text> : null}
       {shown ? <DeviceVersions device={shown} versions={byDevice.get(shown.id) ?? []} /> : null}
     </Stack>

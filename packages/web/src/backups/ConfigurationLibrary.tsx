@@ -16,6 +16,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
 import { base64Of, formatKilobytes, sha256Of } from '../shared/file-reading.ts';
 import { configurationsQueryKey, configurationsQueryOptions } from './backups.queries.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 export const configurableModels = deviceModels.filter(takesConfigurationFile);
 
@@ -206,7 +207,7 @@ export function ConfigurationLibrary() {
           {t('configurations.loadFailed')}
         </Alert>
       ) : null}
-      <Table.ScrollContainer minWidth={720}>
+      <TableScroll label={t('backups.tabLibrary')} minWidth={720}>
         <Table striped verticalSpacing="sm" data-testid="configurations-table">
           <Table.Thead>
             <Table.Tr>
@@ -279,7 +280,7 @@ export function ConfigurationLibrary() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       {library.data && library.data.items.length === 0 ? <Text c="dimmed">{t('configurations.noRecords')}</Text> : null}
       <UploadDialog opened={uploading} onClose={() => setUploading(false)} />
       <ChangeDialog change={change} onClose={() => setChange(null)} />

@@ -31,6 +31,7 @@ import { usePageTitle } from '../shell/usePageTitle.ts';
 import { MaintenanceCard } from './MaintenanceCard.tsx';
 import { SeverityDonut } from './SeverityDonut.tsx';
 import { MonitoringBadge, ServerStatusBadge } from '../servers/ServerBadges.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 export const dashboardQueryOptions = { queryKey: ['dashboard'], queryFn: () => api.dashboard() };
 
@@ -252,7 +253,7 @@ function ClientsCard({ data }: { data: Dashboard }) {
           {t('dashboard.viewAllClients')}
         </Anchor>
       </Group>
-      <Table.ScrollContainer minWidth={420}>
+      <TableScroll label={t('dashboard.clients')} minWidth={420}>
         <Table verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -289,7 +290,7 @@ function ClientsCard({ data }: { data: Dashboard }) {
             </Table.Tr>
           </Table.Tfoot>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </Card>
   );
 }

@@ -9,6 +9,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { HelpLink } from '../help/HelpLink.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const agentPackagesQuery = { queryKey: ['agent-packages'], queryFn: () => api.listAgentPackages() };
 
@@ -47,7 +48,7 @@ export function DownloadsPage() {
               {t('downloads.none')}
             </Alert>
           ) : (
-            <Table.ScrollContainer minWidth={560}>
+            <TableScroll label={t('downloads.packages')} minWidth={560}>
               <Table verticalSpacing="xs" data-testid="downloads-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -94,7 +95,7 @@ export function DownloadsPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           )
         ) : packages.isError ? (
           <LoadError title={t('downloads.loadFailed')} error={packages.error} onRetry={() => void packages.refetch()} />

@@ -25,6 +25,7 @@ import { usePermissions } from '../session/permissions.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { firmwareQueryKey, firmwareQueryOptions } from './firmware.queries.ts';
 import { ImportCatalogDialog } from './ImportCatalogDialog.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 /** The file as base64, read in the browser: the hub checks it against the SHA-256 the user copied from the vendor. */
 async function base64Of(file: File): Promise<string> {
@@ -158,7 +159,7 @@ export function FirmwarePage() {
           {t('firmware.loadFailed')}
         </Alert>
       ) : null}
-      <Table.ScrollContainer minWidth={760}>
+      <TableScroll label={t('nav.firmware')} minWidth={760}>
         <Table striped verticalSpacing="sm" data-testid="firmware-table">
           <Table.Thead>
             <Table.Tr>
@@ -206,7 +207,7 @@ export function FirmwarePage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       {catalog.data && catalog.data.items.length === 0 ? <Text c="dimmed">{t('firmware.noRecords')}</Text> : null}
       <UploadDialog opened={uploading} onClose={() => setUploading(false)} />
       <ImportCatalogDialog opened={importing} onClose={() => setImporting(false)} />

@@ -14,6 +14,7 @@ import { usePageTitle } from '../shell/usePageTitle.ts';
 import { formatBytes } from './DeviceMaintenance.tsx';
 import { JobProgress, JobStateBadge, TargetStateBadge, targetStateColor, useOperationLabel } from './job-labels.tsx';
 import { applyJobChange, connectJobsLive, jobQueryOptions } from './jobs.queries.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 function TargetRow({ target }: { target: JobTargetDto }) {
   const { t } = useTranslation();
@@ -204,7 +205,7 @@ export function JobDetailPage({ id }: { id: string }) {
           ) : null}
         </Stack>
       </Card>
-      <Table.ScrollContainer minWidth={720}>
+      <TableScroll label={t('jobs.detail.targets')} minWidth={720}>
         <Table verticalSpacing="sm" data-testid="job-targets">
           <Table.Thead>
             <Table.Tr>
@@ -221,7 +222,7 @@ export function JobDetailPage({ id }: { id: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </Stack>
   );
 }

@@ -17,6 +17,7 @@ import { formatNumber, isolate } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { carriesDevices, readDeviceDrag } from './device-drag.ts';
 import { depths } from './locations.queries.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 export const kindIcon: Record<LocationKind, Icon> = {
   building: IconBuilding,
@@ -148,7 +149,7 @@ export function LocationTree({ items, unassigned, actions, onDropDevices }: Loca
     });
 
   return (
-    <Table.ScrollContainer minWidth={340}>
+    <TableScroll label={t('nav.locations')} minWidth={340}>
       <Table verticalSpacing="xs" highlightOnHover data-testid="location-tree">
         <Table.Thead>
           <Table.Tr>
@@ -224,6 +225,6 @@ export function LocationTree({ items, unassigned, actions, onDropDevices }: Loca
           </Table.Tr>
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }

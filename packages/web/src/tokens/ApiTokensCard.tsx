@@ -24,6 +24,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { SecretShownOnce } from '../shell/SecretShownOnce.tsx';
 import { useGrantableRoles } from '../users/InviteUsersDialog.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const tokensKey = ['tokens'] as const;
 
@@ -167,7 +168,7 @@ export function ApiTokensCard() {
           {t('tokens.none')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <TableScroll label={t('tokens.title')} minWidth={640}>
           <Table verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
@@ -212,7 +213,7 @@ export function ApiTokensCard() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <CreateTokenDialog opened={creating} onClose={() => setCreating(false)} />
       <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={t('tokens.revokeTitle')} centered>

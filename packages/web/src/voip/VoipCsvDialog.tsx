@@ -9,6 +9,7 @@ import { api, errorKey } from '../api.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 function RowErrors({ errors }: { errors: readonly VoipCsvRowError[] }) {
   const { t } = useTranslation();
@@ -102,7 +103,7 @@ function VoipCsvDialog({ opened, onClose }: { opened: boolean; onClose: () => vo
                 devices: formatNumber(language, preview.devices),
               })}
             </Text>
-            <Table.ScrollContainer minWidth={720} mah={360}>
+            <TableScroll label={t('voip.bulk.file')} minWidth={720} mah={360}>
               <Table verticalSpacing="xs" striped data-testid="voip-csv-rows">
                 <Table.Thead>
                   <Table.Tr>
@@ -140,7 +141,7 @@ function VoipCsvDialog({ opened, onClose }: { opened: boolean; onClose: () => vo
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             {preview.invalidRows > 0 ? (
               <Text size="sm" c="red">
                 {t('voip.bulk.fixRows')}

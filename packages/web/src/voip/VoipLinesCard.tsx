@@ -33,6 +33,7 @@ import { formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { jobQueryOptions } from '../jobs/jobs.queries.ts';
 import { usePermissions } from '../session/permissions.ts';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 const stateColor: Record<VoipLineState, string> = {
   registered: 'teal',
@@ -261,7 +262,7 @@ export function VoipLinesCard({ device }: { device: DeviceDto }) {
           {t('voip.none')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <TableScroll label={t('voip.title')} minWidth={640}>
           <Table verticalSpacing="xs" data-testid="voip-lines-table">
             <Table.Thead>
               <Table.Tr>
@@ -306,7 +307,7 @@ export function VoipLinesCard({ device }: { device: DeviceDto }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <ProvisionLineDialog
         device={device}

@@ -9,6 +9,7 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { deliveryStatusColor, eventTypeLabelKey } from './webhook-labels.ts';
 import { webhooksKey } from './WebhookDialog.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 /** Refreshes while open, so a test delivery and its retries show up without reloading. */
 const REFRESH_MS = 3000;
@@ -89,7 +90,7 @@ export function WebhookDeliveries({
             {t('webhooks.noDeliveries')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={640}>
+          <TableScroll label={t('webhooks.deliveries')} minWidth={640}>
             <Table verticalSpacing="xs" data-testid="webhook-deliveries">
               <Table.Thead>
                 <Table.Tr>
@@ -123,7 +124,7 @@ export function WebhookDeliveries({
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Stack>
     </Modal>

@@ -13,6 +13,7 @@ import { RecordCards } from '../shell/RecordCards.tsx';
 import { deliveryStatusColor, eventTypeLabelKey, stateColor, subscriptionState } from './webhook-labels.ts';
 import { WebhookDeliveries } from './WebhookDeliveries.tsx';
 import { WebhookDialog, webhooksKey, WebhookSecret } from './WebhookDialog.tsx';
+import { TableScroll } from '../shared/TableScroll.tsx';
 
 type Confirming = { kind: 'delete' | 'rotate'; subscription: WebhookSubscriptionDto };
 
@@ -218,7 +219,7 @@ export function WebhooksCard() {
           {t('webhooks.none')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll label={t('webhooks.title')} minWidth={720}>
           <Table verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
@@ -247,7 +248,7 @@ export function WebhooksCard() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       {dialog ? (
         <WebhookDialog
