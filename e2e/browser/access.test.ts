@@ -6,7 +6,7 @@ import { ensureMember, ensureOrganization, linkToken, startSmtpSink, type SmtpSi
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { desktop, launchBrowser, shot, submitSignIn, chooseLanguage } from './support.ts';
+import { desktop, launchBrowser, shot, submitSignIn, chooseLanguage, expectAccessible } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const text = {
@@ -128,6 +128,7 @@ describe('organizations, choose organization, audit log and organization setting
         await page.getByTestId('organizations-search').fill(`REF-${language}`);
         await expect.poll(() => page.locator('[data-testid^="organization-row-"]').count()).toBe(1);
         await shot(page, `organizations-${language}`);
+        await expectAccessible(page, 'organizations');
 
         if (language === 'en') {
           // Hide a column and move another to the front: the choice outlives a reload and shapes the CSV.
@@ -181,6 +182,7 @@ describe('organizations, choose organization, audit log and organization setting
         expect(lines[0]).toBe('id,at,actor,action,target,before,after,ip,hash');
         expect(lines.slice(1).every((line) => line.includes('auth.switch_organization'))).toBe(true);
         await shot(page, `audit-${language}`);
+        await expectAccessible(page, 'audit log');
 
         // Settings > Organization: an API token is shown once and can be revoked; a damaged license is refused.
         await page.getByTestId('nav-settings').click();

@@ -5,7 +5,7 @@ import { createApiClient } from '@tutti/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { screenshotsDir, desktop, launchBrowser, signIn } from './support.ts';
+import { screenshotsDir, desktop, launchBrowser, signIn, expectAccessible } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const words = {
@@ -74,6 +74,7 @@ describe('alerts in the browser', () => {
       await page.getByTestId('rule-save').click();
       await page.getByTestId('rule-row-Overheating').waitFor();
       await page.screenshot({ path: join(screenshotsDir, 'alerts-rules-en-desktop.png') });
+      await expectAccessible(page, 'alert rules');
 
       const device = stack.simulator.devices()[0]!;
       device.setTemperature(95);
@@ -82,6 +83,7 @@ describe('alerts in the browser', () => {
       expect(slack.texts[0]).toContain('OVERHEATING!');
       await page.getByTestId('alerts-table').waitFor();
       await page.screenshot({ path: join(screenshotsDir, 'alerts-en-desktop.png') });
+      await expectAccessible(page, 'alerts');
 
       const token = /\/alerts\/acknowledge\?token=([A-Za-z0-9_-]+)/.exec(slack.texts[0]!)?.[1];
       expect(token).toBeTruthy();
@@ -101,6 +103,7 @@ describe('alerts in the browser', () => {
       await expect.poll(() => page.getByTestId('deliveries-table').textContent()).toContain(words.sent);
       await expect.poll(() => page.getByTestId('deliveries-table').textContent()).toContain(words.noSmtp);
       await page.screenshot({ path: join(screenshotsDir, 'alerts-messages-en-desktop.png') });
+      await expectAccessible(page, 'alert messages');
       device.setTemperature(40);
     } finally {
       await context.close();

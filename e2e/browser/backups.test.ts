@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '@tutti/client';
 import { startTestStack, until, type TestStack } from '../harness.ts';
-import { desktop, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
+import { desktop, expectAccessible, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
 
 describe('Backups screen in the browser', () => {
   let stack: TestStack;
@@ -56,6 +56,7 @@ describe('Backups screen in the browser', () => {
           .poll(() => page.getByTestId('backup-job').getAttribute('data-state'), { timeout: 180_000 })
           .toBe('completed');
         await shot(page, `backups-${language}-${label}`);
+        await expectAccessible(page, 'backups');
 
         // Versions of one device, each read back and verified, then the settings that differ between two.
         await page.getByTestId(`show-versions-${serial}`).click();
@@ -65,6 +66,7 @@ describe('Backups screen in the browser', () => {
         await page.getByTestId('diff-table').waitFor();
         expect(await page.locator('[data-testid="diff-table"] tbody tr').count()).toBeGreaterThan(0);
         await shot(page, `backups-diff-${language}-${label}`);
+        await expectAccessible(page, 'backup versions compared');
       } finally {
         await context.close();
       }

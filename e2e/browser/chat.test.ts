@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '@tutti/client';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
-import { screenshotsDir, launchBrowser, submitSignIn } from './support.ts';
+import { screenshotsDir, launchBrowser, submitSignIn, expectAccessible } from './support.ts';
 
 const password = 'Chat-pass-2026!';
 const people = {
@@ -145,6 +145,7 @@ describe('chat and calls in two browsers', () => {
     await ben.getByTestId('composer').press('Enter');
     await expect.poll(() => ana.getByTestId('message-body').last().textContent()).toBe('On my way, rebooting it now');
     await ana.screenshot({ path: join(screenshotsDir, 'chat.png') });
+    await expectAccessible(ana, 'chat');
 
     await hub.close();
     await startHub();

@@ -24,7 +24,7 @@ import {
   type Hub,
 } from '@tutti/hub';
 import { until, webDistDir } from '../harness.ts';
-import { chooseLanguage, desktop, launchBrowser, openSection, shot, signIn } from './support.ts';
+import { chooseLanguage, desktop, expectAccessible, launchBrowser, openSection, shot, signIn } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const healthy = 'Healthy';
@@ -309,6 +309,7 @@ describe('device maintenance and the configuration library in the browser', () =
       await row(stored.id).waitFor({ state: 'detached' });
       expect((await api.listConfigurations()).items.map((item) => item.name)).toEqual(['Boardroom v2']);
       await shot(page, 'configurations-en-desktop');
+      await expectAccessible(page, 'configuration library');
 
       // The refusal in Arabic, right to left.
       await chooseLanguage(page, 'ar');

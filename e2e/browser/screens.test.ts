@@ -2,14 +2,24 @@ import { createApiClient } from '@tutti/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { desktop, phone, launchBrowser, shot, signIn, chooseLanguage, openSection } from './support.ts';
+import {
+  desktop,
+  phone,
+  launchBrowser,
+  shot,
+  signIn,
+  chooseLanguage,
+  openSection,
+  expectAccessible,
+} from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const connected = { en: 'Connected', ar: 'متصل' };
 const invited = { en: 'Invited', ar: 'مدعوّ' };
 const locateLight = { en: 'Locate light', ar: 'مصباح تحديد الموقع' };
+const noFirmware = { en: 'No firmware packages yet.', ar: 'لا توجد حزم برامج ثابتة بعد.' };
 
-describe('dashboard, device detail, servers, jobs, users and settings in the browser', () => {
+describe('dashboard, device detail, servers, firmware, jobs, users and settings in the browser', () => {
   let stack: TestStack;
   let browser: Browser;
   /** Devices as the hub lists them (stacked peripherals included). */
@@ -77,6 +87,7 @@ describe('dashboard, device detail, servers, jobs, users and settings in the bro
         await expect.poll(() => page.getByTestId('device-detail-serial').textContent()).toBe(serial);
         await page.getByTestId('status-history').waitFor();
         await shot(page, `device-detail-${language}-${label}`);
+        await expectAccessible(page, 'device detail');
 
         // Servers: the test stack's agent is connected.
         await openSection(page, 'servers');
@@ -84,6 +95,12 @@ describe('dashboard, device detail, servers, jobs, users and settings in the bro
           .poll(() => page.getByTestId(`server-status-${stack.agentName}`).first().textContent())
           .toBe(connected[language]);
         await shot(page, `servers-${language}-${label}`);
+        await expectAccessible(page, 'servers');
+
+        // Firmware: this hub's catalog is empty; on a phone its table scrolls sideways.
+        await openSection(page, 'firmware');
+        await page.getByText(noFirmware[language]).waitFor();
+        await expectAccessible(page, 'firmware');
 
         // Jobs: the search (a job id prefix), the Operation and Started-by filters, all on the server.
         await openSection(page, 'jobs');
@@ -96,8 +113,17 @@ describe('dashboard, device detail, servers, jobs, users and settings in the bro
         await expect.poll(() => page.locator('[data-testid^="job-row-"]').count()).toBe(1);
         await row.waitFor();
         await shot(page, `jobs-${language}-${label}`);
+        await expectAccessible(page, 'jobs');
         await page.getByTestId('jobs-filter-created-by').fill('nobody-started-this');
         await row.waitFor({ state: 'detached' });
+        // The job's page, from its row: the device it ran on, and its outcome.
+        await page.getByTestId('jobs-filter-created-by').fill('');
+        await row.locator('a[href^="/jobs/"]').first().click();
+        await page.getByTestId('job-targets').waitFor();
+        await expect
+          .poll(() => page.locator('[data-testid^="target-row-"]').getAttribute('data-state'))
+          .toBe('succeeded');
+        await expectAccessible(page, 'job detail');
 
         // Users: invite someone. The harness hub has no SMTP server: it records that the mail was not sent and
         // still creates the invitation, so the new user appears as Invited.
@@ -111,10 +137,12 @@ describe('dashboard, device detail, servers, jobs, users and settings in the bro
           .poll(() => page.getByTestId(`user-status-${email}`).first().textContent(), { timeout: 15_000 })
           .toBe(invited[language]);
         await shot(page, `users-${language}-${label}`);
+        await expectAccessible(page, 'users');
 
         await openSection(page, 'settings');
         await page.getByTestId('settings-sms').waitFor();
         await shot(page, `settings-${language}-${label}`);
+        await expectAccessible(page, 'settings');
       } finally {
         await context.close();
       }

@@ -16,7 +16,7 @@ import {
   type Hub,
 } from '@tutti/hub';
 import { until, webDistDir } from '../harness.ts';
-import { desktop, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
+import { desktop, expectAccessible, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const registered = { en: 'Registered', ar: 'مسجَّل' };
@@ -24,6 +24,8 @@ const failed = { en: 'Failed', ar: 'فشل' };
 const provisioned = 'Provisioned: the line registered.';
 const unknownSerial = 'No device with this serial number';
 const didNotRegister = { en: 'VoIP line did not register', ar: 'لم يُسجَّل خط VoIP' };
+const registrationFailed = { en: 'VoIP Registration Failed', ar: 'فشل تسجيل VoIP' };
+const voipLines = { en: 'VoIP lines', ar: 'خطوط VoIP' };
 
 /** Waits for the live, eventually consistent screens of a slow machine, well inside each test's own limit. */
 const LIVE = { timeout: 45_000 };
@@ -45,6 +47,11 @@ describe('VoIP lines in the browser', () => {
     firmware: '5.2.0.7',
     stackName: `Phone${letter}`,
     boxNumber: 1,
+    // A table microphone on P-Link 1 of the first and last unit: their device pages draw it under the unit.
+    peripherals:
+      letter === 'A' || letter === 'D'
+        ? [{ plink: 1, model: 'BMA_360', serial: `BVOIP-${letter}-P01`, firmware: '2.1.0.8', name: 'Table_Mic_1' }]
+        : [],
   }));
   const [single, csvOk, csvFail, arabic] = units.map((unit) => unit.serial) as [string, string, string, string];
   const email = 'admin@voip-browser.tutti.test';
@@ -102,9 +109,11 @@ describe('VoIP lines in the browser', () => {
     browser = await launchBrowser();
     api = createApiClient({ baseUrl, keepCookies: true });
     await api.signIn({ email, password });
-    await until(async () => (await api.listDevices({ limit: 10 })).total >= units.length, 200);
+    const peripherals = units.flatMap((unit) => unit.peripherals ?? []).length;
+    await until(async () => (await api.listDevices({ limit: 10 })).total >= units.length + peripherals, 200);
     // Every unit has reported both of its factory lines before a test looks at them.
-    for (const device of (await api.listDevices({ limit: 10 })).items) {
+    const serials = new Set(units.map((unit) => unit.serial));
+    for (const device of (await api.listDevices({ limit: 10 })).items.filter((item) => serials.has(item.serial))) {
       await until(async () => (await api.voipLines(device.id)).lines.length === 2, 200);
     }
   });
@@ -127,6 +136,8 @@ describe('VoIP lines in the browser', () => {
 
   const badge = (page: Page, line: number) =>
     page.getByTestId(`voip-line-${line}`).locator('.mantine-Badge-label').textContent();
+  const stackBadge = (page: Page, serial: string) =>
+    page.getByTestId(`stack-unit-${serial}`).locator('.mantine-Badge-label').textContent();
 
   /** Opens the form, fills what every line needs (and `more` by label), and provisions. */
   async function provision(
@@ -194,6 +205,10 @@ describe('VoIP lines in the browser', () => {
       expect(await page.getByTestId('voip-line-2').locator('td').nth(2).textContent()).toBe('4002');
       // Line 1 is untouched by the second job.
       expect(await badge(page, 1)).toBe(registered.en);
+      // The stack diagram: the unit with its Issue badge, its table microphone on P-Link 1 beneath it.
+      await expect.poll(() => stackBadge(page, single), LIVE).toBe(registrationFailed.en);
+      await page.getByTestId(`stack-unit-${single.replace('-001', '-P01')}`).waitFor();
+      await expectAccessible(page, 'device detail with a failed VoIP line');
       await page.getByTestId('voip-lines').scrollIntoViewIfNeeded();
       await shot(page, 'voip-en-desktop');
     } finally {
@@ -277,6 +292,13 @@ describe('VoIP lines in the browser', () => {
       await expect.poll(() => badge(page, 1), LIVE).toBe(failed.ar);
       await expect.poll(() => page.getByTestId('voip-reason-1').textContent(), LIVE).toBe('404 Not Found');
       expect(await badge(page, 2)).toBe(registered.ar);
+      await expect.poll(() => stackBadge(page, arabic), LIVE).toBe(registrationFailed.ar);
+      await page.getByTestId(`stack-unit-${arabic.replace('-001', '-P01')}`).waitFor();
+      // The table scrolls sideways on a phone: a named region in the tab order, so the keyboard can scroll it too.
+      await expect
+        .poll(() => page.getByRole('region', { name: voipLines.ar }).getAttribute('tabindex'), LIVE)
+        .toBe('0');
+      await expectAccessible(page, 'device detail with a failed VoIP line in Arabic on a phone');
       // The table scrolls sideways on a phone: bring the registration column into view.
       await page.getByTestId('voip-reason-1').scrollIntoViewIfNeeded();
       await shot(page, 'voip-ar-phone');
