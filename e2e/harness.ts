@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@tutti/client';
 import { createAgent, parseAgentConfig, type Agent, type AgentConfigInput } from '@tutti/agent';
-import { createSimulator, createSiteSpec, type Simulator } from '@tutti/devices';
+import {
+  createSimulator,
+  createSiteSpec,
+  type SimulatedDeviceSpec,
+  type Simulator,
+  type SimulatorOptions,
+} from '@tutti/devices';
 import {
   createHub,
   createTestDatabase,
@@ -21,10 +27,23 @@ import {
 export const webDistDir = fileURLToPath(new URL('../packages/web/dist', import.meta.url));
 
 export interface StartTestStackOptions {
-  /** Loopback /24s the simulator populates; all enabled on the agent unless listed in `disabledSubnets`. */
+  /**
+   * Loopback /24s the agent scans, all enabled unless listed in `disabledSubnets`. Without `devices` the simulator
+   * populates them with a generated site; with `devices` they default to the /24s of those devices' addresses.
+   */
   subnets?: string[];
   disabledSubnets?: string[];
+  /** Units per subnet of the generated site; unused with `devices`. */
   devicesPerSubnet?: number;
+  /** The simulated units themselves (models, serials, P-Link peripherals) instead of a generated site. */
+  devices?: SimulatedDeviceSpec[];
+  /** Simulator settings on top of the stack's (e.g. a SIP registrar, a long configuration load). */
+  simulator?: Omit<SimulatorOptions, 'devices' | 'port' | 'discoveryPort'>;
+  /** The organization, and its owner who signs in (the header shows both names in screenshots). */
+  organizationName?: string;
+  adminName?: string;
+  adminEmail?: string;
+  adminPassword?: string;
   databaseKind?: TestDatabaseKind;
   telnetPort?: number;
   /** Hub settings on top of the stack's (e.g. a short agent heartbeat). */
@@ -62,19 +81,28 @@ export async function until(check: () => boolean | Promise<boolean>, intervalMs 
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
 }
 
+/** The x.y.z.0 /24 of each address, once each, in order. */
+function subnetsOf(devices: readonly SimulatedDeviceSpec[]): string[] {
+  return [...new Set(devices.map((device) => device.address.replace(/\.\d+$/, '.0')))];
+}
+
 /**
  * A whole site over loopback: a hub with the built web app on a fresh test database, a simulated site, and a
- * Local Agent connected to the hub with its own account. Each stack uses its own 127.4x.y.0 subnets.
+ * Local Agent connected to the hub with its own account. Each stack uses its own 127.4x.y.0 subnets unless given
+ * `devices` (or `subnets`).
  */
 export async function startTestStack(options: StartTestStackOptions = {}): Promise<TestStack> {
   stackCounter += 1;
   const base = 40 + (process.pid % 50);
-  const subnets = options.subnets ?? [`127.${base}.${stackCounter}.0`];
+  const given = options.devices;
+  const subnets = options.subnets ?? (given ? subnetsOf(given) : [`127.${base}.${stackCounter}.0`]);
+  const devices =
+    given ?? createSiteSpec({ subnets, devicesPerSubnet: options.devicesPerSubnet ?? 8, seed: stackCounter });
   const disabled = new Set(options.disabledSubnets ?? []);
   const telnetPort = options.telnetPort ?? 2323;
   const database = await createTestDatabase(options.databaseKind ?? 'pglite');
-  const adminEmail = 'admin@stack.tutti.test';
-  const adminPassword = 'Stack-admin-2026!';
+  const adminEmail = options.adminEmail ?? 'admin@stack.tutti.test';
+  const adminPassword = options.adminPassword ?? 'Stack-admin-2026!';
   const agentName = 'Test-Site';
   const agentPassword = 'Agent-pass-2026!';
   const dataDir = mkdtempSync(join(tmpdir(), 'tutti-stack-'));
@@ -91,19 +119,20 @@ export async function startTestStack(options: StartTestStackOptions = {}): Promi
   let hub = await createHub({ database, ...clock, config: hubConfig });
   const baseUrl = await hub.start();
   const port = Number(new URL(baseUrl).port);
-  const org = await ensureOrganization(database.db, { name: 'Stack Organization', kind: 'client' }, 'test');
+  const org = await ensureOrganization(
+    database.db,
+    { name: options.organizationName ?? 'Stack Organization', kind: 'client' },
+    'test',
+  );
+  const adminName = options.adminName ?? 'Stack Admin';
   await ensureMember(
     database.db,
-    { orgId: org.id, email: adminEmail, name: 'Stack Admin', password: adminPassword, role: 'owner' },
+    { orgId: org.id, email: adminEmail, name: adminName, password: adminPassword, role: 'owner' },
     'test',
   );
   await ensureAgentAccount(database.db, org.id, agentName, agentPassword, 'test');
 
-  const simulator = createSimulator({
-    devices: createSiteSpec({ subnets, devicesPerSubnet: options.devicesPerSubnet ?? 8, seed: stackCounter }),
-    port: telnetPort,
-    discoveryPort: 50_123,
-  });
+  const simulator = createSimulator({ ...options.simulator, devices, port: telnetPort, discoveryPort: 50_123 });
   await simulator.start();
   const agent = createAgent({
     ui: false,

@@ -1,29 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
 import { createApiClient, type ApiClient } from '@tutti/client';
-import {
-  connectDevice,
-  createSimulator,
-  DeviceLoginError,
-  type SimulatedDeviceSpec,
-  type Simulator,
-} from '@tutti/devices';
-import {
-  createHub,
-  createTestDatabase,
-  ensureAgentAccount,
-  ensureMember,
-  ensureOrganization,
-  packProjectFile,
-  type Database,
-  type Hub,
-} from '@tutti/hub';
-import { until, webDistDir } from '../harness.ts';
+import { connectDevice, DeviceLoginError, type SimulatedDeviceSpec, type Simulator } from '@tutti/devices';
+import { packProjectFile } from '@tutti/hub';
+import { startTestStack, until, type TestStack } from '../harness.ts';
 import { chooseLanguage, desktop, expectAccessible, launchBrowser, openSection, shot, signIn } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
@@ -70,55 +52,29 @@ describe('device maintenance and the configuration library in the browser', () =
   const [maintained, loader] = units as [SimulatedDeviceSpec, SimulatedDeviceSpec];
   const email = 'admin@maintenance.tutti.test';
   const password = 'Maintenance-2026!';
-  let database: Database;
-  let hub: Hub;
+  let stack: TestStack;
   let simulator: Simulator;
-  let agent: Agent;
   let api: ApiClient;
   let browser: Browser;
   let baseUrl = '';
-  let dataDir = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    hub = await createHub({
-      database,
-      config: { host: '127.0.0.1', port: 0, logLevel: 'silent', webDir: webDistDir, liveFlushMs: 100 },
-    });
-    baseUrl = await hub.start();
-    const org = await ensureOrganization(database.db, { name: 'Maintenance Organization', kind: 'client' }, 'test');
-    await ensureMember(
-      database.db,
-      { orgId: org.id, email, name: 'Maintenance Admin', password, role: 'owner' },
-      'test',
-    );
-    await ensureAgentAccount(database.db, org.id, 'Maintenance-Site', 'Agent-pass-2026!', 'test');
-    simulator = createSimulator({
+    stack = await startTestStack({
       devices: units,
-      port: 2323,
-      discoveryPort: 50_123,
+      organizationName: 'Maintenance Organization',
+      adminName: 'Maintenance Admin',
+      adminEmail: email,
+      adminPassword: password,
       // A configuration load outlasts the file: the job that loads a library file is still running when the test
       // tries to delete that file.
-      configLoadMs: 600_000,
-    });
-    await simulator.start();
-    dataDir = mkdtempSync(join(tmpdir(), 'tutti-maintenance-browser-'));
-    agent = createAgent({
-      ui: false,
-      config: parseAgentConfig({
-        dataDir,
-        hub: { url: baseUrl, agentName: 'Maintenance-Site', password: 'Agent-pass-2026!' },
-        subnets: [{ subnet: `${prefix}0`, interfaceName: 'lo', enabled: true }],
-        telnetPort: 2323,
+      simulator: { configLoadMs: 600_000 },
+      agentConfig: {
         scanIntervalSeconds: 1,
-        discoveryTimeoutMs: 300,
-        hubReconnect: { initialMs: 100, maxMs: 300 },
         // A unit that comes back is signed in to again within a second.
         deviceRetry: { initialMs: 200, maxMs: 1_000 },
-        logLevel: 'silent',
-      }),
+      },
     });
-    await agent.start();
+    ({ baseUrl, simulator } = stack);
     browser = await launchBrowser();
     api = createApiClient({ baseUrl, keepCookies: true });
     await api.signIn({ email, password });
@@ -130,11 +86,7 @@ describe('device maintenance and the configuration library in the browser', () =
 
   afterAll(async () => {
     await browser?.close();
-    await agent?.close();
-    await simulator?.close();
-    await hub?.close();
-    await database?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function openDevice(page: Page, serial: string): Promise<void> {

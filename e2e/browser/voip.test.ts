@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, parseAgentConfig, type Agent } from '@tutti/agent';
 import { createApiClient, type ApiClient } from '@tutti/client';
-import { createSimulator, DEFAULT_SIP_SERVER, type SimulatedDeviceSpec, type Simulator } from '@tutti/devices';
-import {
-  createHub,
-  createTestDatabase,
-  ensureAgentAccount,
-  ensureMember,
-  ensureOrganization,
-  type Database,
-  type Hub,
-} from '@tutti/hub';
-import { until, webDistDir } from '../harness.ts';
+import { DEFAULT_SIP_SERVER, type SimulatedDeviceSpec } from '@tutti/devices';
+import { startTestStack, until, type TestStack } from '../harness.ts';
 import { desktop, expectAccessible, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
@@ -56,56 +43,33 @@ describe('VoIP lines in the browser', () => {
   const [single, csvOk, csvFail, arabic] = units.map((unit) => unit.serial) as [string, string, string, string];
   const email = 'admin@voip-browser.tutti.test';
   const password = 'Voip-browser-2026!';
-  let database: Database;
-  let hub: Hub;
-  let simulator: Simulator;
-  let agent: Agent;
+  let stack: TestStack;
   let api: ApiClient;
   let browser: Browser;
   let baseUrl = '';
-  let dataDir = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    hub = await createHub({
-      database,
-      config: { host: '127.0.0.1', port: 0, logLevel: 'silent', webDir: webDistDir, liveFlushMs: 100 },
-    });
-    baseUrl = await hub.start();
-    const org = await ensureOrganization(database.db, { name: 'VoIP Browser Organization', kind: 'client' }, 'test');
-    await ensureMember(database.db, { orgId: org.id, email, name: 'VoIP Admin', password, role: 'owner' }, 'test');
-    await ensureAgentAccount(database.db, org.id, 'Voip-Browser-Site', 'Agent-pass-2026!', 'test');
-    simulator = createSimulator({
+    stack = await startTestStack({
       devices: units,
-      port: 2323,
-      discoveryPort: 50_123,
-      // The site's PBX knows these auth users; the units' factory accounts stay on the default server.
-      registrar: {
-        servers: [
-          {
-            host: 'pbx.browser.test',
-            accounts: { a4001: 'Line-pass-1', '4002': 'Line-pass-2', '4003': 'Line-pass-3' },
-          },
-          { host: DEFAULT_SIP_SERVER },
-        ],
+      organizationName: 'VoIP Browser Organization',
+      adminName: 'VoIP Admin',
+      adminEmail: email,
+      adminPassword: password,
+      simulator: {
+        // The site's PBX knows these auth users; the units' factory accounts stay on the default server.
+        registrar: {
+          servers: [
+            {
+              host: 'pbx.browser.test',
+              accounts: { a4001: 'Line-pass-1', '4002': 'Line-pass-2', '4003': 'Line-pass-3' },
+            },
+            { host: DEFAULT_SIP_SERVER },
+          ],
+        },
       },
+      agentConfig: { scanIntervalSeconds: 1 },
     });
-    await simulator.start();
-    dataDir = mkdtempSync(join(tmpdir(), 'tutti-voip-browser-'));
-    agent = createAgent({
-      ui: false,
-      config: parseAgentConfig({
-        dataDir,
-        hub: { url: baseUrl, agentName: 'Voip-Browser-Site', password: 'Agent-pass-2026!' },
-        subnets: [{ subnet: `${prefix}0`, interfaceName: 'lo', enabled: true }],
-        telnetPort: 2323,
-        scanIntervalSeconds: 1,
-        discoveryTimeoutMs: 300,
-        hubReconnect: { initialMs: 100, maxMs: 300 },
-        logLevel: 'silent',
-      }),
-    });
-    await agent.start();
+    baseUrl = stack.baseUrl;
     browser = await launchBrowser();
     api = createApiClient({ baseUrl, keepCookies: true });
     await api.signIn({ email, password });
@@ -120,11 +84,7 @@ describe('VoIP lines in the browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await agent?.close();
-    await simulator?.close();
-    await hub?.close();
-    await database?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function openDevice(page: Page, serial: string): Promise<void> {
