@@ -340,7 +340,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       discoveryPort: config.discoveryPort,
       restartGraceMs: config.restartGraceSeconds * 1000,
       restarting: (address) => monitor?.restarting(address) ?? false,
-      expectRestart: (address) => monitor?.expectRestart(address),
+      expectRestart: (address) => monitor?.expectRestart(address) ?? (() => undefined),
       log: rootLog.child({ module: 'jobs' }),
     });
     const runner = jobs;

@@ -60,8 +60,8 @@ export interface OperationContext {
   restartGraceMs: number;
   /** Whether the unit at an address is restarting (then an operation waits for it rather than failing at once). */
   restarting(address: string): boolean;
-  /** Tells the device monitor that the unit at an address is about to restart. */
-  expectRestart(address: string): void;
+  /** Tells the device monitor that the unit at an address is about to restart; the function returned takes it back. */
+  expectRestart(address: string): () => void;
   images: FirmwareImages;
   hub(): HubEndpoint | null;
   /** Aborted when the agent closes: sessions end and waits stop; the target is resumed at the next start. */
@@ -197,8 +197,12 @@ async function reboot(context: OperationContext, target: StoredTarget, resumed: 
   }
   await withSession(context, target, async (session, box) => {
     context.markSent(target);
-    context.expectRestart(target.accessIp);
-    await session.command(systemCommandLine(box, 'reboot'));
+    // Told before the command: the unit drops every session right after its answer.
+    const notRestarting = context.expectRestart(target.accessIp);
+    await session.command(systemCommandLine(box, 'reboot')).catch((error: unknown) => {
+      notRestarting();
+      throw error;
+    });
   });
   context.progress(target, 50);
   // The box closes its sessions and refuses connections while it restarts; give it a moment to go away first.

@@ -23,8 +23,8 @@ export interface JobRunnerOptions {
   restartGraceMs: number;
   /** Whether the unit at an address is restarting, from the device monitor. */
   restarting(address: string): boolean;
-  /** Tells the device monitor that a job is about to restart the unit at an address. */
-  expectRestart(address: string): void;
+  /** Tells the device monitor that a job is about to restart the unit at an address; the function returned undoes it. */
+  expectRestart(address: string): () => void;
   log: Logger;
 }
 

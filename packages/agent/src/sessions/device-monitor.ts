@@ -96,8 +96,11 @@ export interface DeviceMonitor {
   count(): number;
   /** Whether the unit at `address` announced a restart (a reboot, a firmware update) and is not back yet. */
   restarting(address: string): boolean;
-  /** A job is about to restart the unit at `address`: it shows Restarting... while it is away, not Down. */
-  expectRestart(address: string): void;
+  /**
+   * A job is about to restart the unit at `address`: it shows Restarting... while it is away, not Down. The returned
+   * function takes that back when the restart command failed.
+   */
+  expectRestart(address: string): () => void;
   start(): void;
   close(): Promise<void>;
 }
@@ -788,7 +791,11 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     },
     expectRestart(address) {
       const host = hostAt(address);
-      if (host) host.restartExpected = true;
+      if (!host) return () => undefined;
+      host.restartExpected = true;
+      return () => {
+        if (host.restartingUntil === null) host.restartExpected = false;
+      };
     },
     count() {
       let total = 0;
