@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentEventBodySchema } from './agent-link.ts';
-import { deviceHistoryQuerySchema, deviceListQuerySchema } from './devices.ts';
+import { deviceHistoryQuerySchema, deviceListQuerySchema, deviceReportSchema } from './devices.ts';
 
 describe('deviceListQuerySchema filters', () => {
   it.each([
@@ -92,5 +92,27 @@ describe('agent.state with sessions and subnets', () => {
         ],
       }).success,
     ).toBe(false);
+  });
+});
+
+describe('deviceReportSchema ftpEnabled', () => {
+  const device = {
+    serial: '0196-1743-01',
+    model: 'CONVERGE_PRO_2_128',
+    name: 'Main',
+    mac: '',
+    firmware: '5.2.0.7',
+    accessIp: '127.20.1.10',
+    port: 23,
+    connection: { subnet: '127.20.1.0', interfaceName: null, stack: null, clink: null, plink: null, hostSerial: null },
+    status: 'healthy',
+    statusSince: '2026-12-01T05:00:00.000Z',
+  };
+
+  it('is optional (older agents omit it) and nullable (units that do not tell)', () => {
+    expect(deviceReportSchema.parse(device)).not.toHaveProperty('ftpEnabled');
+    expect(deviceReportSchema.parse({ ...device, ftpEnabled: true }).ftpEnabled).toBe(true);
+    expect(deviceReportSchema.parse({ ...device, ftpEnabled: null }).ftpEnabled).toBeNull();
+    expect(deviceReportSchema.safeParse({ ...device, ftpEnabled: '1' }).success).toBe(false);
   });
 });

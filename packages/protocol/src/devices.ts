@@ -39,6 +39,11 @@ export const deviceReportSchema = z.strictObject({
   statusSince: z.iso.datetime(),
   /** CONVERGE Pro 2 units with VoIP: each line's account and registration. Added in agent 0.3. */
   voipLines: z.array(voipLineReportSchema).max(MAX_VOIP_LINES).optional(),
+  /**
+   * `NETWORK FTP_ENABLE` as the unit itself reports it; null when it does not tell. Older agents omit it, and a report
+   * without it leaves the hub's value as it was.
+   */
+  ftpEnabled: z.boolean().nullable().optional(),
 });
 export type DeviceReport = z.infer<typeof deviceReportSchema>;
 

@@ -57,4 +57,6 @@ export interface DeviceDriver<State> {
   activityOf(payload: string, boxName: string): DeviceActivity | null;
   /** The box's VoIP lines as the device report carries them; none for boxes without VoIP. */
   voipLinesOf?(state: State): VoipLineReport[];
+  /** The box's FTP server as it reports it (`NETWORK FTP_ENABLE`); null when it does not tell. */
+  ftpEnabledOf?(state: State): boolean | null;
 }

@@ -144,6 +144,11 @@ interface HostEntry<State> extends ReportedState {
   /** Until when a box that went away to restart is shown as Restarting... rather than Down. */
   restartingUntil: number | null;
   restartTimer: NodeJS.Timeout | null;
+  /**
+   * FTP as the box last reported it; kept while the session is away, so that a disconnect is a status change and not
+   * a new identity. Undefined until first known: the report then leaves it out.
+   */
+  ftpEnabled: boolean | null | undefined;
 }
 
 const LIVENESS_TICK_MS = 1_000;
@@ -237,6 +242,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       port: entry.answer.telnetPort,
       connection: hostConnection(entry),
       ...voipLinesOf(entry),
+      ...(entry.ftpEnabled === undefined ? {} : { ftpEnabled: entry.ftpEnabled }),
     };
   }
 
@@ -336,6 +342,9 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
 
   function sync(entry: HostEntry<State>): void {
     if (closed) return;
+    if (driver.ftpEnabledOf && entry.sessionState === 'connected' && entry.state !== undefined) {
+      entry.ftpEnabled = driver.ftpEnabledOf(entry.state);
+    }
     const before = entry.peripherals.size;
     publish(entry, hostReport(entry), hostStatus(entry));
     syncPeripherals(entry);
@@ -587,6 +596,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
       restartExpected: false,
       restartingUntil: null,
       restartTimer: null,
+      ftpEnabled: undefined,
     };
   }
 
@@ -636,6 +646,7 @@ export function createDeviceMonitor<State>(options: DeviceMonitorOptions<State>)
     }
     entry.status = report.status;
     entry.statusSince = report.statusSince;
+    entry.ftpEnabled = report.ftpEnabled;
     entry.identityKey = JSON.stringify(hostReport(entry));
     for (const peripheral of entry.peripherals.values()) {
       peripheral.identityKey = JSON.stringify(peripheralReport(entry, peripheral));

@@ -42,4 +42,5 @@ export const devicesDriver: DeviceDriver<DeviceState> = {
   },
   activityOf,
   voipLinesOf: voipLineReports,
+  ftpEnabledOf: (state) => state.ftpEnabled,
 };

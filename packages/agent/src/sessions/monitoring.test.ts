@@ -124,6 +124,34 @@ describe('device monitoring', () => {
     expect(hub.events().filter((event) => serialOf(event) === 'SN3405')).toHaveLength(1);
   });
 
+  it('reports the FTP state the unit tells in device.seen, anew when it changes, and keeps it while the unit is away', async () => {
+    const device = driver.add({
+      serial: 'SN3409',
+      ip: '127.34.1.18',
+      state: { locate: false, temperatureC: 40, ftpEnabled: false },
+    });
+    const agent = startAgent();
+    await agent.start();
+    const seen = () =>
+      hub
+        .events()
+        .flatMap((event) => (event.kind === 'device.seen' && event.device.serial === 'SN3409' ? [event.device] : []));
+    await waitFor(() => seen().length === 1);
+    expect(seen()[0]).toMatchObject({ status: 'healthy', ftpEnabled: false });
+
+    driver.setState('SN3409', { ftpEnabled: true });
+    await waitFor(() => seen().length === 2);
+    expect(seen()[1]).toMatchObject({ status: 'healthy', ftpEnabled: true });
+
+    // Going away and coming back are status changes, not a new identity: the last reported FTP state stays.
+    driver.goDown('SN3409');
+    await waitFor(() => statusesOf('SN3409').includes('down'));
+    device.up = true;
+    await waitFor(() => statusesOf('SN3409').length === 4);
+    expect(statusesOf('SN3409')).toEqual(['healthy', 'healthy', 'down', 'healthy']);
+    expect(seen()).toHaveLength(2);
+  });
+
   it('reports a unit replaced at the same address (new serial) and one that moved address', async () => {
     const old = driver.add({ serial: 'SN3406', ip: '127.34.1.15' });
     const moving = driver.add({ serial: 'SN3407', ip: '127.34.1.16' });

@@ -12,6 +12,8 @@ import type {
 export interface FakeState {
   locate: boolean;
   temperatureC: number;
+  /** NETWORK FTP_ENABLE as the unit reports it; absent or null when it does not tell. */
+  ftpEnabled?: boolean | null;
 }
 
 export interface FakeDevice {
@@ -215,5 +217,6 @@ export function createFakeDriver(): FakeDriver {
     },
     isLoginError: (error) => error instanceof FakeLoginError,
     isCommandError: (error) => error instanceof FakeCommandError,
+    ftpEnabledOf: (state) => state.ftpEnabled ?? null,
   };
 }

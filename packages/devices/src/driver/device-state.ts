@@ -105,6 +105,8 @@ export interface DeviceState {
   /** Overall: FAILED if any line failed, else UNREGISTERED, REGISTERED, DISABLED; null without VoIP lines. */
   registration: RegistrationState | null;
   stackStatus: StackStatus | null;
+  /** `NETWORK FTP_ENABLE` as the unit reports it (its pending value, if a write waits for a reboot); null if unread. */
+  ftpEnabled: boolean | null;
 }
 
 export function emptyDeviceState(): DeviceState {
@@ -121,6 +123,7 @@ export function emptyDeviceState(): DeviceState {
     uaDetails: {},
     registration: null,
     stackStatus: null,
+    ftpEnabled: null,
   };
 }
 
@@ -170,6 +173,9 @@ export function applyLine(state: DeviceState, payload: string, ctx: ApplyContext
     if (command === 'voipRestartPending') return setField(state, 'voipRestartPending', value === '1');
     if (command === 'locate') return setField(state, 'locate', value === '1');
     if (command === 'safetyMute') return setField(state, 'safetyMute', value === '1');
+    if (command === 'ftpEnable') {
+      return value === '0' || value === '1' ? setField(state, 'ftpEnabled', value === '1') : false;
+    }
     if (command === 'temperature') {
       const celsius = Number(value);
       return Number.isFinite(celsius) ? setField(state, 'temperatureC', celsius) : false;
@@ -281,7 +287,7 @@ export function firmwareProgress(word: string, detail: string | undefined): numb
   return undefined;
 }
 
-function setField<K extends 'locate' | 'safetyMute' | 'temperatureC' | 'voipRestartPending'>(
+function setField<K extends 'locate' | 'safetyMute' | 'temperatureC' | 'voipRestartPending' | 'ftpEnabled'>(
   state: DeviceState,
   key: K,
   value: DeviceState[K],

@@ -307,6 +307,21 @@ describe('state and notifications', () => {
     await cool;
   });
 
+  it('reads FTP_ENABLE on connect and follows writes echoed from another session', async () => {
+    const watcher = await login(aux, { boxName: 'AUX' });
+    expect((await watcher.readState()).ftpEnabled).toBe(false);
+    const writer = await login(aux, { boxName: 'AUX' });
+    const on = nextState(watcher, (next) => next.ftpEnabled === true);
+    await writer.command('BOX AUX NETWORK FTP_ENABLE 1');
+    expect((await on).ftpEnabled).toBe(true);
+    // A fresh session reads the (pending) value from the unit itself.
+    const reader = await login(aux, { boxName: 'AUX' });
+    expect((await reader.readState()).ftpEnabled).toBe(true);
+    const off = nextState(watcher, (next) => next.ftpEnabled === false);
+    await writer.command('BOX AUX NETWORK FTP_ENABLE 0');
+    await off;
+  });
+
   it('reports VoIP registration failures per line', async () => {
     const session = await login(main, { boxName: 'MAIN' });
     await session.readState();

@@ -450,6 +450,8 @@ class DeviceSessionImpl implements DeviceSession {
     await this.command(systemCommandLine(boxName, 'locate'));
     await this.command(systemCommandLine(boxName, 'safetyMute'));
     await this.command(systemCommandLine(boxName, 'stackStatus'));
+    // What the unit itself says about its FTP server; units that do not answer it report none.
+    await this.optional(systemCommandLine(boxName, 'ftpEnable'), () => (this.state.ftpEnabled = null));
     try {
       await this.command(systemCommandLine(boxName, 'temperature'));
     } catch (error) {
