@@ -348,6 +348,8 @@ describe.each(await testDatabaseKinds())('jobs end to end on %s', (databaseKind)
     expect(await reader.commandValue('BOX Huddle1 NETWORK FTP_ENABLE')).toBe('1');
     await reader.close();
     expect((await api.deviceFtpState(idOf(huddle.serial))).enabled).toBe(true);
+    // The unit's own FTP_ENABLE reaches the hub through the agent's device report.
+    await until(async () => (await api.deviceFtpState(idOf(huddle.serial))).reported === true, 100);
 
     const newPassword = 'Rotated-Login-77';
     const change = await runJob({

@@ -367,10 +367,14 @@ export type DeviceLogListQuery = z.input<typeof deviceLogListQuerySchema>;
 export const deviceLogListSchema = z.object({ items: z.array(deviceLogDtoSchema) });
 export type DeviceLogList = z.infer<typeof deviceLogListSchema>;
 
-/** A device's FTP as the newest succeeded FTP job left it; `enabled` is null when no job of Tutti set it yet. */
+/**
+ * A device's FTP: `enabled` as the newest succeeded FTP job left it (null when no job of Tutti set it yet), and
+ * `reported` as the device itself last told its agent (null when it never did, or cannot tell).
+ */
 export const deviceFtpStateSchema = z.object({
   enabled: z.boolean().nullable(),
   setAt: z.string().nullable(),
   jobId: z.string().nullable(),
+  reported: z.boolean().nullable(),
 });
 export type DeviceFtpState = z.infer<typeof deviceFtpStateSchema>;

@@ -243,6 +243,8 @@ export const devices = pgTable(
     clink: integer('clink'),
     plink: integer('plink'),
     hostSerial: text('host_serial'),
+    /** FTP as the unit itself last reported it through its agent (NETWORK FTP_ENABLE); null when it never told. */
+    ftpEnabled: boolean('ftp_enabled'),
     /** Where the device is installed; null while unassigned. */
     locationId: uuid('location_id').references((): AnyPgColumn => locations.id, { onDelete: 'set null' }),
     status: text('status').notNull(),

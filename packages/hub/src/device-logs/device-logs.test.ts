@@ -151,6 +151,7 @@ describe('FTP', () => {
       enabled: null,
       setAt: null,
       jobId: null,
+      reported: null,
     });
     const job = (
       await createJob(admin, { operation: { kind: 'ftp', on: true }, deviceIds: [deviceIds[2]] })

@@ -593,6 +593,10 @@ export interface SeenDeviceInput {
   seen_at: string;
   /** The status changed within the batch: take the reported start even if it ends where the stored one is. */
   force_since: boolean;
+  /** FTP as the unit reported it (null: it does not tell); undefined when the agent did not say, keeping the stored. */
+  ftp_enabled?: boolean | null;
+  /** Whether the report carried `ftp_enabled` at all (older agents leave it out). */
+  ftp_reported: boolean;
 }
 
 /** Inserts or refreshes many devices in one statement; returns the ids of the rows written. */
@@ -605,23 +609,29 @@ export async function upsertSeenDevices(
   if (rows.length === 0) return [];
   const result = await db.execute(sql`
     INSERT INTO devices (org_id, agent_id, serial, model, name, mac, firmware, access_ip, port, subnet, interface_name,
-                         stack, clink, plink, host_serial, status, severity, status_since, last_seen_at, lost_at, updated_at)
+                         stack, clink, plink, host_serial, ftp_enabled, status, severity, status_since, last_seen_at,
+                         lost_at, updated_at)
     SELECT ${orgId}::uuid, ${agentId}::uuid, r.serial, r.model, r.name, r.mac, r.firmware, r.access_ip, r.port, r.subnet,
-           r.interface_name, r.stack, r.clink, r.plink, r.host_serial, r.status, r.severity,
+           r.interface_name, r.stack, r.clink, r.plink, r.host_serial,
+           -- A report without the FTP state (an older agent) keeps the stored one.
+           CASE WHEN r.ftp_reported THEN r.ftp_enabled ELSE cur.ftp_enabled END,
+           r.status, r.severity,
            -- A repeated report of the same status keeps when it began.
            CASE WHEN cur.status = r.status AND NOT r.force_since THEN cur.status_since ELSE r.status_since END,
            r.seen_at, NULL, now()
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
       serial text, model text, name text, mac text, firmware text, access_ip text, port int, subnet text,
-      interface_name text, stack text, clink int, plink int, host_serial text, status text, severity text,
-      status_since timestamptz, seen_at timestamptz, force_since boolean)
+      interface_name text, stack text, clink int, plink int, host_serial text, ftp_enabled boolean,
+      ftp_reported boolean, status text, severity text, status_since timestamptz, seen_at timestamptz,
+      force_since boolean)
     LEFT JOIN devices AS cur ON cur.org_id = ${orgId}::uuid AND cur.serial = r.serial
     ON CONFLICT (org_id, serial) DO UPDATE SET
       agent_id = EXCLUDED.agent_id, model = EXCLUDED.model, name = EXCLUDED.name, mac = EXCLUDED.mac,
       firmware = EXCLUDED.firmware, access_ip = EXCLUDED.access_ip, port = EXCLUDED.port, subnet = EXCLUDED.subnet,
       interface_name = EXCLUDED.interface_name, stack = EXCLUDED.stack, clink = EXCLUDED.clink, plink = EXCLUDED.plink,
-      host_serial = EXCLUDED.host_serial, status = EXCLUDED.status, severity = EXCLUDED.severity,
-      status_since = EXCLUDED.status_since, last_seen_at = EXCLUDED.last_seen_at, lost_at = NULL, updated_at = now()
+      host_serial = EXCLUDED.host_serial, ftp_enabled = EXCLUDED.ftp_enabled, status = EXCLUDED.status,
+      severity = EXCLUDED.severity, status_since = EXCLUDED.status_since, last_seen_at = EXCLUDED.last_seen_at,
+      lost_at = NULL, updated_at = now()
     RETURNING id`);
   return rowsOf<{ id: string }>(result).map((row) => row.id);
 }

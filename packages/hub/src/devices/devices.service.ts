@@ -365,6 +365,8 @@ function seenInput(device: DeviceReport, seenAt: string): SeenDeviceInput {
     status_since: device.statusSince,
     seen_at: seenAt,
     force_since: false,
+    ...(device.ftpEnabled === undefined ? {} : { ftp_enabled: device.ftpEnabled }),
+    ftp_reported: device.ftpEnabled !== undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceList, DeviceReport } from '@tutti/protocol';
+import type { DeviceFtpState, DeviceList, DeviceReport } from '@tutti/protocol';
 import { makeDeviceReport, makeOrg, makeUser } from '../testing/factories.ts';
 import { makeAgent } from '../testing/factories.ts';
 import { signInCookies } from '../testing/sign-in.ts';
@@ -287,5 +287,37 @@ describe('GET /api/v1/devices sorted by status duration', () => {
       { seq: 5, at: started(55), kind: 'device.status', serial: '0010-0000-02', status: 'down', since: started(55) },
     ]);
     expect(await serials('?sort=-statusSince&severity=down')).toEqual(['02', '01', '03']);
+  });
+});
+
+describe('FTP state the device reports', () => {
+  it('stores ftpEnabled from device.seen, keeps it when a report leaves it out, and returns it from the FTP route', async () => {
+    const db = hub.database.db;
+    const org = await makeOrg(db);
+    const user = await makeUser(db, org.id);
+    const agent = await makeAgent(db, org.id, 'Site-F');
+    const theirCookies = await signInCookies(hub.app, user.email, user.password);
+    const serial = '0011-0000-01';
+    let seq = 0;
+    const seen = (device: DeviceReport) =>
+      ingestAgentEvents(db, agent, [{ seq: ++seq, at: new Date().toISOString(), kind: 'device.seen', device }]);
+    // An older agent says nothing about FTP.
+    await seen(makeDeviceReport({ serial }));
+    const listed = await hub.app.inject({ method: 'GET', url: `/api/v1/devices?q=${serial}`, cookies: theirCookies });
+    const id = listed.json<DeviceList>().items[0]!.id;
+    const ftp = async () =>
+      (
+        await hub.app.inject({ method: 'GET', url: `/api/v1/devices/${id}/ftp`, cookies: theirCookies })
+      ).json<DeviceFtpState>();
+    expect(await ftp()).toEqual({ enabled: null, setAt: null, jobId: null, reported: null });
+
+    await seen({ ...makeDeviceReport({ serial }), ftpEnabled: true });
+    expect(await ftp()).toEqual({ enabled: null, setAt: null, jobId: null, reported: true });
+    await seen(makeDeviceReport({ serial, name: 'Renamed' }));
+    expect((await ftp()).reported).toBe(true);
+    await seen({ ...makeDeviceReport({ serial }), ftpEnabled: false });
+    expect((await ftp()).reported).toBe(false);
+    await seen({ ...makeDeviceReport({ serial }), ftpEnabled: null });
+    expect((await ftp()).reported).toBeNull();
   });
 });

@@ -446,6 +446,16 @@ export async function latestSucceededTarget(db: Queryable, orgId: string, device
   return row;
 }
 
+/** FTP as the device itself last reported it through its agent; null when it never did (or no such device). */
+export async function reportedFtpOf(db: Queryable, orgId: string, deviceId: string): Promise<boolean | null> {
+  const [row] = await db
+    .select({ ftpEnabled: devices.ftpEnabled })
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), eq(devices.id, deviceId)))
+    .limit(1);
+  return row?.ftpEnabled ?? null;
+}
+
 /** What a file request of an agent needs to know about the target it names. */
 export async function jobTargetForFiles(db: Queryable, targetId: string) {
   const [row] = await db

@@ -88,7 +88,8 @@ export function registerJobRoutes(app: FastifyInstance, context: HubContext): vo
     {
       schema: {
         tags: ['jobs'],
-        summary: "A device's FTP as Tutti's newest succeeded FTP job set it (null when no job set it yet)",
+        summary:
+          "A device's FTP as Tutti's newest succeeded FTP job set it and as the device last reported it (null when unknown)",
         params: idParamsSchema,
         response: { 200: deviceFtpStateSchema, ...denied },
       },

@@ -39,6 +39,7 @@ import {
   latestSucceededTarget,
   listJobRows,
   listTargets,
+  reportedFtpOf,
   requeueFailed,
   setTargetInputs,
   targetsByIds,
@@ -369,12 +370,13 @@ export async function retryJob(
   return getJob(tx, auth.orgId, id);
 }
 
-/** What Tutti last set a device's FTP to, from its newest succeeded FTP job. */
+/** What Tutti last set a device's FTP to, from its newest succeeded FTP job, and what the device itself reports. */
 export async function deviceFtpState(tx: Queryable, orgId: string, deviceId: string): Promise<DeviceFtpState> {
+  const reported = await reportedFtpOf(tx, orgId, deviceId);
   const row = await latestSucceededTarget(tx, orgId, deviceId, 'ftp');
   const result = row?.result ? targetResultSchema.parse(row.result) : null;
-  if (!row || result?.ftpEnabled === undefined) return { enabled: null, setAt: null, jobId: null };
-  return { enabled: result.ftpEnabled, setAt: row.finishedAt?.toISOString() ?? null, jobId: row.jobId };
+  if (!row || result?.ftpEnabled === undefined) return { enabled: null, setAt: null, jobId: null, reported };
+  return { enabled: result.ftpEnabled, setAt: row.finishedAt?.toISOString() ?? null, jobId: row.jobId, reported };
 }
 
 export interface AppliedJobEvents {

@@ -5,6 +5,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { jobPermissions, type Language } from '@tutti/protocol';
 import { useTranslation } from 'react-i18next';
 import { api, errorKey } from '../api.ts';
+import { devicesRootKey } from '../devices/devices.queries.ts';
 import { formatIsoDateTime } from '../i18n/format.ts';
 import { currentLanguage, intlLocale } from '../i18n/i18n.ts';
 import { usePermissions } from '../session/permissions.ts';
@@ -23,16 +24,36 @@ export function formatBytes(language: Language, bytes: number): string {
   }).format(value);
 }
 
-/** The device's FTP as Tutti's newest FTP job set it. */
+/**
+ * The device's FTP as the device itself reports it; what Tutti's newest FTP job set goes next to it when the two
+ * differ, and stands alone while the device has not told.
+ */
 export function DeviceFtpValue({ deviceId }: { deviceId: string }) {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const query = useQuery({ queryKey: [...jobsQueryKey, 'ftp', deviceId], queryFn: () => api.deviceFtpState(deviceId) });
+  // Under the device keys: a live device change (the agent reported a new FTP state) refetches it.
+  const query = useQuery({
+    queryKey: [...devicesRootKey, 'ftp', deviceId],
+    queryFn: () => api.deviceFtpState(deviceId),
+  });
   if (!query.data) return query.isError ? t('deviceDetail.ftpUnknown') : '…';
-  const { enabled, setAt } = query.data;
+  const { enabled, setAt, reported } = query.data;
   const date = formatIsoDateTime(language, setAt) ?? '';
-  if (enabled === null) return t('deviceDetail.ftpUnknown');
-  return enabled ? t('deviceDetail.ftpOnSince', { date }) : t('deviceDetail.ftpOffSince', { date });
+  const setByTutti =
+    enabled === null
+      ? t('deviceDetail.ftpUnknown')
+      : enabled
+        ? t('deviceDetail.ftpOnSince', { date })
+        : t('deviceDetail.ftpOffSince', { date });
+  if (reported === null) return setByTutti;
+  const fromDevice = reported ? t('deviceDetail.ftpReportedOn') : t('deviceDetail.ftpReportedOff');
+  if (enabled === null || enabled === reported) return fromDevice;
+  return (
+    <>
+      <span style={{ display: 'block' }}>{fromDevice}</span>
+      <span style={{ display: 'block' }}>{setByTutti}</span>
+    </>
+  );
 }
 
 /** Logs collected from the device, newest first, each a download; collecting new ones starts a job. */
