@@ -161,7 +161,9 @@ describe('FTP', () => {
       enabled: true,
       jobId: job.id,
     });
-    expect((await hub.app.inject({ method: 'GET', url, cookies: stranger })).json().enabled).toBeNull();
+    // Another organization's device does not exist for a stranger.
+    const hidden = await hub.app.inject({ method: 'GET', url, cookies: stranger });
+    expect([hidden.statusCode, hidden.json().error.code]).toEqual([404, 'DEVICE_NOT_FOUND']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceFtpState, DeviceList, DeviceReport } from '@tutti/protocol';
@@ -310,6 +311,15 @@ describe('FTP state the device reports', () => {
         await hub.app.inject({ method: 'GET', url: `/api/v1/devices/${id}/ftp`, cookies: theirCookies })
       ).json<DeviceFtpState>();
     expect(await ftp()).toEqual({ enabled: null, setAt: null, jobId: null, reported: null });
+    const missing = await hub.app.inject({
+      method: 'GET',
+      url: `/api/v1/devices/${randomUUID()}/ftp`,
+      cookies: theirCookies,
+    });
+    expect([missing.statusCode, missing.json<{ error: { code: string } }>().error.code]).toEqual([
+      404,
+      'DEVICE_NOT_FOUND',
+    ]);
 
     await seen({ ...makeDeviceReport({ serial }), ftpEnabled: true });
     expect(await ftp()).toEqual({ enabled: null, setAt: null, jobId: null, reported: true });

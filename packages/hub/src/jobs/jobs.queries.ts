@@ -446,14 +446,18 @@ export async function latestSucceededTarget(db: Queryable, orgId: string, device
   return row;
 }
 
-/** FTP as the device itself last reported it through its agent; null when it never did (or no such device). */
-export async function reportedFtpOf(db: Queryable, orgId: string, deviceId: string): Promise<boolean | null> {
+/** FTP as the device itself last reported it through its agent (null when it never did); undefined: no such device. */
+export async function reportedFtpOf(
+  db: Queryable,
+  orgId: string,
+  deviceId: string,
+): Promise<{ ftpEnabled: boolean | null } | undefined> {
   const [row] = await db
     .select({ ftpEnabled: devices.ftpEnabled })
     .from(devices)
     .where(and(eq(devices.orgId, orgId), eq(devices.id, deviceId)))
     .limit(1);
-  return row?.ftpEnabled ?? null;
+  return row;
 }
 
 /** What a file request of an agent needs to know about the target it names. */

@@ -91,7 +91,7 @@ export function registerJobRoutes(app: FastifyInstance, context: HubContext): vo
         summary:
           "A device's FTP as Tutti's newest succeeded FTP job set it and as the device last reported it (null when unknown)",
         params: idParamsSchema,
-        response: { 200: deviceFtpStateSchema, ...denied },
+        response: { 200: deviceFtpStateSchema, ...denied, 404: errorBodySchema },
       },
     },
     async (request) => {

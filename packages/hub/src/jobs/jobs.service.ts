@@ -372,7 +372,9 @@ export async function retryJob(
 
 /** What Tutti last set a device's FTP to, from its newest succeeded FTP job, and what the device itself reports. */
 export async function deviceFtpState(tx: Queryable, orgId: string, deviceId: string): Promise<DeviceFtpState> {
-  const reported = await reportedFtpOf(tx, orgId, deviceId);
+  const device = await reportedFtpOf(tx, orgId, deviceId);
+  if (!device) throw appError('DEVICE_NOT_FOUND', { id: deviceId });
+  const reported = device.ftpEnabled;
   const row = await latestSucceededTarget(tx, orgId, deviceId, 'ftp');
   const result = row?.result ? targetResultSchema.parse(row.result) : null;
   if (!row || result?.ftpEnabled === undefined) return { enabled: null, setAt: null, jobId: null, reported };
