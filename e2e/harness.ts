@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@tutti/client';
+import { subnetOf } from '@tutti/protocol';
 import { createAgent, parseAgentConfig, type Agent, type AgentConfigInput } from '@tutti/agent';
 import {
   createSimulator,
@@ -83,7 +84,7 @@ export async function until(check: () => boolean | Promise<boolean>, intervalMs 
 
 /** The x.y.z.0 /24 of each address, once each, in order. */
 function subnetsOf(devices: readonly SimulatedDeviceSpec[]): string[] {
-  return [...new Set(devices.map((device) => device.address.replace(/\.\d+$/, '.0')))];
+  return [...new Set(devices.map((device) => subnetOf(device.address)))];
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   MAX_CONFIGURATION_BYTES,
   modelInfo,
   SHA256_HEADER,
+  subnetOf,
   type AgentVoipLine,
   type TargetFailureCode,
   type TargetResult,
@@ -83,7 +84,6 @@ export interface OperationContext {
   progress(target: StoredTarget, percent: number): void;
 }
 
-const subnetOf = (address: string) => address.replace(/\.\d+$/, '.0');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Maps what went wrong to a code and a reason the hub stores and the web app shows. */
