@@ -6,7 +6,15 @@ import { ensureMember, ensureOrganization, linkToken, startSmtpSink, type SmtpSi
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { desktop, launchBrowser, shot, submitSignIn, chooseLanguage, expectAccessible } from './support.ts';
+import {
+  desktop,
+  launchBrowser,
+  shot,
+  submitSignIn,
+  chooseLanguage,
+  expectAccessible,
+  closeDialogWithEscape,
+} from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const text = {
@@ -174,7 +182,7 @@ describe('organizations, choose organization, audit log and organization setting
         await page.getByTestId('audit-row-auth.switch_organization').first().click();
         await expect.poll(() => page.getByTestId('audit-before').textContent()).toContain(supportOrgId);
         await shot(page, `audit-detail-${language}`);
-        await page.keyboard.press('Escape');
+        await closeDialogWithEscape(page);
         const href = (await page.getByTestId('audit-export').getAttribute('href')) ?? '';
         expect(new URL(href, stack.baseUrl).searchParams.get('action')).toBe('auth.switch');
         const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);

@@ -4,7 +4,15 @@ import { ensureMember, ensureOrganization } from '@tutti/hub';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { screenshotsDir, desktop, launchBrowser, submitSignIn, chooseLanguage, expectAccessible } from './support.ts';
+import {
+  screenshotsDir,
+  desktop,
+  launchBrowser,
+  submitSignIn,
+  chooseLanguage,
+  expectAccessible,
+  closeDialogWithEscape,
+} from './support.ts';
 
 const DAY = 86_400_000;
 
@@ -116,7 +124,7 @@ describe('billing in the browser', () => {
       await page.screenshot({ path: join(screenshotsDir, 'billing-invoice-en.png') });
       await page.getByTestId('payment-save').click();
       await expect.poll(() => page.getByTestId('invoice-detail').textContent()).toContain(words.en.paid);
-      await page.keyboard.press('Escape');
+      await closeDialogWithEscape(page);
       // Paid, it leaves the list filtered to overdue invoices.
       await expect.poll(() => page.locator('[data-testid^="invoice-row-"]').count()).toBe(0);
 

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
-import { screenshotsDir, launchBrowser, submitSignIn } from './support.ts';
+import { screenshotsDir, launchBrowser, submitSignIn, closeDialogWithEscape } from './support.ts';
 
 interface RegionHub {
   hub: Hub;
@@ -76,7 +76,7 @@ describe('several hubs: add one, switch to it and back, each with its own sign-i
     expect(new URL(page.url()).hash).toBe('');
     await page.getByTestId('other-hubs').click();
     await expect.poll(() => page.getByRole('dialog').getByText(new URL(emea.url).host).count()).toBeGreaterThan(0);
-    await page.keyboard.press('Escape');
+    await closeDialogWithEscape(page);
     await signIn(page, americas);
 
     // Back to EMEA: still signed in there.

@@ -4,7 +4,16 @@ import type { LocationDto } from '@tutti/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.ts';
-import { desktop, phone, launchBrowser, shot, signIn, openSection, expectAccessible } from './support.ts';
+import {
+  desktop,
+  phone,
+  launchBrowser,
+  shot,
+  signIn,
+  openSection,
+  expectAccessible,
+  closeDialogWithEscape,
+} from './support.ts';
 
 // What a user reads, written out here on purpose: the test checks the screen, not the translation files.
 const words = {
@@ -104,7 +113,7 @@ describe('locations, the dashboard tree and the device list tools in the browser
         await expect
           .poll(() => page.getByTestId('delete-devices-fallback').textContent())
           .toBe(words[language].unassigned);
-        await page.keyboard.press('Escape');
+        await closeDialogWithEscape(page);
 
         // Help for this screen opens with the locations topic expanded.
         await page.getByTestId('help-link-locations').click();

@@ -80,6 +80,20 @@ export async function chooseLanguage(page: Page, language: string): Promise<void
 }
 
 /** Opens a section from the navigation, through the burger menu on phones. */
+/**
+ * Closes the open dialog with Escape and waits until it is gone. A key pressed while the dialog is still opening can
+ * be lost, and its overlay would then stay over the page: Escape is pressed again while a dialog is still there.
+ */
+export async function closeDialogWithEscape(page: Page): Promise<void> {
+  await expect
+    .poll(async () => {
+      const open = await page.getByRole('dialog').count();
+      if (open > 0) await page.keyboard.press('Escape');
+      return open;
+    })
+    .toBe(0);
+}
+
 export async function openSection(page: Page, key: string): Promise<void> {
   if ((page.viewportSize()?.width ?? desktop.width) <= 768) await page.getByTestId('nav-toggle').click();
   await page.getByTestId(`nav-${key}`).click();

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, createTestDatabase, ensureMember, ensureOrganization, type Database, type Hub } from '@tutti/hub';
 import { webDistDir } from '../harness.ts';
-import { desktop, launchBrowser, openSection, phone, shot, signIn } from './support.ts';
+import { desktop, launchBrowser, openSection, phone, shot, signIn, closeDialogWithEscape } from './support.ts';
 
 describe.each(['en', 'ar'])('webhooks screen (%s)', (language) => {
   let database: Database;
@@ -76,7 +76,7 @@ describe.each(['en', 'ar'])('webhooks screen (%s)', (language) => {
     await page.getByTestId('webhook-delivery-succeeded').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('webhook-deliveries').textContent()).toContain('204');
     await shot(page, `webhooks-log-${language}`);
-    await page.keyboard.press('Escape');
+    await closeDialogWithEscape(page);
 
     await page.setViewportSize(phone);
     await page.getByTestId(`webhook-row-${url}`).waitFor();
